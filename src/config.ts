@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { DAY_MS, durationMs } from './domain/duration';
+
+const port = z.coerce.number().int().min(1).max(65_535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+function json<T extends z.ZodType>(schema: T) {
+  return z.string().transform((text, ctx): z.output<T> => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+      return z.NEVER;
+    }
+    const result = schema.safeParse(parsed);
+    if (!result.success) {
+      for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
+      return z.NEVER;
+    }
+    return result.data as z.output<T>;
+  });
+}
+
+/** `{"tok-a": ["p1", "p2"], "tok-admin": ["*"]}`: each token and the partitions it may use. */
+export const apiTokensSchema = z.record(z.string().min(16), z.array(z.string().min(1)).min(1));
+
+/** `{"p1": {"url": "https://...", "secret": "..."}}`: a webhook per partition. */
+export const webhooksSchema = z.record(
+  z.string().min(1),
+  z.object({ url: z.url(), secret: z.string().min(16) }),
+);
+
+/** `{"k1": "<base64 of 32 bytes>", ...}`; the first key encrypts, every key decrypts. */
+export const codecKeysSchema = z.record(
+  z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/),
+  z.string().refine((key) => Buffer.from(key, 'base64').length === 32, 'must be 32 bytes, base64'),
+);
+
+/** The whole environment of every portflow process, parsed once at start-up. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('portflow'),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_CA_PATH: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_CLI_PATH: z.string().min(1).optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  API_TOKENS: json(apiTokensSchema).optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+
+  PLATFORM_BASE_URL: z.url().optional(),
+  PLATFORM_TOKEN: z.string().min(1).optional(),
+  PLATFORM_TIMEOUT: durationMs.default(10_000),
+
+  EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+  EMULATOR_PORT: port.default(4010),
+
+  DATA_DIR: z.string().min(1).default('.data'),
+  PORT_POLL_INTERVAL: durationMs.default(3_600_000),
+  SUPPLEMENT_WINDOW: durationMs.default(30 * DAY_MS),
+  AGING_PERIOD: durationMs.default(90 * DAY_MS),
+  /** Embedded demo/test mode only: lets AGING_PERIOD go below the FCC minimum. */
+  AGING_DEMO: bool.default(false),
+  CODEC_KEYS: json(codecKeysSchema).optional(),
+  WEBHOOKS: json(webhooksSchema).optional(),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws a ConfigError naming every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = configSchema.safeParse(present);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
+      ),
+    );
+  }
+  return result.data;
+}
+
+/** For entry points: parse the environment, or print what is wrong and exit. */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}

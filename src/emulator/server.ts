@@ -1,0 +1,23 @@
+import { loadConfigOrExit } from '../config';
+import { createLogger } from '../logger';
+import { startEmulator } from './index';
+
+async function run(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'emulator' });
+  const emulator = await startEmulator({
+    host: config.EMULATOR_HOST,
+    port: config.EMULATOR_PORT,
+    dataFile: `${config.DATA_DIR}/emulator.sqlite`,
+    logger,
+  });
+  logger.info({ url: emulator.url }, 'emulator listening');
+  const stop = () => void emulator.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+run().catch((error: unknown) => {
+  process.stderr.write(`emulator failed to start: ${String(error)}\n`);
+  process.exit(1);
+});
