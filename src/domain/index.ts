@@ -1,0 +1,6 @@
+export * from './address';
+export * from './calendar';
+export * from './duration';
+export * from './numbers';
+export * from './port';
+export * from './telephone-number';

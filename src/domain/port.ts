@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { e911Address, serviceAddress } from './address';
+import { addDays, daysBetween, isBusinessDay, isIsoDate } from './calendar';
+import { accountId, callerIdName } from './numbers';
+import { telephoneNumber } from './telephone-number';
+
+/** The seed's port statuses. */
+export const PORT_STATUSES = [
+  'PENDING',
+  'APPROVED',
+  'IN_PROGRESS',
+  'COMPLETED',
+  'REJECTED',
+  'CANCELLED',
+] as const;
+export const portStatus = z.enum(PORT_STATUSES);
+export type PortStatus = z.output<typeof portStatus>;
+
+/** Statuses after which the carrier will not move the port again. */
+export const FINAL_PORT_STATUSES: readonly PortStatus[] = ['COMPLETED', 'CANCELLED'];
+
+/** The seed allows cancel only before carrier approval. */
+export const CANCELLABLE_PORT_STATUSES: readonly PortStatus[] = ['PENDING', 'REJECTED'];
+
+export function isKnownPortStatus(status: string): status is PortStatus {
+  return (PORT_STATUSES as readonly string[]).includes(status);
+}
+
+/** Where portflow's own work on a port stands (an addition to the seed's status). */
+export const PORT_PHASES = [
+  'CHECKING',
+  'SUBMITTING',
+  'AWAITING_CARRIER',
+  'ACTIVATING',
+  'AWAITING_SUPPLEMENT',
+  'DONE',
+] as const;
+export const portPhase = z.enum(PORT_PHASES);
+export type PortPhase = z.output<typeof portPhase>;
+
+export const MIN_PORT_LEAD_DAYS = 7;
+
+export const isoDate = z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD');
+
+/** Why a requested port date is not acceptable on `today`, or undefined when it is. */
+export function requestedDateProblem(requestedDate: string, today: string): string | undefined {
+  if (daysBetween(today, requestedDate) < MIN_PORT_LEAD_DAYS) {
+    return `must be at least ${MIN_PORT_LEAD_DAYS} days ahead (on or after ${addDays(today, MIN_PORT_LEAD_DAYS)})`;
+  }
+  if (!isBusinessDay(requestedDate))
+    return 'must be a business day (not a weekend or US federal holiday)';
+  return undefined;
+}
+
+export const subscriber = z.object({
+  firstName: z.string().trim().min(1).max(60),
+  lastName: z.string().trim().min(1).max(60),
+  companyName: z.string().trim().min(1).max(100).optional(),
+  authorizedName: z.string().trim().min(1).max(120),
+});
+export type Subscriber = z.output<typeof subscriber>;
+
+/** Carrier account number and PIN: secrets that never leave an encrypted payload or the platform call. */
+export const accountNumber = z.string().trim().min(1).max(40);
+export const carrierPin = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{1,20}$/, 'must be 1-20 letters or digits');
+
+/** Where an activated number goes: the seed's assignment targets. */
+export const assignmentTarget = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('USER'), userId: z.string().min(1).max(64) }),
+  z.object({
+    type: z.literal('DEVICE_LINE'),
+    deviceId: z.string().min(1).max(64),
+    lineNumber: z.coerce.number().int().min(1).max(64),
+  }),
+  z.object({ type: z.literal('IVR'), ivrId: z.string().min(1).max(64) }),
+  z.object({ type: z.literal('CALL_QUEUE'), queueId: z.string().min(1).max(64) }),
+]);
+export type AssignmentTarget = z.output<typeof assignmentTarget>;
+
+/** portflow's addition: what to do with the numbers once the port completes. */
+export const portActivation = z.object({
+  target: assignmentTarget,
+  primary: z.boolean().optional(),
+  e911Address: e911Address.optional(),
+  callerIdName: callerIdName.optional(),
+});
+export type PortActivation = z.output<typeof portActivation>;
+
+const uniqueNumbers = z
+  .array(telephoneNumber)
+  .min(1)
+  .max(10_000)
+  .refine((numbers) => new Set(numbers).size === numbers.length, 'must not repeat a number');
+
+/** The seed's port request body; `allowPartial` and `activation` are portflow's additions. */
+export const portRequest = z.object({
+  telephoneNumbers: uniqueNumbers,
+  accountId,
+  subscriber,
+  serviceAddress,
+  billingTelephoneNumber: telephoneNumber,
+  accountNumber,
+  pin: carrierPin.optional(),
+  requestedDate: isoDate,
+  currentProvider: z.string().trim().min(1).max(100).optional(),
+  allowPartial: z.boolean().optional(),
+  activation: portActivation.optional(),
+});
+export type PortRequest = z.output<typeof portRequest>;
+
+/** A supplement after a rejection: any corrected field of the request. */
+export const portSupplement = z
+  .object({
+    subscriber: subscriber.optional(),
+    serviceAddress: serviceAddress.optional(),
+    billingTelephoneNumber: telephoneNumber.optional(),
+    accountNumber: accountNumber.optional(),
+    pin: carrierPin.optional(),
+    requestedDate: isoDate.optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, 'must correct at least one field');
+export type PortSupplement = z.output<typeof portSupplement>;
+
+/** The seed's portability check answer. */
+export const portabilityCheck = z.object({
+  telephoneNumber,
+  portable: z.boolean(),
+  currentCarrier: z.string().min(1),
+  /** BUSINESS or RESIDENTIAL in the seed; other words are kept as they come. */
+  lineType: z.string().min(1),
+  estimatedDays: z.number().int().min(0),
+  /** Why a number is not portable, when the platform says. */
+  reason: z.string().optional(),
+});
+export type PortabilityCheck = z.output<typeof portabilityCheck>;
+
+/**
+ * The platform's port object: the seed's submit and status answers. `status` is kept as a
+ * string, since a platform may send words the client does not know; `isKnownPortStatus` tells.
+ */
+export const platformPort = z.object({
+  portRequestId: z.string().min(1),
+  status: z.string().min(1),
+  telephoneNumbers: z.array(telephoneNumber),
+  submittedDate: z.iso.datetime({ offset: true }),
+  requestedDate: isoDate,
+  estimatedCompletionDate: isoDate,
+  focDate: isoDate.optional(),
+  rejectionReason: z.string().optional(),
+  currentProvider: z.string().optional(),
+  accountId: accountId.optional(),
+});
+export type PlatformPort = z.output<typeof platformPort>;

@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+/** Toll-free NPAs of the North American Numbering Plan. */
+export const TOLL_FREE_NPAS = ['800', '888', '877', '866', '855', '844', '833'] as const;
+
+const E164_NANP = /^\+1([2-9]\d{2})([2-9]\d{2})(\d{4})$/;
+
+export interface NumberParts {
+  npa: string;
+  nxx: string;
+  line: string;
+}
+
+/**
+ * Why `text` is not a NANP E.164 number, or undefined when it is one.
+ * NPA and NXX start 2-9; N11 service codes are not area codes.
+ */
+export function telephoneNumberProblem(text: string): string | undefined {
+  const match = E164_NANP.exec(text);
+  if (!match) {
+    return 'must be an E.164 NANP number: +1, then a 3-digit area code and a 7-digit number whose first digits are 2-9';
+  }
+  const npa = match[1] as string;
+  if (npa[1] === '1' && npa[2] === '1') return `area code ${npa} is an N11 service code`;
+  return undefined;
+}
+
+export function splitNumber(telephoneNumber: string): NumberParts {
+  const digits = telephoneNumber.slice(2);
+  return { npa: digits.slice(0, 3), nxx: digits.slice(3, 6), line: digits.slice(6) };
+}
+
+/** `+16077221234` → `(607) 722-1234`, the seed's `formatted`. */
+export function formatNumber(telephoneNumber: string): string {
+  const { npa, nxx, line } = splitNumber(telephoneNumber);
+  return `(${npa}) ${nxx}-${line}`;
+}
+
+export function isTollFree(telephoneNumber: string): boolean {
+  return (TOLL_FREE_NPAS as readonly string[]).includes(splitNumber(telephoneNumber).npa);
+}
+
+/**
+ * A NANP number in E.164. A query string written as the seed writes it
+ * (`?telephoneNumber=+1607...`, bare `+`) arrives with a space for the plus: accept that.
+ */
+export const telephoneNumber = z
+  .string()
+  .transform((text) => text.trim().replace(/^(?=1\d{10}$)/, '+'))
+  .superRefine((text, ctx) => {
+    const problem = telephoneNumberProblem(text);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+export const tollFreeNumber = telephoneNumber.refine(isTollFree, {
+  message: `must be toll-free (${TOLL_FREE_NPAS.join(', ')})`,
+});
+
+export const npa = z.string().regex(/^[2-9]\d{2}$/, 'must be a 3-digit area code starting 2-9');
+export const nxx = z.string().regex(/^[2-9]\d{2}$/, 'must be a 3-digit exchange starting 2-9');
+
+/** A search pattern over the 10 national digits: digits and `*` wildcards, as `*0000` or `*1234*`. */
+export const numberPattern = z
+  .string()
+  .regex(/^[\d*]{1,12}$/, 'must be digits with * wildcards, as *0000 or *1234*')
+  .refine((pattern) => /\d/.test(pattern), 'must contain at least one digit');
+
+/** Does the 10-digit national number match a `*`-wildcard pattern? */
+export function matchesPattern(telephoneNumber: string, pattern: string): boolean {
+  const national = telephoneNumber.slice(2);
+  const regex = new RegExp(`^${pattern.split('*').join('\\d*')}$`);
+  return regex.test(national);
+}
