@@ -1,9 +1,14 @@
 import Fastify from 'fastify';
 import type { Logger } from '../logger';
 
+/** The platform token embedded mode uses with its emulator when PLATFORM_TOKEN is unset. */
+export const DEFAULT_PLATFORM_TOKEN = 'emulator-dev-token';
+
 export interface EmulatorOptions {
   host: string;
   port: number;
+  /** The X-AUTH-TOKEN the emulator accepts (portflow's PLATFORM_TOKEN). */
+  token: string;
   /** SQLite file for the emulator's store; memory when absent. */
   dataFile?: string;
   logger?: Logger;

@@ -1,6 +1,6 @@
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logger';
-import { startEmulator } from './index';
+import { DEFAULT_PLATFORM_TOKEN, startEmulator } from './index';
 
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
@@ -8,6 +8,7 @@ async function run(): Promise<void> {
   const emulator = await startEmulator({
     host: config.EMULATOR_HOST,
     port: config.EMULATOR_PORT,
+    token: config.PLATFORM_TOKEN ?? DEFAULT_PLATFORM_TOKEN,
     dataFile: `${config.DATA_DIR}/emulator.sqlite`,
     logger,
   });
