@@ -154,3 +154,69 @@ export const platformPort = z.object({
   accountId: accountId.optional(),
 });
 export type PlatformPort = z.output<typeof platformPort>;
+
+/** One number's own outcome inside a port (portflow's addition to the seed's object). */
+export const portNumberOutcome = z.object({
+  telephoneNumber,
+  currentCarrier: z.string().optional(),
+  portable: z.boolean().optional(),
+  /** The seed's status for this number, or NOT_PORTABLE when it was never submitted. */
+  status: z.union([portStatus, z.literal('NOT_PORTABLE')]),
+  /** The platform's own word when it is one portflow does not know, kept as it came. */
+  carrierStatus: z.string().optional(),
+  upstreamPortRequestId: z.string().optional(),
+  focDate: isoDate.optional(),
+  reason: z.string().optional(),
+});
+export type PortNumberOutcome = z.output<typeof portNumberOutcome>;
+
+export const portHistoryEntry = z.object({
+  at: z.iso.datetime({ offset: true }),
+  status: portStatus,
+  phase: portPhase,
+  detail: z.string(),
+});
+export type PortHistoryEntry = z.output<typeof portHistoryEntry>;
+
+export const ACTIVATION_STATUSES = ['WAITING', 'ACTIVATING', 'ACTIVATED', 'FAILED'] as const;
+
+/** The port object portflow answers: the seed's fields and portflow's additions, never a secret. */
+export const portObject = z.object({
+  portRequestId: z.string(),
+  status: portStatus,
+  phase: portPhase,
+  telephoneNumbers: z.array(telephoneNumber),
+  accountId,
+  currentProvider: z.string().optional(),
+  submittedDate: z.iso.datetime({ offset: true }).optional(),
+  requestedDate: isoDate,
+  estimatedCompletionDate: isoDate.optional(),
+  focDate: isoDate.optional(),
+  rejectionReason: z.string().optional(),
+  allowPartial: z.boolean(),
+  activation: portActivation
+    .extend({ status: z.enum(ACTIVATION_STATUSES), detail: z.string().optional() })
+    .optional(),
+  numbers: z.array(portNumberOutcome),
+  history: z.array(portHistoryEntry),
+  createdDate: z.iso.datetime({ offset: true }),
+});
+export type PortObject = z.output<typeof portObject>;
+
+const PROGRESS: readonly PortStatus[] = ['PENDING', 'APPROVED', 'IN_PROGRESS', 'COMPLETED'];
+
+/**
+ * A port's status from its numbers' own outcomes. Numbers never submitted (NOT_PORTABLE) do
+ * not count. All cancelled: CANCELLED; any rejected: REJECTED; otherwise the least advanced.
+ * When nothing was submitted at all, the port was REJECTED.
+ */
+export function aggregatePortStatus(outcomes: readonly PortNumberOutcome[]): PortStatus {
+  const statuses = outcomes
+    .map((o) => o.status)
+    .filter((s): s is PortStatus => s !== 'NOT_PORTABLE');
+  if (statuses.length === 0) return 'REJECTED';
+  if (statuses.every((s) => s === 'CANCELLED')) return 'CANCELLED';
+  if (statuses.includes('REJECTED')) return 'REJECTED';
+  const active = statuses.filter((s) => s !== 'CANCELLED');
+  return PROGRESS[Math.min(...active.map((s) => PROGRESS.indexOf(s)))] ?? 'PENDING';
+}

@@ -19,6 +19,8 @@ import {
   accountNumberList,
   numberSearchResult,
   callerIdName,
+  aggregatePortStatus,
+  type PortNumberOutcome,
 } from '../../src/domain';
 import { parseDuration } from '../../src/domain/duration';
 
@@ -277,5 +279,27 @@ describe('durations', () => {
     expect(parseDuration('1h')).toBe(3_600_000);
     expect(parseDuration('90d')).toBe(90 * 86_400_000);
     expect(parseDuration('soon')).toBeUndefined();
+  });
+});
+
+describe('port status from its numbers', () => {
+  const outcome = (status: PortNumberOutcome['status']): PortNumberOutcome => ({
+    telephoneNumber: '+16077221234',
+    status,
+  });
+
+  it('is the least advanced of the numbers still moving', () => {
+    expect(aggregatePortStatus([outcome('COMPLETED'), outcome('APPROVED')])).toBe('APPROVED');
+    expect(aggregatePortStatus([outcome('COMPLETED'), outcome('COMPLETED')])).toBe('COMPLETED');
+  });
+
+  it('is rejected when any carrier rejects, and when nothing could be submitted', () => {
+    expect(aggregatePortStatus([outcome('IN_PROGRESS'), outcome('REJECTED')])).toBe('REJECTED');
+    expect(aggregatePortStatus([outcome('NOT_PORTABLE')])).toBe('REJECTED');
+  });
+
+  it('leaves numbers that were never submitted out', () => {
+    expect(aggregatePortStatus([outcome('NOT_PORTABLE'), outcome('PENDING')])).toBe('PENDING');
+    expect(aggregatePortStatus([outcome('CANCELLED'), outcome('CANCELLED')])).toBe('CANCELLED');
   });
 });
