@@ -1,0 +1,86 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type RawServerDefault,
+} from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Config } from '../config';
+import type { Logger } from '../logger';
+import { ApiError, registerErrorHandling } from './errors';
+
+export interface AppDeps {
+  client: Client;
+  config: Config;
+  logger: Logger;
+}
+
+/** The app with zod as its type provider: routes declare zod schemas for params, body, response. */
+export type App = FastifyInstance<
+  RawServerDefault,
+  IncomingMessage,
+  ServerResponse,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
+
+const READINESS_TIMEOUT_MS = 2_000;
+
+/** Builds the HTTP API; the caller listens (server.ts) or injects requests (tests). */
+export async function buildApp({ client, logger }: AppDeps): Promise<App> {
+  const base = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
+    loggerInstance: logger,
+  });
+  base.setValidatorCompiler(validatorCompiler);
+  base.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(base);
+  const app = base.withTypeProvider<ZodTypeProvider>();
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: {
+        title: 'portflow',
+        description: 'Durable telephone-number lifecycle: port in, order, assign, release',
+        version: '0.1.0',
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  app.get(
+    '/healthz',
+    { schema: { response: { 200: z.object({ status: z.literal('ok') }) } } },
+    () => ({ status: 'ok' as const }),
+  );
+
+  app.get(
+    '/readyz',
+    { schema: { response: { 200: z.object({ status: z.literal('ready') }) } } },
+    async () => {
+      try {
+        await client.connection.withDeadline(Date.now() + READINESS_TIMEOUT_MS, () =>
+          client.connection.workflowService.getSystemInfo({}),
+        );
+      } catch (error) {
+        logger.warn({ err: error }, 'readiness: Temporal unreachable');
+        throw new ApiError(503, 'NOT_READY', 'Temporal is unreachable', {
+          temporal: 'unreachable',
+        });
+      }
+      return { status: 'ready' as const };
+    },
+  );
+
+  return app;
+}

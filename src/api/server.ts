@@ -1,0 +1,28 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadConfigOrExit } from '../config';
+import { createLogger } from '../logger';
+import { waitForShutdownSignal } from '../shutdown';
+import { temporalConnectionOptions } from '../temporal/connection';
+import { buildApp } from './app';
+
+/** `npm run start:api`: the HTTP API for any Temporal cluster named by the environment. */
+async function run(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  try {
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const app = await buildApp({ client, config, logger });
+    await app.listen({ host: config.API_HOST, port: config.API_PORT });
+    const signal = await waitForShutdownSignal();
+    logger.info({ signal }, 'closing: finishing requests in flight');
+    await app.close();
+  } finally {
+    await connection.close();
+  }
+}
+
+run().catch((error: unknown) => {
+  process.stderr.write(`api failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

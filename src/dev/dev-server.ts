@@ -1,0 +1,92 @@
+import type { Logger } from '../logger';
+import { startChild } from './child-process';
+import { assertPortFree, waitForTemporal } from './net';
+import type { TemporalCli } from './temporal-cli';
+
+export interface DevServerOptions {
+  cli: TemporalCli;
+  logger: Logger;
+  ip?: string;
+  port: number;
+  namespace: string;
+  /** SQLite file that keeps workflows across restarts; in memory when absent. */
+  dbFile?: string;
+  /** Serves the Web UI on this port; headless when absent. */
+  uiPort?: number;
+  readyTimeoutMs?: number;
+}
+
+export interface RunningDevServer {
+  address: string;
+  uiUrl?: string;
+  stop(): Promise<void>;
+}
+
+/** Without a network the dev server must not phone home for a version check. */
+const DYNAMIC_CONFIG = ['frontend.enableServerVersionCheck=false'];
+
+/** Starts `temporal server start-dev` and resolves once its frontend answers. */
+export async function startDevServer(options: DevServerOptions): Promise<RunningDevServer> {
+  const ip = options.ip ?? '127.0.0.1';
+  const address = `${ip}:${options.port}`;
+  const uiUrl = options.uiPort === undefined ? undefined : `http://${ip}:${options.uiPort}`;
+  await assertPortFree(ip, options.port, 'TEMPORAL_PORT');
+  if (options.uiPort !== undefined) await assertPortFree(ip, options.uiPort, 'TEMPORAL_UI_PORT');
+  if (options.cli.source === 'sdk-download') {
+    return startWithSdkDownload(options, ip, uiUrl);
+  }
+
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    ip,
+    '--port',
+    String(options.port),
+    '--namespace',
+    options.namespace,
+    '--log-level',
+    'warn',
+    ...DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
+    ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+    ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+  ];
+  const child = startChild(options.cli.path, args, {
+    logger: options.logger.child({ component: 'temporal-dev-server' }),
+  });
+  try {
+    await waitForTemporal(address, {
+      timeoutMs: options.readyTimeoutMs ?? 60_000,
+      failed: () => {
+        const reason = child.exitReason();
+        return reason && `${reason}\n${child.recentOutput()}`;
+      },
+    });
+  } catch (error) {
+    await child.stop();
+    throw error;
+  }
+  return { address, uiUrl, stop: () => child.stop() };
+}
+
+/** Last resort on a machine with internet: the SDK downloads a CLI it picks and runs it. */
+async function startWithSdkDownload(
+  options: DevServerOptions,
+  ip: string,
+  uiUrl: string | undefined,
+): Promise<RunningDevServer> {
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const environment = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download' },
+      ip,
+      port: options.port,
+      namespace: options.namespace,
+      dbFilename: options.dbFile,
+      ui: options.uiPort !== undefined,
+      uiPort: options.uiPort,
+      extraArgs: DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
+    },
+  });
+  return { address: environment.address, uiUrl, stop: () => environment.teardown() };
+}

@@ -1,0 +1,20 @@
+import { createLogger } from '../logger';
+import { resolveTemporalCli } from './temporal-cli';
+import { ensureTestServer } from './test-server';
+
+/** Prepares, once per machine, the Temporal CLI and the time-skipping test server (CI calls this). */
+async function run(): Promise<void> {
+  const logger = createLogger({ name: 'ensure-runtimes' });
+  const cli = await resolveTemporalCli({ logger });
+  logger.info(cli, 'Temporal CLI');
+  if (cli.source === 'sdk-download') {
+    throw new Error('No Temporal CLI could be found or built: install Go 1.23+ or the CLI');
+  }
+  const testServer = await ensureTestServer({ logger });
+  logger.info({ path: testServer }, 'Temporal time-skipping test server');
+}
+
+run().catch((error: unknown) => {
+  process.stderr.write(`ensure-runtimes failed: ${String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,170 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { buildApp } from '../api/app';
+import { loadConfigOrExit, type Config } from '../config';
+import { DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
+import { createLogger, type Logger } from '../logger';
+import { waitForShutdownSignal } from '../shutdown';
+import { temporalConnectionOptions, type TemporalConnectionOptions } from '../temporal/connection';
+import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { createWorker } from '../worker/create-worker';
+import { installTemporalRuntime } from '../worker/runtime';
+import { startDevServer } from './dev-server';
+import { loadOrCreateDevToken } from './dev-token';
+import { resolveTemporalCli } from './temporal-cli';
+
+/** What was started, closed in reverse order: API first, Temporal dev server last. */
+class RunningParts {
+  private readonly parts: { name: string; close: () => Promise<void> }[] = [];
+
+  constructor(private readonly logger: Logger) {}
+
+  add(name: string, close: () => Promise<void>): void {
+    this.parts.push({ name, close });
+  }
+
+  async closeAll(): Promise<void> {
+    for (const { name, close } of this.parts.reverse()) {
+      try {
+        await close();
+        this.logger.debug({ part: name }, 'stopped');
+      } catch (error) {
+        this.logger.warn({ err: error, part: name }, 'failed to stop cleanly');
+      }
+    }
+    this.parts.length = 0;
+  }
+}
+
+async function startTemporal(
+  config: Config,
+  logger: Logger,
+  parts: RunningParts,
+): Promise<{ connectionOptions: TemporalConnectionOptions; uiUrl?: string }> {
+  if (config.TEMPORAL_ADDRESS) return { connectionOptions: temporalConnectionOptions(config) };
+  const cli = await resolveTemporalCli({ logger });
+  logger.info(cli, 'Temporal CLI');
+  const server = await startDevServer({
+    cli,
+    logger,
+    port: config.TEMPORAL_PORT,
+    uiPort: config.TEMPORAL_UI_PORT,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dbFile: join(config.DATA_DIR, 'temporal.sqlite'),
+  });
+  parts.add('temporal dev server', () => server.stop());
+  return { connectionOptions: { address: server.address }, uiUrl: server.uiUrl };
+}
+
+async function startPlatform(
+  config: Config,
+  logger: Logger,
+  parts: RunningParts,
+): Promise<{ url: string; token?: string; emulated: boolean }> {
+  if (config.PLATFORM_BASE_URL) {
+    return { url: config.PLATFORM_BASE_URL, token: config.PLATFORM_TOKEN, emulated: false };
+  }
+  const token = config.PLATFORM_TOKEN ?? DEFAULT_PLATFORM_TOKEN;
+  const emulator = await startEmulator({
+    host: config.EMULATOR_HOST,
+    port: config.EMULATOR_PORT,
+    token,
+    dataFile: join(config.DATA_DIR, 'emulator.sqlite'),
+    logger: logger.child({ component: 'emulator' }),
+  });
+  parts.add('emulator', () => emulator.close());
+  return { url: emulator.url, token, emulated: true };
+}
+
+/** Starts every part in dependency order, registering each so it is stopped on the way out. */
+async function startAll(config: Config, logger: Logger, parts: RunningParts): Promise<void> {
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const temporal = await startTemporal(config, logger, parts);
+  const platform = await startPlatform(config, logger, parts);
+  const devToken = config.API_TOKENS ? undefined : loadOrCreateDevToken(config.DATA_DIR);
+  const effective: Config = {
+    ...config,
+    TEMPORAL_ADDRESS: temporal.connectionOptions.address,
+    PLATFORM_BASE_URL: platform.url,
+    PLATFORM_TOKEN: platform.token,
+    API_TOKENS: devToken ? { [devToken]: ['*'] } : config.API_TOKENS,
+  };
+
+  const workerConnection = await NativeConnection.connect(temporal.connectionOptions);
+  parts.add('worker connection', () => workerConnection.close());
+  await ensureSearchAttributes(workerConnection, config.TEMPORAL_NAMESPACE);
+  const worker = await createWorker({ connection: workerConnection, config: effective, logger });
+  const workerRun = worker.run();
+  parts.add('worker', async () => {
+    worker.shutdown();
+    await workerRun;
+  });
+
+  const clientConnection = await Connection.connect(temporal.connectionOptions);
+  parts.add('client connection', () => clientConnection.close());
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = await buildApp({
+    client,
+    config: effective,
+    logger: logger.child({ component: 'api' }),
+  });
+  const apiUrl = await app.listen({ host: config.API_HOST, port: config.API_PORT });
+  parts.add('api', () => app.close());
+
+  logger.info(
+    {
+      api: apiUrl,
+      docs: `${apiUrl}/docs`,
+      temporalUi: temporal.uiUrl,
+      temporal: temporal.connectionOptions.address,
+      platform: platform.url,
+      emulator: platform.emulated,
+      dataDir: resolve(config.DATA_DIR),
+    },
+    [
+      'portflow is running',
+      `  API          ${apiUrl}`,
+      `  API docs     ${apiUrl}/docs`,
+      `  Temporal UI  ${temporal.uiUrl ?? '(external cluster)'}`,
+      `  Temporal     ${temporal.connectionOptions.address}`,
+      `  ${platform.emulated ? 'Emulator' : 'Platform'}     ${platform.url}`,
+      'Press Ctrl-C to stop.',
+    ].join('\n'),
+  );
+  if (devToken) {
+    logger.info(
+      { developmentToken: devToken },
+      `development token, all partitions (header X-AUTH-TOKEN): ${devToken}`,
+    );
+  }
+}
+
+/** `npm start`: the Temporal dev server, the emulator, a worker and the API in one process. */
+async function run(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger({ level: config.LOG_LEVEL, name: 'portflow' });
+  // This process orders the shutdown itself, so the SDK must not react to signals on its own.
+  installTemporalRuntime(logger, { handleSignals: false });
+  const parts = new RunningParts(logger);
+  const signal = waitForShutdownSignal();
+  let running = false;
+  try {
+    await Promise.race([startAll(config, logger, parts).then(() => (running = true)), signal]);
+    if (running) logger.info({ signal: await signal }, 'stopping');
+  } finally {
+    await parts.closeAll();
+  }
+}
+
+// Exit explicitly: a start-up interrupted by Ctrl-C may still hold timers or sockets.
+run().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `portflow failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,30 @@
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { createWorker } from '../../src/worker/create-worker';
+import { connectToTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
+
+describe('the portflow worker', () => {
+  let temporal: TestTemporal;
+
+  beforeAll(async () => {
+    temporal = await connectToTestTemporal();
+  });
+
+  afterAll(async () => {
+    await temporal?.close();
+  });
+
+  it('bundles src/workflows, polls its task queue and drains on shutdown', async () => {
+    const config = loadConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('portflow') });
+    const worker = await createWorker({
+      connection: temporal.nativeConnection,
+      config,
+      logger: createLogger({ level: 'silent' }),
+    });
+    const run = worker.run();
+    expect(worker.getState()).toBe('RUNNING');
+    worker.shutdown();
+    await run;
+    expect(worker.getState()).toBe('STOPPED');
+  });
+});
