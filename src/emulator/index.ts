@@ -1,5 +1,17 @@
-import Fastify from 'fastify';
 import type { Logger } from '../logger';
+import { buildEmulatorApp } from './app';
+
+export { buildEmulatorApp, type EmulatorApp, type EmulatorAppOptions } from './app';
+export {
+  DEFAULT_CARRIER_BY_NPA,
+  DEFAULT_OTHER_CARRIER,
+  DEFAULT_TOLL_FREE_CARRIER,
+  carrierRecord,
+  type CarrierRecord,
+} from './carrier';
+export { faultSpec, type Fault, type FaultSpec, type CallRecord } from './faults';
+export { RATE_CENTERS } from './inventory';
+export { PLATFORM_ORDER_MAX_NUMBERS } from './seed-routes';
 
 /** The platform token embedded mode uses with its emulator when PLATFORM_TOKEN is unset. */
 export const DEFAULT_PLATFORM_TOKEN = 'emulator-dev-token';
@@ -19,10 +31,18 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
-/** Placeholder until the emulator issue lands: serves only a health check. */
+/** Starts the platform emulator; port 0 picks a free port, which `url` tells. */
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
-  const app = Fastify({ loggerInstance: options.logger });
-  app.get('/healthz', () => ({ status: 'ok' }));
-  const url = await app.listen({ host: options.host, port: options.port });
-  return { url, close: () => app.close() };
+  const app = buildEmulatorApp({
+    token: options.token,
+    dataFile: options.dataFile,
+    logger: options.logger,
+  });
+  try {
+    const url = await app.listen({ host: options.host, port: options.port });
+    return { url, close: () => app.close() };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
 }

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { DAY_MS, errorBody, telephoneNumber } from '../domain';
+import type { EmulatorApp } from './app';
+import { carrierRecord } from './carrier';
+import { callMatch, faultSpec } from './faults';
+import type { EmulatedPlatform } from './platform';
+
+const HOUR_MS = 3_600_000;
+
+const clockReading = z.object({ now: z.iso.datetime() });
+
+const clockAdvance = z
+  .object({
+    days: z.number().min(0).max(36_500).optional(),
+    hours: z.number().min(0).max(876_000).optional(),
+  })
+  .refine((advance) => advance.days !== undefined || advance.hours !== undefined, {
+    message: 'give days or hours',
+  });
+
+const clockSpeed = z.object({
+  /** Real milliseconds per simulated day; 0 or absent stops the clock. */
+  msPerDay: z
+    .number()
+    .int()
+    .min(0)
+    .max(DAY_MS * 1_000)
+    .optional(),
+});
+
+const fault = faultSpec.and(z.object({ id: z.string() }));
+
+const call = z.object({
+  at: z.iso.datetime(),
+  method: z.string(),
+  path: z.string(),
+  status: z.number().int().nullable(),
+  idempotencyKey: z.string().nullable(),
+});
+
+const refusals = { '4xx': errorBody, '5xx': errorBody };
+
+/** `/_emulator`: what tests and scripts use to drive the platform. No token; JSON only. */
+export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
+  const { clock } = platform;
+
+  app.post(
+    '/reset',
+    {
+      schema: {
+        response: {
+          200: z.object({ status: z.literal('reset'), now: z.iso.datetime() }),
+          ...refusals,
+        },
+      },
+    },
+    () => {
+      platform.reset();
+      return { status: 'reset' as const, now: clock.now() };
+    },
+  );
+
+  app.get('/clock', { schema: { response: { 200: clockReading, ...refusals } } }, () => ({
+    now: clock.now(),
+  }));
+
+  app.post(
+    '/clock/advance',
+    { schema: { body: clockAdvance, response: { 200: clockReading, ...refusals } } },
+    (request) => {
+      const { days = 0, hours = 0 } = request.body;
+      clock.advance(Math.round(days * DAY_MS + hours * HOUR_MS));
+      return { now: clock.now() };
+    },
+  );
+
+  app.put(
+    '/clock',
+    {
+      schema: {
+        body: clockSpeed,
+        response: { 200: clockReading.extend({ msPerDay: z.number() }), ...refusals },
+      },
+    },
+    (request) => {
+      clock.setSpeed(request.body.msPerDay ?? 0);
+      return { now: clock.now(), msPerDay: clock.msPerDay };
+    },
+  );
+
+  app.get(
+    '/carrier-records/:telephoneNumber',
+    {
+      schema: {
+        params: z.object({ telephoneNumber }),
+        response: { 200: carrierRecord, ...refusals },
+      },
+    },
+    (request) => platform.carriers.recordOf(request.params.telephoneNumber),
+  );
+
+  app.put(
+    '/carrier-records/:telephoneNumber',
+    {
+      schema: {
+        params: z.object({ telephoneNumber }),
+        body: carrierRecord,
+        response: { 200: carrierRecord, ...refusals },
+      },
+    },
+    (request) => {
+      // Steps already due are the carrier's answers under the old record.
+      platform.ports.settle();
+      platform.carriers.setRecord(request.params.telephoneNumber, request.body);
+      return request.body;
+    },
+  );
+
+  app.post(
+    '/faults',
+    { schema: { body: faultSpec, response: { 201: fault, ...refusals } } },
+    (request, reply) => {
+      void reply.code(201).send(platform.faults.add(request.body));
+    },
+  );
+
+  app.get('/faults', { schema: { response: { 200: z.array(fault), ...refusals } } }, () =>
+    platform.faults.list(),
+  );
+
+  app.delete(
+    '/faults',
+    { schema: { response: { 200: z.object({ cleared: z.number().int() }), ...refusals } } },
+    () => ({ cleared: platform.faults.clear() }),
+  );
+
+  app.get(
+    '/calls',
+    { schema: { querystring: callMatch, response: { 200: z.array(call), ...refusals } } },
+    (request) => platform.calls.list(request.query),
+  );
+}

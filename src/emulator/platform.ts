@@ -1,0 +1,49 @@
+import { Carriers } from './carrier';
+import { EmulatorClock } from './clock';
+import { CallLog, Faults } from './faults';
+import { IdempotencyKeys } from './idempotency';
+import { Inventory } from './inventory';
+import { NumberBook } from './numbers';
+import { PortDesk } from './ports';
+import { EmulatorStore } from './store';
+
+/** The emulated platform: its store and the parts that keep state in it, wired once. */
+export class EmulatedPlatform {
+  readonly store: EmulatorStore;
+  readonly clock: EmulatorClock;
+  readonly inventory: Inventory;
+  readonly numbers: NumberBook;
+  readonly carriers: Carriers;
+  readonly ports: PortDesk;
+  readonly idempotency: IdempotencyKeys;
+  /** Faults and the call log are for the session at hand and are not kept in the store. */
+  readonly faults = new Faults();
+  readonly calls = new CallLog();
+
+  constructor(dataFile?: string) {
+    this.store = new EmulatorStore(dataFile);
+    this.clock = new EmulatorClock(this.store);
+    this.inventory = new Inventory(this.store);
+    this.numbers = new NumberBook(this.store, this.inventory);
+    this.carriers = new Carriers(this.store, this.numbers);
+    this.ports = new PortDesk(this.store, this.clock, this.carriers, this.numbers);
+    this.idempotency = new IdempotencyKeys(this.store);
+    this.inventory.seedIfEmpty();
+  }
+
+  /** Empty state, the inventory seeded again, the clock back to real now, no faults, no calls. */
+  reset(): void {
+    this.store.transaction(() => {
+      this.store.clearState();
+      this.inventory.seedIfEmpty();
+      this.clock.reset();
+    });
+    this.faults.clear();
+    this.calls.clear();
+  }
+
+  close(): void {
+    this.clock.save();
+    this.store.close();
+  }
+}

@@ -1,0 +1,230 @@
+import {
+  CANCELLABLE_PORT_STATUSES,
+  DAY_MS,
+  addBusinessDays,
+  addDays,
+  requestedDateProblem,
+  toIsoDate,
+  type PlatformPort,
+  type PortRequest,
+  type PortStatus,
+} from '../domain';
+import type { Carriers } from './carrier';
+import type { EmulatorClock } from './clock';
+import { EmulatorError, notFound, validationFailed } from './errors';
+import { newId, type NumberBook } from './numbers';
+import type { EmulatorStore } from './store';
+
+/** Business days between submission and the losing carrier's answer. */
+export const CARRIER_ANSWER_BUSINESS_DAYS = 2;
+
+interface PortRow {
+  partition_id: string;
+  port_request_id: string;
+  status: PortStatus;
+  request: string;
+  current_provider: string;
+  submitted_at: number;
+  foc_date: string | null;
+  rejection_reason: string | null;
+  next_transition_at: number | null;
+}
+
+/** The seed's request without portflow's own fields, which the platform does not take. */
+type StoredRequest = Omit<PortRequest, 'allowPartial' | 'activation'>;
+
+const startOf = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`);
+
+/** The day the carrier answers: the second business day after the day of submission. */
+export function carrierAnswerDate(submittedOn: string): string {
+  return addBusinessDays(addDays(submittedOn, 1), CARRIER_ANSWER_BUSINESS_DAYS - 1);
+}
+
+function toPlatformPort(row: PortRow): PlatformPort {
+  const request = JSON.parse(row.request) as StoredRequest;
+  const port: PlatformPort = {
+    portRequestId: row.port_request_id,
+    status: row.status,
+    telephoneNumbers: request.telephoneNumbers,
+    submittedDate: new Date(row.submitted_at).toISOString(),
+    requestedDate: request.requestedDate,
+    estimatedCompletionDate: addDays(request.requestedDate, 1),
+    currentProvider: row.current_provider,
+    accountId: request.accountId,
+  };
+  if (row.foc_date) port.focDate = row.foc_date;
+  if (row.rejection_reason) port.rejectionReason = row.rejection_reason;
+  return port;
+}
+
+/**
+ * Port requests and the losing carrier's timeline on the emulator clock: the answer two
+ * business days after submission (APPROVED with the FOC date, or REJECTED), IN_PROGRESS on
+ * the FOC date, COMPLETED the day after, when the numbers become active in the account.
+ */
+export class PortDesk {
+  private readonly statements;
+
+  constructor(
+    store: EmulatorStore,
+    private readonly clock: EmulatorClock,
+    private readonly carriers: Carriers,
+    private readonly numbers: NumberBook,
+  ) {
+    const db = store.db;
+    this.statements = {
+      insert: db.prepare<PortRow>(
+        `INSERT INTO ports (partition_id, port_request_id, status, request, current_provider,
+           submitted_at, foc_date, rejection_reason, next_transition_at)
+         VALUES (@partition_id, @port_request_id, @status, @request, @current_provider,
+           @submitted_at, @foc_date, @rejection_reason, @next_transition_at)`,
+      ),
+      update: db.prepare<PortRow>(
+        `UPDATE ports SET status = @status, foc_date = @foc_date,
+           rejection_reason = @rejection_reason, next_transition_at = @next_transition_at
+         WHERE partition_id = @partition_id AND port_request_id = @port_request_id`,
+      ),
+      get: db.prepare<[string, string], PortRow>(
+        'SELECT * FROM ports WHERE partition_id = ? AND port_request_id = ?',
+      ),
+      nextDue: db.prepare<[number], PortRow>(
+        `SELECT * FROM ports WHERE next_transition_at IS NOT NULL AND next_transition_at <= ?
+         ORDER BY next_transition_at, submitted_at LIMIT 1`,
+      ),
+    };
+  }
+
+  submit(partitionId: string, request: PortRequest): PlatformPort {
+    const problem = requestedDateProblem(request.requestedDate, this.clock.today());
+    if (problem) throw validationFailed([{ in: 'body', path: 'requestedDate', message: problem }]);
+    const currentProvider = this.singleLosingCarrier(request.telephoneNumbers);
+    const submittedAt = this.clock.nowMs();
+    const answerDate = carrierAnswerDate(toIsoDate(new Date(submittedAt)));
+    const stored: StoredRequest = {
+      telephoneNumbers: request.telephoneNumbers,
+      accountId: request.accountId,
+      subscriber: request.subscriber,
+      serviceAddress: request.serviceAddress,
+      billingTelephoneNumber: request.billingTelephoneNumber,
+      accountNumber: request.accountNumber,
+      pin: request.pin,
+      requestedDate: request.requestedDate,
+      currentProvider: request.currentProvider,
+    };
+    const row: PortRow = {
+      partition_id: partitionId,
+      port_request_id: newId('port'),
+      status: 'PENDING',
+      request: JSON.stringify(stored),
+      current_provider: currentProvider,
+      submitted_at: submittedAt,
+      foc_date: null,
+      rejection_reason: null,
+      next_transition_at: startOf(answerDate),
+    };
+    this.statements.insert.run(row);
+    return toPlatformPort(row);
+  }
+
+  get(partitionId: string, portRequestId: string): PlatformPort {
+    return toPlatformPort(this.row(partitionId, portRequestId));
+  }
+
+  /** Cancel before the carrier approves; a cancelled port stays cancelled. */
+  cancel(partitionId: string, portRequestId: string): PlatformPort {
+    const row = this.row(partitionId, portRequestId);
+    if (row.status === 'CANCELLED') return toPlatformPort(row);
+    if (!CANCELLABLE_PORT_STATUSES.includes(row.status)) {
+      throw new EmulatorError(
+        409,
+        'PORT_NOT_CANCELLABLE',
+        `port ${portRequestId} is ${row.status}: a port can be cancelled only before the carrier approves it`,
+        { status: row.status },
+      );
+    }
+    const cancelled: PortRow = { ...row, status: 'CANCELLED', next_transition_at: null };
+    this.statements.update.run(cancelled);
+    return toPlatformPort(cancelled);
+  }
+
+  /**
+   * Applies every carrier step due by now, in the order they fell due, so that whatever is
+   * read next sees the state the timeline has reached.
+   */
+  settle(): void {
+    const now = this.clock.nowMs();
+    for (let due = this.statements.nextDue.get(now); due; due = this.statements.nextDue.get(now))
+      this.step(due);
+  }
+
+  private step(row: PortRow): void {
+    const request = JSON.parse(row.request) as PortRequest;
+    let next: PortRow;
+    switch (row.status) {
+      case 'PENDING': {
+        const rejectionReason = this.carriers.rejectionReason(row.partition_id, request);
+        next = rejectionReason
+          ? {
+              ...row,
+              status: 'REJECTED',
+              rejection_reason: `${row.current_provider} rejected the port: ${rejectionReason}`,
+              next_transition_at: null,
+            }
+          : {
+              ...row,
+              status: 'APPROVED',
+              foc_date: request.requestedDate,
+              next_transition_at: startOf(request.requestedDate),
+            };
+        break;
+      }
+      case 'APPROVED':
+        next = {
+          ...row,
+          status: 'IN_PROGRESS',
+          next_transition_at: startOf(request.requestedDate) + DAY_MS,
+        };
+        break;
+      case 'IN_PROGRESS': {
+        const completedAt = new Date(row.next_transition_at ?? this.clock.nowMs()).toISOString();
+        this.numbers.activate(
+          row.partition_id,
+          request.accountId,
+          request.telephoneNumbers,
+          completedAt,
+        );
+        next = { ...row, status: 'COMPLETED', next_transition_at: null };
+        break;
+      }
+      default:
+        next = { ...row, next_transition_at: null };
+    }
+    this.statements.update.run(next);
+  }
+
+  /** Real carriers take one request per losing carrier. */
+  private singleLosingCarrier(telephoneNumbers: string[]): string {
+    const byCarrier = new Map<string, string[]>();
+    for (const telephoneNumber of telephoneNumbers) {
+      const carrier = this.carriers.recordOf(telephoneNumber).currentCarrier;
+      byCarrier.set(carrier, [...(byCarrier.get(carrier) ?? []), telephoneNumber]);
+    }
+    const [first, ...others] = byCarrier.keys();
+    if (others.length === 0 && first !== undefined) return first;
+    throw new EmulatorError(
+      400,
+      'MIXED_CARRIERS',
+      `the numbers are with ${byCarrier.size} carriers (${[...byCarrier.keys()].join(', ')}): submit one port request per losing carrier`,
+      [...byCarrier].map(([currentCarrier, numbers]) => ({
+        currentCarrier,
+        telephoneNumbers: numbers,
+      })),
+    );
+  }
+
+  private row(partitionId: string, portRequestId: string): PortRow {
+    const row = this.statements.get.get(partitionId, portRequestId);
+    if (!row) throw notFound(`no port request ${portRequestId} in this partition`);
+    return row;
+  }
+}

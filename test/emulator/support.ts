@@ -1,0 +1,80 @@
+/** Raw HTTP calls to the emulator's seed endpoints, so tests see statuses, headers and bodies as sent. */
+import { request } from 'undici';
+import { addBusinessDays, addDays } from '../../src/domain';
+import type { TestEmulator } from '../helpers/emulator';
+
+/** JSON as the emulator sent it; tests read it by field. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by expect, not by types
+type Json = any;
+
+export interface SeedAnswer<T = Json> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+export interface SeedCallOptions {
+  body?: unknown;
+  idempotencyKey?: string;
+  /** Another token than the emulator's; null sends none. */
+  token?: string | null;
+}
+
+export type SeedCaller = <T = Json>(
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  options?: SeedCallOptions,
+) => Promise<SeedAnswer<T>>;
+
+/** Calls under `/v2/partition/{partitionId}`; `path` starts with `/`. */
+export function seedCaller(emulator: TestEmulator, partitionId: string): SeedCaller {
+  return async (method, path, options = {}) => {
+    const headers: Record<string, string> = {};
+    const token = options.token === undefined ? emulator.token : options.token;
+    if (token !== null) headers['x-auth-token'] = token;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
+    const response = await request(`${emulator.url}/v2/partition/${partitionId}${path}`, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+    const text = await response.body.text();
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: text ? JSON.parse(text) : undefined,
+    };
+  };
+}
+
+export const E911 = {
+  street: '135 Front St',
+  city: 'Binghamton',
+  state: 'NY',
+  zipCode: '13905',
+  location: 'Suite 200',
+};
+
+/** A 607 number outside the inventory: one AT&T holds today. */
+export const AT_AND_T_NUMBER = '+16077981234';
+
+/** The seed's port request for `telephoneNumbers`, requested 10+ days after `today`. */
+export function seedPortRequest(telephoneNumbers: string[], today: string) {
+  return {
+    telephoneNumbers,
+    accountId: 'acc_123',
+    subscriber: {
+      firstName: 'John',
+      lastName: 'Doe',
+      companyName: 'Acme Corporation',
+      authorizedName: 'John Doe',
+    },
+    serviceAddress: { street: '135 Front St', city: 'Binghamton', state: 'NY', zipCode: '13905' },
+    billingTelephoneNumber: telephoneNumbers[0],
+    accountNumber: '123456789',
+    pin: '1234',
+    requestedDate: addBusinessDays(addDays(today, 10), 0),
+    currentProvider: 'AT&T',
+  };
+}

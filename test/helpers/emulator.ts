@@ -1,0 +1,98 @@
+/** A platform emulator on a free port with a memory store, and its /_emulator control, for tests. */
+import { randomBytes } from 'node:crypto';
+import { request } from 'undici';
+import {
+  startEmulator,
+  type CallRecord,
+  type CarrierRecord,
+  type FaultSpec,
+} from '../../src/emulator';
+import type { Fault } from '../../src/emulator';
+
+export type ClockAdvance = { days: number; hours?: number } | { days?: number; hours: number };
+
+/** A fault as the control endpoint takes it; `match.method` in any case. */
+export type FaultInput = Omit<FaultSpec, 'match'> & { match?: { method?: string; path?: string } };
+
+export interface CallFilter {
+  method?: string;
+  /** A path pattern with `*` wildcards, as `/v2/partition/*\/telephone-number/port`. */
+  path?: string;
+}
+
+export interface EmulatorControl {
+  /** Empty state, inventory seeded again, clock at real now, no faults, no calls. */
+  reset(): Promise<void>;
+  /** The emulator's now, ISO-8601. */
+  now(): Promise<string>;
+  /** Moves simulated time on; answers the new now. */
+  advance(by: ClockAdvance): Promise<string>;
+  /** Lets simulated time run on its own at `msPerDay` real ms per day; 0 stops it. */
+  setSpeed(msPerDay: number): Promise<{ now: string; msPerDay: number }>;
+  setCarrierRecord(telephoneNumber: string, record: CarrierRecord): Promise<CarrierRecord>;
+  addFault(fault: FaultInput): Promise<Fault>;
+  clearFaults(): Promise<void>;
+  calls(filter?: CallFilter): Promise<CallRecord[]>;
+}
+
+export interface TestEmulator {
+  url: string;
+  token: string;
+  control: EmulatorControl;
+  close(): Promise<void>;
+}
+
+async function controlCall<T>(
+  url: string,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await request(`${url}/_emulator${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  if (response.statusCode >= 300) {
+    throw new Error(`${method} /_emulator${path} answered ${response.statusCode}: ${text}`);
+  }
+  return JSON.parse(text) as T;
+}
+
+/** The control endpoints of an emulator at `url` (also one started elsewhere). */
+export function emulatorControl(url: string): EmulatorControl {
+  return {
+    reset: async () => {
+      await controlCall(url, 'POST', '/reset');
+    },
+    now: async () => (await controlCall<{ now: string }>(url, 'GET', '/clock')).now,
+    advance: async (by) =>
+      (await controlCall<{ now: string }>(url, 'POST', '/clock/advance', by)).now,
+    setSpeed: (msPerDay) => controlCall(url, 'PUT', '/clock', { msPerDay }),
+    setCarrierRecord: (telephoneNumber, record) =>
+      controlCall(url, 'PUT', `/carrier-records/${encodeURIComponent(telephoneNumber)}`, record),
+    addFault: (fault) => controlCall(url, 'POST', '/faults', fault),
+    clearFaults: async () => {
+      await controlCall(url, 'DELETE', '/faults');
+    },
+    calls: (filter = {}) => {
+      const query = new URLSearchParams();
+      if (filter.method) query.set('method', filter.method);
+      if (filter.path) query.set('path', filter.path);
+      const text = query.toString();
+      return controlCall(url, 'GET', `/calls${text ? `?${text}` : ''}`);
+    },
+  };
+}
+
+export async function startTestEmulator(): Promise<TestEmulator> {
+  const token = `test-${randomBytes(12).toString('hex')}`;
+  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token });
+  return {
+    url: emulator.url,
+    token,
+    control: emulatorControl(emulator.url),
+    close: emulator.close,
+  };
+}
