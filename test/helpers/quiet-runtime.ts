@@ -1,6 +1,4 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
 // Worker state changes at INFO would drown the test report; warnings and errors still show.
-Runtime.install({
-  logger: new DefaultLogger((process.env.TEMPORAL_LOG_LEVEL as 'WARN') ?? 'WARN'),
-});
+Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -1,0 +1,148 @@
+import { Client, Connection } from '@temporalio/client';
+import { z } from 'zod';
+import { buildApp, type App } from '../../src/api/app';
+import { ApiError } from '../../src/api/errors';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { connectToTestTemporal, type TestTemporal } from '../helpers/temporal';
+
+const config = loadConfig({});
+const logger = createLogger({ level: 'silent' });
+
+describe('the API app', () => {
+  let temporal: TestTemporal;
+  let app: App;
+
+  beforeAll(async () => {
+    temporal = await connectToTestTemporal();
+    app = await buildApp({ client: temporal.client, config, logger });
+    app.post(
+      '/probe/:partitionId',
+      {
+        schema: {
+          params: z.object({ partitionId: z.string().regex(/^p\d+$/) }),
+          body: z.object({ telephoneNumber: z.string().startsWith('+1'), quantity: z.number() }),
+        },
+      },
+      () => ({ ok: true }),
+    );
+    app.get('/probe/crash', () => {
+      throw new Error('connect ECONNREFUSED 10.0.0.7:5432 at db.internal');
+    });
+    app.get('/probe/conflict', () => {
+      throw new ApiError(409, 'NUMBER_BUSY', 'The number is held by port p-1', { portId: 'p-1' });
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await temporal?.close();
+  });
+
+  it('answers /healthz', async () => {
+    const response = await app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('is ready when Temporal answers', async () => {
+    const response = await app.inject({ method: 'GET', url: '/readyz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ready' });
+  });
+
+  it('is not ready when Temporal is unreachable', async () => {
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    const unreachable = await buildApp({ client: new Client({ connection }), config, logger });
+    try {
+      const response = await unreachable.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toEqual({
+        error: {
+          code: 'NOT_READY',
+          message: 'Temporal is unreachable',
+          details: { temporal: 'unreachable' },
+        },
+      });
+    } finally {
+      await unreachable.close();
+      await connection.close();
+    }
+  });
+
+  it('names each bad field of a request in a 400', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/probe/p1',
+      payload: { telephoneNumber: '6071234567' },
+    });
+    expect(response.statusCode).toBe(400);
+    const { error } = response.json();
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details).toEqual([
+      expect.objectContaining({ in: 'body', field: 'telephoneNumber' }),
+      expect.objectContaining({ in: 'body', field: 'quantity' }),
+    ]);
+    expect(error.message).toContain('telephoneNumber');
+  });
+
+  it('validates path parameters the same way', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/probe/nope',
+      payload: { telephoneNumber: '+16072345678', quantity: 1 },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toEqual([
+      expect.objectContaining({ in: 'params', field: 'partitionId' }),
+    ]);
+  });
+
+  it('answers malformed JSON with a 400, not a 500', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/probe/p1',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"telephoneNumber":',
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('BAD_REQUEST');
+  });
+
+  it('answers an unknown route with 404 NOT_FOUND', async () => {
+    const response = await app.inject({ method: 'GET', url: '/v2/nothing-here' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error).toEqual({
+      code: 'NOT_FOUND',
+      message: 'No route for GET /v2/nothing-here',
+      details: null,
+    });
+  });
+
+  it('passes a route error through with its status, code and details', async () => {
+    const response = await app.inject({ method: 'GET', url: '/probe/conflict' });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toEqual({
+      error: {
+        code: 'NUMBER_BUSY',
+        message: 'The number is held by port p-1',
+        details: { portId: 'p-1' },
+      },
+    });
+  });
+
+  it('hides the internals of an unexpected error behind 500 INTERNAL', async () => {
+    const response = await app.inject({ method: 'GET', url: '/probe/crash' });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({
+      error: { code: 'INTERNAL', message: 'Internal server error', details: null },
+    });
+    expect(response.body).not.toMatch(/ECONNREFUSED|10\.0\.0\.7|db\.internal|at /);
+  });
+
+  it('serves its OpenAPI document', async () => {
+    const response = await app.inject({ method: 'GET', url: '/openapi.json' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().paths).toHaveProperty('/healthz');
+  });
+});
