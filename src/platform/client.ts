@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { Pool, request } from 'undici';
 import { z } from 'zod';
 import {
+  accountNumberEntry,
   accountNumberList,
   assignmentResult,
   errorBody,
@@ -118,7 +119,7 @@ export interface PlatformClient {
     accountId: string,
     target: AssignmentTarget,
     telephoneNumber: string,
-  ): Promise<void>;
+  ): Promise<AccountNumberEntry | undefined>;
   listAccountNumbers(partitionId: string, accountId: string): Promise<AccountNumberEntry[]>;
   getNumber(partitionId: string, telephoneNumber: string): Promise<NumberDetails>;
   updateNumber(
@@ -144,8 +145,8 @@ interface Call<S extends z.ZodType> {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   idempotencyKey?: string;
-  /** The 2xx body's schema; undefined when the answer carries nothing the client needs. */
-  schema?: S;
+  /** The 2xx body's schema. */
+  schema: S;
 }
 
 /** A path whose interpolated values are URL-encoded segments (a telephone number holds `+`). */
@@ -318,10 +319,6 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
 
     if (status < 200 || status >= 300)
       return fail(status, errorForStatus(status, text, retryAfter, at));
-    if (!call.schema) {
-      log(status);
-      return undefined as z.output<S>;
-    }
     const parsed = parseJson(text);
     const result = parsed.ok ? call.schema.safeParse(parsed.value) : undefined;
     if (!result?.success) {
@@ -410,12 +407,13 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         body,
         schema: assignmentResult,
       }),
-    unassign: async (partitionId, accountId, target, telephoneNumber) => {
-      await send(partitionId, {
+    unassign: (partitionId, accountId, target, telephoneNumber) =>
+      send(partitionId, {
         method: 'DELETE',
         resource: assignmentPath(accountId, target) + segments`/${telephoneNumber}`,
-      });
-    },
+        // The seed shows no answer: the number's entry when the platform sends one, else nothing.
+        schema: accountNumberEntry.optional(),
+      }),
     listAccountNumbers: (partitionId, accountId) =>
       send(partitionId, {
         method: 'GET',
