@@ -9,7 +9,6 @@ import pino from 'pino';
 import {
   createPlatformClient,
   parseRetryAfter,
-  PlatformError,
   PlatformNotFoundError,
   PlatformRateLimitedError,
   PlatformRejectedError,
@@ -18,6 +17,7 @@ import {
   PlatformUnavailableError,
   type PlatformClient,
 } from '../../src/platform';
+import { platformFailure } from './support';
 import type { PortRequest } from '../../src/domain';
 
 interface ReceivedRequest {
@@ -81,16 +81,6 @@ beforeEach(() => {
 });
 
 afterEach(() => client.close());
-
-async function failure(call: Promise<unknown>): Promise<PlatformError> {
-  const error = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof PlatformError))
-    throw new Error(`expected a PlatformError, got ${String(error)}`);
-  return error;
-}
 
 describe('requests', () => {
   it('sends the token, encodes path segments and the telephone number in the query', async () => {
@@ -156,7 +146,7 @@ describe('answers', () => {
 
   it('turns a 2xx body that breaks the seed into a PlatformResponseError naming the field', async () => {
     respond = (_request, response) => json(response, 200, { ...PORT, telephoneNumbers: 'many' });
-    const error = await failure(client.getPort('p1', 'port_1'));
+    const error = await platformFailure(client.getPort('p1', 'port_1'));
     expect(error).toBeInstanceOf(PlatformResponseError);
     expect(error.retryable).toBe(false);
     expect(error.status).toBe(200);
@@ -168,7 +158,7 @@ describe('answers', () => {
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end('<html>maintenance</html>');
     };
-    const error = await failure(client.getPort('p1', 'port_1'));
+    const error = await platformFailure(client.getPort('p1', 'port_1'));
     expect(error).toBeInstanceOf(PlatformResponseError);
     expect(error.message).toContain('not JSON');
   });
@@ -178,7 +168,7 @@ describe('answers', () => {
       response.writeHead(502, { 'content-type': 'text/html' });
       response.end('<html>bad gateway</html>');
     };
-    const error = await failure(client.getPort('p1', 'port_1'));
+    const error = await platformFailure(client.getPort('p1', 'port_1'));
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect(error).toMatchObject({ retryable: true, status: 502, code: undefined });
   });
@@ -192,7 +182,7 @@ describe('answers', () => {
         { error: { code: 'RATE_LIMITED', message: 'slow down' } },
         { 'retry-after': retryAt },
       );
-    const error = await failure(client.getPort('p1', 'port_1'));
+    const error = await platformFailure(client.getPort('p1', 'port_1'));
     expect(error).toBeInstanceOf(PlatformRateLimitedError);
     expect(error).toMatchObject({ retryable: true, code: 'RATE_LIMITED', message: 'slow down' });
     expect(error.retryAfterMs).toBeGreaterThan(25_000);
@@ -204,7 +194,7 @@ describe('answers', () => {
       json(response, 404, {
         error: { code: 'PORT_NOT_FOUND', message: 'no port port_9', details: { id: 'port_9' } },
       });
-    const error = await failure(client.getPort('p1', 'port_9'));
+    const error = await platformFailure(client.getPort('p1', 'port_9'));
     expect(error).toBeInstanceOf(PlatformNotFoundError);
     expect(error).toBeInstanceOf(PlatformRejectedError);
     expect(error).toMatchObject({
@@ -225,7 +215,7 @@ describe('answers', () => {
     };
     const fast = createPlatformClient({ baseUrl, token: TOKEN, timeoutMs: 200 });
     const started = Date.now();
-    const error = await failure(fast.getPort('p1', 'port_1'));
+    const error = await platformFailure(fast.getPort('p1', 'port_1'));
     await fast.close();
     expect(error).toBeInstanceOf(PlatformTimeoutError);
     expect(error.retryable).toBe(true);
@@ -242,7 +232,7 @@ describe('answers', () => {
       token: TOKEN,
       timeoutMs: 1_000,
     });
-    const error = await failure(nowhere.getPort('p1', 'port_1'));
+    const error = await platformFailure(nowhere.getPort('p1', 'port_1'));
     await nowhere.close();
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect(error).not.toBeInstanceOf(PlatformTimeoutError);

@@ -1,8 +1,13 @@
 /** The platform client against a real emulator over HTTP: every seed endpoint, its flows and its faults. */
-import { addBusinessDays, addDays, daysBetween, type PortRequest } from '../../src/domain';
+import {
+  addBusinessDays,
+  addDays,
+  daysBetween,
+  portRequest as portRequestSchema,
+  type PortRequest,
+} from '../../src/domain';
 import {
   createPlatformClient,
-  PlatformError,
   PlatformNotFoundError,
   PlatformRateLimitedError,
   PlatformRejectedError,
@@ -10,6 +15,8 @@ import {
   PlatformUnavailableError,
   type PlatformClient,
 } from '../../src/platform';
+import { platformFailure } from './support';
+import { AT_AND_T_NUMBER, seedPortRequest } from '../emulator/support';
 import { startTestEmulator } from '../helpers/emulator';
 
 type TestEmulator = Awaited<ReturnType<typeof startTestEmulator>>;
@@ -42,17 +49,6 @@ beforeEach(async () => {
   await emulator.control.reset();
 });
 
-async function failure(call: Promise<unknown>): Promise<PlatformError> {
-  const error = await call.then(
-    () => undefined,
-    (thrown: unknown) => thrown,
-  );
-  if (!(error instanceof PlatformError)) {
-    throw new Error(`expected a PlatformError, got ${String(error)}`);
-  }
-  return error;
-}
-
 /** The emulator's today, as YYYY-MM-DD. */
 async function emulatorToday(): Promise<string> {
   return (await emulator.control.now()).slice(0, 10);
@@ -80,28 +76,10 @@ async function orderedNumber(): Promise<string> {
   return telephoneNumber;
 }
 
-/** The seed's port request, for a number held by the losing carrier, with a requested date the rules accept. */
+/** The seed's port request for a number the losing carrier holds, parsed as the domain reads it. */
 async function portRequest(telephoneNumber: string): Promise<PortRequest> {
-  return {
-    telephoneNumbers: [telephoneNumber],
-    accountId: ACCOUNT,
-    subscriber: {
-      firstName: 'John',
-      lastName: 'Doe',
-      companyName: 'Acme Corporation',
-      authorizedName: 'John Doe',
-    },
-    serviceAddress: { street: '135 Front St', city: 'Binghamton', state: 'NY', zipCode: '13905' },
-    billingTelephoneNumber: telephoneNumber,
-    accountNumber: '123456789',
-    pin: '1234',
-    requestedDate: addBusinessDays(addDays(await emulatorToday(), 10), 0),
-    currentProvider: 'AT&T',
-  };
+  return portRequestSchema.parse(seedPortRequest([telephoneNumber], await emulatorToday()));
 }
-
-/** A 607 number that is not in the platform's inventory: one a losing carrier holds today. */
-const CARRIER_NUMBER = '+16077981234';
 
 describe('search, order, assign with E911, details (the seed flow)', () => {
   it('searches local numbers by NPA, NPA-NXX, rate center and pattern', async () => {
@@ -264,7 +242,7 @@ describe('search, order, assign with E911, details (the seed flow)', () => {
       client.getOrder(PARTITION, 'order_missing'),
       client.getPort(PARTITION, 'port_missing'),
     ]) {
-      const error = await failure(call);
+      const error = await platformFailure(call);
       expect(error).toBeInstanceOf(PlatformNotFoundError);
       expect(error).toMatchObject({ status: 404, retryable: false });
       expect(error.code).toMatch(/^[A-Z][A-Z0-9_]*$/);
@@ -274,13 +252,13 @@ describe('search, order, assign with E911, details (the seed flow)', () => {
 
 describe('porting (the seed flow)', () => {
   it('checks portability with the losing carrier and its seed values', async () => {
-    await expect(client.checkPortability(PARTITION, CARRIER_NUMBER)).resolves.toMatchObject({
-      telephoneNumber: CARRIER_NUMBER,
+    await expect(client.checkPortability(PARTITION, AT_AND_T_NUMBER)).resolves.toMatchObject({
+      telephoneNumber: AT_AND_T_NUMBER,
       portable: true,
       currentCarrier: 'AT&T',
     });
 
-    await emulator.control.setCarrierRecord(CARRIER_NUMBER, {
+    await emulator.control.setCarrierRecord(AT_AND_T_NUMBER, {
       currentCarrier: 'Verizon',
       lineType: 'RESIDENTIAL',
       portable: false,
@@ -288,7 +266,7 @@ describe('porting (the seed flow)', () => {
       accountNumber: '987654321',
       pin: '4321',
     });
-    await expect(client.checkPortability(PARTITION, CARRIER_NUMBER)).resolves.toMatchObject({
+    await expect(client.checkPortability(PARTITION, AT_AND_T_NUMBER)).resolves.toMatchObject({
       portable: false,
       currentCarrier: 'Verizon',
       lineType: 'RESIDENTIAL',
@@ -296,11 +274,11 @@ describe('porting (the seed flow)', () => {
   });
 
   it('follows a port from PENDING to COMPLETED on the emulator clock', async () => {
-    const submission = await portRequest(CARRIER_NUMBER);
+    const submission = await portRequest(AT_AND_T_NUMBER);
     const submitted = await client.submitPort(PARTITION, submission, { idempotencyKey: 'port-1' });
     expect(submitted).toMatchObject({
       status: 'PENDING',
-      telephoneNumbers: [CARRIER_NUMBER],
+      telephoneNumbers: [AT_AND_T_NUMBER],
       requestedDate: submission.requestedDate,
     });
     const { portRequestId } = submitted;
@@ -324,11 +302,11 @@ describe('porting (the seed flow)', () => {
       status: 'COMPLETED',
     });
     const listing = await client.listAccountNumbers(PARTITION, ACCOUNT);
-    expect(listing.map((entry) => entry.telephoneNumber)).toContain(CARRIER_NUMBER);
+    expect(listing.map((entry) => entry.telephoneNumber)).toContain(AT_AND_T_NUMBER);
   });
 
   it('is rejected with a reason when the subscriber does not match the carrier record', async () => {
-    const submission = await portRequest(CARRIER_NUMBER);
+    const submission = await portRequest(AT_AND_T_NUMBER);
     const port = await client.submitPort(
       PARTITION,
       { ...submission, pin: '9999' },
@@ -342,7 +320,7 @@ describe('porting (the seed flow)', () => {
   });
 
   it('cancels before approval and is refused with PORT_NOT_CANCELLABLE after it', async () => {
-    const submission = await portRequest(CARRIER_NUMBER);
+    const submission = await portRequest(AT_AND_T_NUMBER);
     const early = await client.submitPort(PARTITION, submission, { idempotencyKey: 'port-a' });
     await expect(
       client.cancelPort(PARTITION, early.portRequestId, { idempotencyKey: 'cancel-a' }),
@@ -350,7 +328,7 @@ describe('porting (the seed flow)', () => {
 
     const late = await client.submitPort(PARTITION, submission, { idempotencyKey: 'port-b' });
     await advanceTo(await carrierAnswerDay());
-    const error = await failure(client.cancelPort(PARTITION, late.portRequestId));
+    const error = await platformFailure(client.cancelPort(PARTITION, late.portRequestId));
     expect(error).toBeInstanceOf(PlatformRejectedError);
     expect(error).toMatchObject({ status: 409, code: 'PORT_NOT_CANCELLABLE', retryable: false });
     await expect(client.getPort(PARTITION, late.portRequestId)).resolves.toMatchObject({
@@ -359,7 +337,7 @@ describe('porting (the seed flow)', () => {
   });
 
   it('sends the Idempotency-Key, and a replay gives the same port', async () => {
-    const submission = await portRequest(CARRIER_NUMBER);
+    const submission = await portRequest(AT_AND_T_NUMBER);
     const first = await client.submitPort(PARTITION, submission, { idempotencyKey: 'port-once' });
     const replay = await client.submitPort(PARTITION, submission, { idempotencyKey: 'port-once' });
     expect(replay.portRequestId).toBe(first.portRequestId);
@@ -378,8 +356,8 @@ describe('porting (the seed flow)', () => {
   });
 
   it('refuses a bad request with a 400 naming the field', async () => {
-    const submission = await portRequest(CARRIER_NUMBER);
-    const error = await failure(
+    const submission = await portRequest(AT_AND_T_NUMBER);
+    const error = await platformFailure(
       client.submitPort(
         PARTITION,
         { ...submission, requestedDate: await emulatorToday() },
@@ -403,7 +381,7 @@ describe('faults', () => {
       count: 1,
       match: { method: 'GET', path: portPath },
     });
-    const error = await failure(client.getPort(PARTITION, 'port_1'));
+    const error = await platformFailure(client.getPort(PARTITION, 'port_1'));
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect(error).toMatchObject({ status: 503, retryable: true });
   });
@@ -416,7 +394,7 @@ describe('faults', () => {
       count: 1,
       match: { method: 'GET', path: portPath },
     });
-    const error = await failure(client.getPort(PARTITION, 'port_1'));
+    const error = await platformFailure(client.getPort(PARTITION, 'port_1'));
     expect(error).toBeInstanceOf(PlatformRateLimitedError);
     expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 7_000 });
   });
@@ -427,7 +405,7 @@ describe('faults', () => {
       count: 1,
       match: { method: 'GET', path: portPath },
     });
-    const error = await failure(client.getPort(PARTITION, 'port_1'));
+    const error = await platformFailure(client.getPort(PARTITION, 'port_1'));
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect(error.retryable).toBe(true);
     expect(error.status).toBeUndefined();
@@ -446,7 +424,7 @@ describe('faults', () => {
       timeoutMs: 300,
     });
     const started = Date.now();
-    const error = await failure(impatient.getPort(PARTITION, 'port_1'));
+    const error = await platformFailure(impatient.getPort(PARTITION, 'port_1'));
     await impatient.close();
     expect(error).toBeInstanceOf(PlatformTimeoutError);
     expect(error.retryable).toBe(true);
@@ -459,7 +437,7 @@ describe('faults', () => {
       token: 'not-the-token',
       timeoutMs: 2_000,
     });
-    const error = await failure(intruder.searchNumbers(PARTITION, { npa: '607' }));
+    const error = await platformFailure(intruder.searchNumbers(PARTITION, { npa: '607' }));
     await intruder.close();
     expect(error).toBeInstanceOf(PlatformRejectedError);
     expect(error).toMatchObject({ status: 401, retryable: false });
