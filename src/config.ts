@@ -20,7 +20,7 @@ function json<T extends z.ZodType>(schema: T) {
       for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
       return z.NEVER;
     }
-    return result.data as z.output<T>;
+    return result.data;
   });
 }
 
