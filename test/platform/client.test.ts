@@ -343,6 +343,10 @@ describe('porting (the seed flow)', () => {
     expect(replay.portRequestId).toBe(first.portRequestId);
     const another = await client.submitPort(PARTITION, submission, { idempotencyKey: 'port-new' });
     expect(another.portRequestId).not.toBe(first.portRequestId);
+    const reused = await platformFailure(
+      client.submitPort(PARTITION, { ...submission, pin: '4321' }, { idempotencyKey: 'port-once' }),
+    );
+    expect(reused).toMatchObject({ status: 409, code: 'IDEMPOTENCY_KEY_REUSED', retryable: false });
 
     const calls = await emulator.control.calls({
       method: 'POST',
@@ -352,6 +356,7 @@ describe('porting (the seed flow)', () => {
       'port-once',
       'port-once',
       'port-new',
+      'port-once',
     ]);
   });
 
