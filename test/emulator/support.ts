@@ -1,11 +1,12 @@
 /** Raw HTTP calls to the emulator's seed endpoints, so tests see statuses, headers and bodies as sent. */
-import { request } from 'undici';
-import { addBusinessDays, addDays } from '../../src/domain';
+import { request, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { addBusinessDays, addDays, errorBody } from '../../src/domain';
 import type { TestEmulator } from '../helpers/emulator';
 
 /** JSON as the emulator sent it; tests read it by field. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by expect, not by types
-type Json = any;
+export type Json = any;
 
 export interface SeedAnswer<T = Json> {
   status: number;
@@ -77,4 +78,24 @@ export function seedPortRequest(telephoneNumbers: string[], today: string) {
     requestedDate: addBusinessDays(addDays(today, 10), 0),
     currentProvider: 'AT&T',
   };
+}
+
+export async function readJson(response: Dispatcher.ResponseData): Promise<Json> {
+  return response.body.json();
+}
+
+/** The field paths a 400's details name. */
+export function problemPaths(body: unknown): string[] {
+  const details = z
+    .array(z.object({ path: z.string() }))
+    .parse(errorBody.parse(body).error.details);
+  return details.map((problem) => problem.path);
+}
+
+/** The telephone numbers of a list of entries (search results, account listing). */
+export function numbersOf(entries: unknown): string[] {
+  return z
+    .array(z.object({ telephoneNumber: z.string() }))
+    .parse(entries)
+    .map((entry) => entry.telephoneNumber);
 }
