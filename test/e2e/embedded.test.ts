@@ -1,13 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { Worker } from '@temporalio/worker';
 import { freePort } from '../../src/dev/net';
 import { phaseUpdate, sleepThenComplete } from '../fixtures/workflows';
-import { compileApp } from '../helpers/compiled-app';
+import { compileApp, startNodeProcess, type NodeProcess } from '../helpers/compiled-app';
 import {
   connectToTestTemporal,
   fixtureWorkflowBundle,
@@ -24,40 +21,15 @@ interface Banner {
   developmentToken: string;
 }
 
-interface Embedded {
-  child: ChildProcess;
-  banner: Promise<Banner>;
-  /** Ctrl-C: resolves with the exit code once every part has stopped. */
-  interrupt(): Promise<number | null>;
-}
-
-/** `npm start` as a user runs it: its own process, JSON log lines on stdout. */
-function startEmbedded(entry: string, env: NodeJS.ProcessEnv): Embedded {
-  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
-  const output: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-  const banner = new Promise<Banner>((resolve, reject) => {
-    const found: Partial<Banner> = {};
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      output.push(line);
-      if (!line.startsWith('{')) return;
-      Object.assign(found, JSON.parse(line) as Partial<Banner>);
-      if (found.api && found.developmentToken) resolve(found as Banner);
-    });
-    void exited.then(([code]) =>
-      reject(new Error(`embedded mode exited (${code}) before it was up:\n${output.join('\n')}`)),
-    );
+/** `npm start` as a user runs it; resolves once it has printed its URLs and token. */
+async function startEmbedded(entry: string, env: NodeJS.ProcessEnv) {
+  const embedded = startNodeProcess(entry, env);
+  const found: Partial<Banner> = {};
+  await embedded.waitForLine((line) => {
+    if (line.startsWith('{')) Object.assign(found, JSON.parse(line) as Partial<Banner>);
+    return Boolean(found.api && found.developmentToken);
   });
-  return {
-    child,
-    banner,
-    async interrupt() {
-      child.kill('SIGINT');
-      const [code] = await exited;
-      return code;
-    },
-  };
+  return { embedded, banner: found as Banner };
 }
 
 function isListening(host: string, port: number): Promise<boolean> {
@@ -75,7 +47,7 @@ describe('embedded mode (npm start)', () => {
   let appRoot: string;
   let env: NodeJS.ProcessEnv;
   let temporalPort: number;
-  let running: Embedded | undefined;
+  let running: NodeProcess | undefined;
   let temporal: TestTemporal | undefined;
 
   beforeAll(async () => {
@@ -95,14 +67,15 @@ describe('embedded mode (npm start)', () => {
 
   afterAll(async () => {
     await temporal?.close();
-    if (running && running.child.exitCode === null) await running.interrupt();
+    await running?.stop('SIGINT');
     rmSync(appRoot, { recursive: true, force: true });
   });
 
   it('serves every part, stops them all on Ctrl-C and continues workflows after a restart', async () => {
     const entry = join(appRoot, 'dist', 'dev', 'index.js');
-    running = startEmbedded(entry, env);
-    const first = await running.banner;
+    const started = await startEmbedded(entry, env);
+    running = started.embedded;
+    const first = started.banner;
 
     expect((await fetch(`${first.api}/healthz`)).status).toBe(200);
     expect((await fetch(`${first.api}/readyz`)).status).toBe(200);
@@ -128,12 +101,13 @@ describe('embedded mode (npm start)', () => {
     await temporal.close();
     temporal = undefined;
 
-    expect(await running.interrupt()).toBe(0);
+    expect(await running.stop('SIGINT')).toBe(0);
     expect(await isListening('127.0.0.1', temporalPort)).toBe(false);
     expect(await isListening('127.0.0.1', Number(env.API_PORT))).toBe(false);
 
-    running = startEmbedded(entry, env);
-    const second = await running.banner;
+    const restarted = await startEmbedded(entry, env);
+    running = restarted.embedded;
+    const second = restarted.banner;
     expect(second.developmentToken).toBe(first.developmentToken);
 
     temporal = await connectToTestTemporal(second.temporal);
@@ -145,6 +119,6 @@ describe('embedded mode (npm start)', () => {
     const resumed = temporal.client.workflow.getHandle<typeof sleepThenComplete>(taskQueue);
     await expect(resumedWorker.runUntil(resumed.result())).resolves.toBe('DONE');
 
-    expect(await running.interrupt()).toBe(0);
+    expect(await running.stop('SIGINT')).toBe(0);
   });
 });

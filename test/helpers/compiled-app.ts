@@ -1,6 +1,9 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
 import { transformFile } from '@swc/core';
 
 const ROOT = join(__dirname, '..', '..');
@@ -28,4 +31,49 @@ export async function compileApp(): Promise<string> {
     writeFileSync(target, code);
   }
   return root;
+}
+
+export interface NodeProcess {
+  /** Resolves with the first stdout line `matches` accepts; rejects if the process exits first. */
+  waitForLine(matches: (line: string) => boolean): Promise<string>;
+  /** Sends `signal` and resolves with the exit code once the process is gone. */
+  stop(signal: NodeJS.Signals): Promise<number | null>;
+  isRunning(): boolean;
+}
+
+/** Runs a built entry point as its own process, the way `npm start` and friends do. */
+export function startNodeProcess(entry: string, env: NodeJS.ProcessEnv): NodeProcess {
+  const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = once(child, 'exit') as Promise<[number | null]>;
+  const output: string[] = [];
+  const waiters = new Set<{
+    matches: (line: string) => boolean;
+    resolve: (line: string) => void;
+  }>();
+  child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    output.push(line);
+    for (const waiter of waiters) {
+      if (waiter.matches(line)) {
+        waiters.delete(waiter);
+        waiter.resolve(line);
+      }
+    }
+  });
+  return {
+    waitForLine(matches) {
+      return new Promise((resolve, reject) => {
+        waiters.add({ matches, resolve });
+        void exited.then(([code]) =>
+          reject(new Error(`${entry} exited (${code}):\n${output.join('\n')}`)),
+        );
+      });
+    },
+    async stop(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const [code] = await exited;
+      return code;
+    },
+    isRunning: () => child.exitCode === null && child.signalCode === null,
+  };
 }

@@ -1,0 +1,36 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort } from '../../src/dev/net';
+import { compileApp, startNodeProcess } from '../helpers/compiled-app';
+import { testTemporalAddress, uniqueTaskQueue } from '../helpers/temporal';
+
+describe('npm run start:api and start:worker', () => {
+  let appRoot: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    appRoot = await compileApp();
+    env = {
+      PATH: process.env.PATH,
+      TEMPORAL_ADDRESS: testTemporalAddress(),
+      TEMPORAL_TASK_QUEUE: uniqueTaskQueue('entry'),
+      API_PORT: String(await freePort()),
+    };
+  });
+
+  afterAll(() => rmSync(appRoot, { recursive: true, force: true }));
+
+  it('serves the API for the cluster in the environment and closes on SIGTERM', async () => {
+    const api = startNodeProcess(join(appRoot, 'dist', 'api', 'server.js'), env);
+    await api.waitForLine((line) => line.includes('Server listening'));
+    const response = await fetch(`http://127.0.0.1:${env.API_PORT}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await api.stop('SIGTERM')).toBe(0);
+  });
+
+  it('runs a worker from the built workflows and drains on SIGINT', async () => {
+    const worker = startNodeProcess(join(appRoot, 'dist', 'worker', 'index.js'), env);
+    await worker.waitForLine((line) => line.includes('worker polling'));
+    expect(await worker.stop('SIGINT')).toBe(0);
+  });
+});
