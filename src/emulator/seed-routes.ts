@@ -25,7 +25,6 @@ import {
 } from '../domain';
 import type { EmulatorApp } from './app';
 import { validationFailed } from './errors';
-import type { Answer } from './idempotency';
 import type { AssignmentTarget } from './numbers';
 import type { EmulatedPlatform } from './platform';
 
@@ -77,7 +76,12 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
   const { inventory, numbers, carriers, ports, clock } = platform;
 
   /** Answers a POST or DELETE through its Idempotency-Key: the effect once, the answer every time. */
-  function once(request: SeedRequest, reply: FastifyReply, effect: () => Answer): void {
+  function once(
+    request: SeedRequest,
+    reply: FastifyReply,
+    effect: () => unknown,
+    status: 200 | 201 = 200,
+  ): void {
     const key = request.headers['idempotency-key'];
     if (
       Array.isArray(key) ||
@@ -98,7 +102,10 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
       body: request.body,
     };
     const { partitionId } = partitionParams.parse(request.params);
-    const answer = platform.idempotency.run(partitionId, key, call, effect);
+    const answer = platform.idempotency.run(partitionId, key, call, () => ({
+      status,
+      body: effect(),
+    }));
     if (answer.replayed) void reply.header('idempotent-replayed', 'true');
     void reply.code(answer.status).send(answer.body);
   }
@@ -137,16 +144,15 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
       schema: { params: partitionParams, body: platformOrder, response: answers(200, orderResult) },
     },
     (request, reply) => {
-      once(request, reply, () => ({
-        status: 200,
-        body: numbers.order(
+      once(request, reply, () =>
+        numbers.order(
           request.params.partitionId,
           request.body.accountId,
           request.body.telephoneNumbers,
           false,
           clock.now(),
         ),
-      }));
+      );
     },
   );
 
@@ -160,16 +166,15 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
       },
     },
     (request, reply) => {
-      once(request, reply, () => ({
-        status: 200,
-        body: numbers.order(
+      once(request, reply, () =>
+        numbers.order(
           request.params.partitionId,
           request.body.accountId,
           [request.body.telephoneNumber],
           true,
           clock.now(),
         ),
-      }));
+      );
     },
   );
 
@@ -197,10 +202,7 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
       schema: { params: partitionParams, body: portRequest, response: answers(201, platformPort) },
     },
     (request, reply) => {
-      once(request, reply, () => ({
-        status: 201,
-        body: ports.submit(request.params.partitionId, request.body),
-      }));
+      once(request, reply, () => ports.submit(request.params.partitionId, request.body), 201);
     },
   );
 
@@ -214,10 +216,9 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
     '/telephone-number/port/:portRequestId',
     { schema: { params: portParams, response: answers(200, platformPort) } },
     (request, reply) => {
-      once(request, reply, () => ({
-        status: 200,
-        body: ports.cancel(request.params.partitionId, request.params.portRequestId),
-      }));
+      once(request, reply, () =>
+        ports.cancel(request.params.partitionId, request.params.portRequestId),
+      );
     },
   );
 
@@ -240,10 +241,9 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
     '/telephone-number/:telephoneNumber',
     { schema: { params: numberParams, response: answers(200, released) } },
     (request, reply) => {
-      once(request, reply, () => ({
-        status: 200,
-        body: numbers.release(request.params.partitionId, request.params.telephoneNumber),
-      }));
+      once(request, reply, () =>
+        numbers.release(request.params.partitionId, request.params.telephoneNumber),
+      );
     },
   );
 
@@ -287,15 +287,14 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
         const routeParams = request.params as z.output<typeof numberParams> &
           z.output<typeof accountParams> &
           z.output<P>;
-        once(request, reply, () => ({
-          status: 200,
-          body: numbers.unassign(
+        once(request, reply, () =>
+          numbers.unassign(
             routeParams.partitionId,
             routeParams.accountId,
             assignment(routeParams),
             routeParams.telephoneNumber,
           ),
-        }));
+        );
       },
     );
   }

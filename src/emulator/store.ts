@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 /**
@@ -93,6 +95,8 @@ export class EmulatorStore {
 
   /** `dataFile` absent: a memory store that lives as long as the process. */
   constructor(dataFile?: string) {
+    // A first start makes its data directory (DATA_DIR) rather than failing on it.
+    if (dataFile) mkdirSync(dirname(dataFile), { recursive: true });
     this.db = new Database(dataFile ?? ':memory:');
     if (dataFile) {
       // WAL lets a reader (sqlite3 CLI, a second look) in while the emulator writes.

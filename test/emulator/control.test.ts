@@ -446,7 +446,7 @@ describe('file store', () => {
   }
 
   it('keeps numbers, ports and a stopped clock across a restart', async () => {
-    const dataFile = join(directory, 'stopped.sqlite');
+    const dataFile = join(directory, 'not-yet', 'stopped.sqlite');
     const first = await start(dataFile);
     expect(existsSync(`${dataFile}-wal`)).toBe(true);
     await first.control.setSpeed(0);

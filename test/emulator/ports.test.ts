@@ -6,6 +6,7 @@ import {
   platformPort,
   portabilityCheck,
 } from '../../src/domain';
+import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { carrierAnswerDate } from '../../src/emulator/ports';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import {
@@ -295,11 +296,9 @@ describe('the losing carrier timeline', () => {
 
   it('approves names that differ only in case and spacing, and a PIN the carrier does not ask for', async () => {
     await emulator.control.setCarrierRecord(AT_AND_T_NUMBER, {
-      currentCarrier: 'AT&T',
-      lineType: 'BUSINESS',
-      portable: true,
+      ...defaultCarrierRecord(AT_AND_T_NUMBER),
+      pin: undefined,
       subscriber: { firstName: 'John', lastName: 'Doe', authorizedName: 'John Doe' },
-      accountNumber: '123456789',
     });
     const request = seedPortRequest([AT_AND_T_NUMBER], today);
     const { body: port } = await submit({
@@ -361,12 +360,8 @@ describe('the losing carrier timeline', () => {
 
   it('rejects a number that is not portable, or became active on the platform meanwhile', async () => {
     await emulator.control.setCarrierRecord(AT_AND_T_NUMBER, {
-      currentCarrier: 'AT&T',
-      lineType: 'BUSINESS',
+      ...defaultCarrierRecord(AT_AND_T_NUMBER),
       portable: false,
-      subscriber: seed.subscriber,
-      accountNumber: '123456789',
-      pin: '1234',
     });
     const { body: blocked } = await submit(seedPortRequest([AT_AND_T_NUMBER], today));
 
@@ -393,12 +388,8 @@ describe('the losing carrier timeline', () => {
     const { body: port } = await submit(seedPortRequest([AT_AND_T_NUMBER], today));
     await advanceTo(carrierAnswerDate(today));
     await emulator.control.setCarrierRecord(AT_AND_T_NUMBER, {
-      currentCarrier: 'AT&T',
-      lineType: 'BUSINESS',
-      portable: true,
-      subscriber: seed.subscriber,
+      ...defaultCarrierRecord(AT_AND_T_NUMBER),
       accountNumber: '000000000',
-      pin: '1234',
     });
     expect(await status(port.portRequestId)).toBe('APPROVED');
   });
