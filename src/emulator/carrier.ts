@@ -55,6 +55,12 @@ export function defaultCarrierRecord(telephoneNumber: string): CarrierRecord {
   };
 }
 
+/** What a losing carrier reads of a port request. */
+export type CarrierPortRequest = Pick<
+  PortRequest,
+  'telephoneNumbers' | 'subscriber' | 'accountNumber' | 'pin' | 'currentProvider'
+>;
+
 /** Names compare as a carrier's clerk would: case and spacing aside. */
 function sameName(a: string | undefined, b: string | undefined): boolean {
   const normal = (text: string | undefined) => text?.trim().replace(/\s+/g, ' ').toUpperCase();
@@ -62,7 +68,7 @@ function sameName(a: string | undefined, b: string | undefined): boolean {
 }
 
 /** Why the carrier would refuse to port this number for `request`; secrets are named, never shown. */
-function mismatches(record: CarrierRecord, request: PortRequest): string[] {
+function mismatches(record: CarrierRecord, request: CarrierPortRequest): string[] {
   const found: string[] = [];
   const given = request.subscriber;
   if (!sameName(given.firstName, record.subscriber.firstName)) found.push('subscriber firstName');
@@ -143,7 +149,7 @@ export class Carriers {
   }
 
   /** The losing carrier's answer to a port request: undefined to approve, else why it rejects. */
-  rejectionReason(partitionId: string, request: PortRequest): string | undefined {
+  rejectionReason(partitionId: string, request: CarrierPortRequest): string | undefined {
     const problems = new Map<string, string[]>();
     const note = (problem: string, telephoneNumber: string) =>
       problems.set(problem, [...(problems.get(problem) ?? []), telephoneNumber]);

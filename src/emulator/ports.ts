@@ -66,7 +66,7 @@ export class PortDesk {
   private readonly statements;
 
   constructor(
-    store: EmulatorStore,
+    private readonly store: EmulatorStore,
     private readonly clock: EmulatorClock,
     private readonly carriers: Carriers,
     private readonly numbers: NumberBook,
@@ -153,12 +153,14 @@ export class PortDesk {
    */
   settle(): void {
     const now = this.clock.nowMs();
-    for (let due = this.statements.nextDue.get(now); due; due = this.statements.nextDue.get(now))
-      this.step(due);
+    const { nextDue } = this.statements;
+    // Each step with its effect (a completion activates numbers) in one transaction.
+    for (let due = nextDue.get(now); due; due = nextDue.get(now))
+      this.store.transaction(() => this.step(due));
   }
 
   private step(row: PortRow): void {
-    const request = JSON.parse(row.request) as PortRequest;
+    const request = JSON.parse(row.request) as StoredRequest;
     let next: PortRow;
     switch (row.status) {
       case 'PENDING': {
