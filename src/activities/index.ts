@@ -1,15 +1,28 @@
+import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { PlatformClient } from '../platform';
+import { createClaimActivities } from './claims';
+import { createPortActivities } from './ports';
+import { createWebhookActivities } from './webhooks';
 
 /** What activities may use; tests pass fakes of the same shape. */
 export interface ActivityDeps {
   config: Config;
   logger: Logger;
+  platform: PlatformClient;
+  temporal: Client;
+  taskQueue: string;
 }
 
 /** Every side effect a workflow can ask for; the worker registers what this returns. */
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createClaimActivities(deps),
+    ...createPortActivities(deps),
+    ...createWebhookActivities(deps),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+export type { WebhookEvent } from './webhooks';

@@ -1,3 +1,4 @@
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
@@ -16,12 +17,16 @@ import {
 import { z } from 'zod';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { PlatformClient } from '../platform';
+import { createAuthenticator } from './auth';
 import { ApiError, registerErrorHandling } from './errors';
+import { portRoutes } from './routes/ports';
 
 export interface AppDeps {
   client: Client;
   config: Config;
   logger: Logger;
+  platform: PlatformClient;
 }
 
 /** The app with zod as its type provider: routes declare zod schemas for params, body, response. */
@@ -36,7 +41,7 @@ export type App = FastifyInstance<
 const READINESS_TIMEOUT_MS = 2_000;
 
 /** Builds the HTTP API; the caller listens (server.ts) or injects requests (tests). */
-export async function buildApp({ client, logger }: AppDeps): Promise<App> {
+export async function buildApp({ client, config, logger, platform }: AppDeps): Promise<App> {
   const base = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: logger,
   });
@@ -80,6 +85,37 @@ export async function buildApp({ client, logger }: AppDeps): Promise<App> {
       }
       return { status: 'ready' as const };
     },
+  );
+
+  const authenticate = createAuthenticator(config.API_TOKENS ?? {});
+  await app.register(
+    async (partition: App) => {
+      partition.addHook('onRequest', (request, _reply, done) => {
+        const { partitionId } = request.params as { partitionId: string };
+        try {
+          request.caller = authenticate(request, partitionId);
+          done();
+        } catch (error) {
+          done(error as Error);
+        }
+      });
+      await partition.register(fastifyRateLimit, {
+        max: config.RATE_LIMIT_PER_MINUTE,
+        timeWindow: '1 minute',
+        keyGenerator: (request) => request.caller?.tokenId ?? request.ip,
+        errorResponseBuilder: (_request, context) =>
+          new ApiError(429, 'RATE_LIMITED', `Too many requests: retry in ${context.after}`, {
+            limitPerMinute: context.max,
+          }),
+      });
+      portRoutes(partition, {
+        client,
+        config,
+        platform,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+      });
+    },
+    { prefix: '/v2/partition/:partitionId' },
   );
 
   return app;

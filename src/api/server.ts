@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logger';
+import { platformClientFromConfig } from '../platform';
 import { waitForShutdownSignal } from '../shutdown';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { buildApp } from './app';
@@ -12,7 +13,8 @@ async function run(): Promise<void> {
   const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
-    const app = await buildApp({ client, config, logger });
+    const platform = platformClientFromConfig(config, logger.child({ component: 'platform' }));
+    const app = await buildApp({ client, config, logger, platform });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const signal = await waitForShutdownSignal();
     logger.info({ signal }, 'closing: finishing requests in flight');

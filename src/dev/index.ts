@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../logger';
 import { waitForShutdownSignal } from '../shutdown';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { platformClientFromConfig } from '../platform';
 import { createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
 import { startDevServer } from './dev-server';
@@ -95,7 +96,17 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
   const workerConnection = await NativeConnection.connect(temporal.connectionOptions);
   parts.add('worker connection', () => workerConnection.close());
   await ensureSearchAttributes(workerConnection, config.TEMPORAL_NAMESPACE);
-  const worker = await createWorker({ connection: workerConnection, config: effective, logger });
+  const platformClient = platformClientFromConfig(
+    effective,
+    logger.child({ component: 'platform' }),
+  );
+  parts.add('platform client', () => platformClient.close());
+  const worker = await createWorker({
+    connection: workerConnection,
+    config: effective,
+    logger,
+    platform: platformClient,
+  });
   const workerRun = worker.run();
   parts.add('worker', async () => {
     worker.shutdown();
@@ -109,6 +120,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
     client,
     config: effective,
     logger: logger.child({ component: 'api' }),
+    platform: platformClient,
   });
   const apiUrl = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   parts.add('api', () => app.close());

@@ -44,13 +44,15 @@ export function isTollFree(telephoneNumber: string): boolean {
  * A NANP number in E.164. A query string written as the seed writes it
  * (`?telephoneNumber=+1607...`, bare `+`) arrives with a space for the plus: accept that.
  */
-export const telephoneNumber = z
-  .string()
-  .transform((text) => text.trim().replace(/^(?=1\d{10}$)/, '+'))
-  .superRefine((text, ctx) => {
+export const telephoneNumber = z.codec(
+  z.string(),
+  z.string().superRefine((text, ctx) => {
     const problem = telephoneNumberProblem(text);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }),
+  // A codec, not a transform, so response schemas can serialize numbers too.
+  { decode: (text) => text.trim().replace(/^(?=1\d{10}$)/, '+'), encode: (number) => number },
+);
 
 export const tollFreeNumber = telephoneNumber.refine(isTollFree, {
   message: `must be toll-free (${TOLL_FREE_NPAS.join(', ')})`,

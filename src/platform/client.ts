@@ -29,6 +29,7 @@ import {
   type TollFreeOrderRequest,
   type TollFreeSearchQuery,
 } from '../domain';
+import { ConfigError, type Config } from '../config';
 import type { Logger } from '../logger';
 import {
   PlatformError,
@@ -442,4 +443,22 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       }),
     close: () => pool.close(),
   };
+}
+
+/** The client of the platform named by the environment (PLATFORM_BASE_URL, PLATFORM_TOKEN). */
+export function platformClientFromConfig(
+  config: Pick<Config, 'PLATFORM_BASE_URL' | 'PLATFORM_TOKEN' | 'PLATFORM_TIMEOUT'>,
+  logger?: Logger,
+): PlatformClient {
+  if (!config.PLATFORM_BASE_URL || !config.PLATFORM_TOKEN) {
+    throw new ConfigError([
+      'PLATFORM_BASE_URL and PLATFORM_TOKEN: both are required outside embedded mode',
+    ]);
+  }
+  return createPlatformClient({
+    baseUrl: config.PLATFORM_BASE_URL,
+    token: config.PLATFORM_TOKEN,
+    timeoutMs: config.PLATFORM_TIMEOUT,
+    logger,
+  });
 }

@@ -1,22 +1,38 @@
+import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { PlatformClient } from '../platform';
 
 export interface WorkerDeps {
   connection: NativeConnection;
   config: Config;
   logger: Logger;
+  platform: PlatformClient;
 }
 
 /** The portflow worker: every workflow in src/workflows and the activities they call. */
-export function createWorker({ connection, config, logger }: WorkerDeps): Promise<Worker> {
+export function createWorker({
+  connection,
+  config,
+  logger,
+  platform,
+}: WorkerDeps): Promise<Worker> {
+  // Claim activities talk to the number entities through the worker's own connection.
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     // Resolves to workflows/index.ts under test and to dist/workflows/index.js when built.
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ config, logger }),
+    activities: createActivities({
+      config,
+      logger,
+      platform,
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+    }),
   });
 }

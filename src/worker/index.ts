@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logger';
+import { platformClientFromConfig } from '../platform';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWorker } from './create-worker';
@@ -18,7 +19,8 @@ async function run(): Promise<void> {
       // Temporal Cloud refuses this call: there they are created with tcld or the Cloud UI.
       logger.warn({ err: error }, 'could not register search attributes; create them by hand'),
     );
-    const worker = await createWorker({ connection, config, logger });
+    const platform = platformClientFromConfig(config, logger.child({ component: 'platform' }));
+    const worker = await createWorker({ connection, config, logger, platform });
     logger.info(
       { address: connectionOptions.address, taskQueue: config.TEMPORAL_TASK_QUEUE },
       'worker polling',

@@ -1,4 +1,6 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { PortObject, PortRequest, PortStatus, PortSupplement } from '../domain/port';
 
 /** Operators find every workflow of a number, account, partition or status with these. */
 export const PortStatusKey = defineSearchAttributeKey('PortStatus', SearchAttributeType.KEYWORD);
@@ -26,3 +28,126 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   CurrentProviderKey,
   RequestedDateKey,
 ] as const;
+
+/** The failure type activities give a platform refusal (a 4xx): retrying cannot help. */
+export const PLATFORM_REJECTED = 'PlatformRejected';
+
+// ---- Workflow IDs: they read as what they are, and each has its inverse. ----
+
+export function portWorkflowId(partitionId: string, portRequestId: string): string {
+  return `port-${partitionId}-${portRequestId}`;
+}
+
+/** The child that submits one losing carrier's share of a port. */
+export function portSubmissionWorkflowId(portWorkflowId: string, carrierIndex: number): string {
+  return `${portWorkflowId}-carrier-${carrierIndex + 1}`;
+}
+
+export function numberClaimWorkflowId(partitionId: string, telephoneNumber: string): string {
+  return `number-${partitionId}-${telephoneNumber}`;
+}
+
+export function releaseWorkflowId(partitionId: string, telephoneNumber: string): string {
+  return `release-${partitionId}-${telephoneNumber}`;
+}
+
+// ---- numberClaim: one open operation per number. ----
+
+export type ClaimOperation = 'PORT' | 'RELEASE';
+
+export interface NumberClaim {
+  /** The workflow ID of the operation that holds the number. */
+  holder: string;
+  operation: ClaimOperation;
+  since: string;
+}
+
+export interface ClaimRequest {
+  holder: string;
+  operation: ClaimOperation;
+}
+
+export type ClaimResult = { granted: true } | { granted: false; heldBy: NumberClaim };
+
+export interface NumberClaimInput {
+  partitionId: string;
+  telephoneNumber: string;
+  /** Carried over continue-as-new. */
+  claim?: NumberClaim;
+}
+
+export const claimNumberUpdate = defineUpdate<ClaimResult, [ClaimRequest]>('claimNumber');
+export const releaseClaimUpdate = defineUpdate<void, [{ holder: string }]>('releaseClaim');
+export const numberClaimQuery = defineQuery<NumberClaim | null>('numberClaim');
+
+// ---- portIn and its per-carrier portSubmission children. ----
+
+export interface PortSettings {
+  pollIntervalMs: number;
+  supplementWindowMs: number;
+  /** Whether the partition has a webhook: no activity is scheduled for events nobody receives. */
+  webhooks: boolean;
+}
+
+export interface PortInInput {
+  partitionId: string;
+  portRequestId: string;
+  /** Holds the carrier PIN and account number: the payload codec encrypts it. */
+  request: PortRequest;
+  /** A digest of the request body, so a reused Idempotency-Key with another body is told apart. */
+  requestFingerprint: string;
+  receivedAt: string;
+  settings: PortSettings;
+}
+
+export type PortAdmission =
+  | { admitted: true; requestFingerprint: string; port: PortObject }
+  | {
+      admitted: false;
+      requestFingerprint: string;
+      busy: { telephoneNumber: string; heldBy: NumberClaim }[];
+    };
+
+/** Answers once the port holds every number, or knows which ones another operation holds. */
+export const admissionUpdate = defineUpdate<PortAdmission>('admission');
+export const portQuery = defineQuery<PortObject>('port');
+export const cancelPortUpdate = defineUpdate<PortObject>('cancelPort');
+export const supplementPortUpdate = defineUpdate<PortObject, [PortSupplement]>('supplementPort');
+
+/** A carrier's push: something changed upstream, look now instead of at the next poll. */
+export interface CarrierEvent {
+  upstreamPortRequestId?: string;
+  status?: string;
+  detail?: string;
+}
+export const carrierEventSignal = defineSignal<[CarrierEvent]>('carrierEvent');
+
+export interface PortSubmissionInput {
+  partitionId: string;
+  parentWorkflowId: string;
+  currentCarrier: string;
+  telephoneNumbers: string[];
+  request: Omit<PortRequest, 'telephoneNumbers' | 'allowPartial' | 'activation'>;
+  settings: PortSettings;
+}
+
+/** A child's news for its parent: the carrier's status of its numbers. */
+export interface SubmissionReport {
+  /** The carrier refused a cancel: it approved the port meanwhile. */
+  cancelRefused?: boolean;
+  submissionWorkflowId: string;
+  status: PortStatus;
+  carrierStatus?: string;
+  upstreamPortRequestId?: string;
+  submittedDate?: string;
+  estimatedCompletionDate?: string;
+  focDate?: string;
+  reason?: string;
+  /** The child will not move again. */
+  final: boolean;
+}
+export const submissionReportSignal = defineSignal<[SubmissionReport]>('submissionReport');
+export const cancelSubmissionSignal = defineSignal('cancelSubmission');
+export const supplementSubmissionSignal = defineSignal<[PortSupplement]>('supplementSubmission');
+/** The supplement window closed: stop waiting and end as rejected. */
+export const abandonSubmissionSignal = defineSignal('abandonSubmission');

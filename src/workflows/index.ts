@@ -1,2 +1,4 @@
 // Every workflow the portflow worker runs is re-exported here; the worker bundles this file.
-export {};
+export { numberClaim } from './number-claim';
+export { portIn } from './port-in';
+export { portSubmission } from './port-submission';

@@ -4,6 +4,7 @@ import { buildApp, type App } from '../../src/api/app';
 import { ApiError } from '../../src/api/errors';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { unreachablePlatform } from '../helpers/portflow';
 import { connectToTestTemporal, type TestTemporal } from '../helpers/temporal';
 
 const config = loadConfig({});
@@ -15,7 +16,12 @@ describe('the API app', () => {
 
   beforeAll(async () => {
     temporal = await connectToTestTemporal();
-    app = await buildApp({ client: temporal.client, config, logger });
+    app = await buildApp({
+      client: temporal.client,
+      config,
+      logger,
+      platform: unreachablePlatform(),
+    });
     app.post(
       '/probe/:partitionId',
       {
@@ -53,7 +59,12 @@ describe('the API app', () => {
 
   it('is not ready when Temporal is unreachable', async () => {
     const connection = Connection.lazy({ address: '127.0.0.1:1' });
-    const unreachable = await buildApp({ client: new Client({ connection }), config, logger });
+    const unreachable = await buildApp({
+      client: new Client({ connection }),
+      config,
+      logger,
+      platform: unreachablePlatform(),
+    });
     try {
       const response = await unreachable.inject({ method: 'GET', url: '/readyz' });
       expect(response.statusCode).toBe(503);

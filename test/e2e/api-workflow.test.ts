@@ -4,6 +4,7 @@ import { buildApp, type App } from '../../src/api/app';
 import { notFound } from '../../src/api/errors';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { unreachablePlatform } from '../helpers/portflow';
 import * as activities from '../fixtures/activities';
 import { greet, greetingStateQuery } from '../fixtures/workflows';
 import {
@@ -36,7 +37,12 @@ describe('a workflow started over HTTP', () => {
     workerRun = worker.run();
 
     const logger = createLogger({ level: 'silent' });
-    app = await buildApp({ client: temporal.client, config: loadConfig({}), logger });
+    app = await buildApp({
+      client: temporal.client,
+      config: loadConfig({}),
+      logger,
+      platform: unreachablePlatform(),
+    });
     app.post(
       '/greetings',
       { schema: { body: z.object({ name: z.string().min(1) }) } },

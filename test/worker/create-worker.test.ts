@@ -1,5 +1,6 @@
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
+import { unreachablePlatform } from '../helpers/portflow';
 import { createWorker } from '../../src/worker/create-worker';
 import { connectToTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
 
@@ -20,6 +21,8 @@ describe('the portflow worker', () => {
       connection: temporal.nativeConnection,
       config,
       logger: createLogger({ level: 'silent' }),
+      // Never called: nothing is started on this queue.
+      platform: unreachablePlatform(),
     });
     const run = worker.run();
     expect(worker.getState()).toBe('RUNNING');

@@ -1,0 +1,41 @@
+import { PlatformError, PlatformRateLimitedError, PlatformResponseError } from '../platform';
+import { ApiError } from './errors';
+
+/**
+ * A pass-through call to the platform. A refusal keeps the platform's status and code (a 400
+ * names the bad fields, as the platform said); an outage is 503, a broken answer 502.
+ */
+export async function callPlatform<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw asApiError(error);
+  }
+}
+
+function asApiError(error: unknown): unknown {
+  if (!(error instanceof PlatformError)) return error;
+  if (error instanceof PlatformResponseError) {
+    return new ApiError(
+      502,
+      'PLATFORM_BAD_RESPONSE',
+      'The number platform gave an answer portflow cannot read',
+    );
+  }
+  if (error.retryable) {
+    const retryAfterSeconds = Math.ceil((error.retryAfterMs ?? 1_000) / 1_000);
+    const code =
+      error instanceof PlatformRateLimitedError ? 'PLATFORM_RATE_LIMITED' : 'PLATFORM_UNAVAILABLE';
+    return new ApiError(503, code, 'The number platform is unavailable: try again later', null, {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+  const status =
+    error.status !== undefined && error.status >= 400 && error.status < 500 ? error.status : 502;
+  return new ApiError(
+    status,
+    error.code ?? 'PLATFORM_REJECTED',
+    error.message,
+    error.details ?? null,
+  );
+}

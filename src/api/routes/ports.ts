@@ -1,0 +1,385 @@
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import { z } from 'zod';
+import type { Config } from '../../config';
+import {
+  isoDate,
+  portObject,
+  portRequest,
+  portStatus,
+  portSupplement,
+  portabilityCheck,
+  requestedDateProblem,
+  telephoneNumber,
+  toIsoDate,
+  type PortObject,
+  type PortRequest,
+} from '../../domain';
+import type { PlatformClient } from '../../platform';
+import {
+  AccountIdKey,
+  CurrentProviderKey,
+  PortStatusKey,
+  RequestedDateKey,
+  TelephoneNumbersKey,
+  admissionUpdate,
+  cancelPortUpdate,
+  carrierEventSignal,
+  portQuery,
+  portWorkflowId,
+  supplementPortUpdate,
+  type PortInInput,
+} from '../../workflows/definitions';
+import type { portIn } from '../../workflows/port-in';
+import type { App } from '../app';
+import { ApiError, notFound } from '../errors';
+import { callPlatform } from '../platform-errors';
+import { idempotencyKeyHeader, partitionParams } from '../schemas';
+import { callTemporal, isWorkflowMissing } from '../temporal-errors';
+
+export interface PortRouteDeps {
+  client: Client;
+  config: Config;
+  platform: PlatformClient;
+  taskQueue: string;
+}
+
+const portParams = partitionParams.extend({
+  portRequestId: z.string().regex(/^pr_[A-Za-z0-9_-]{1,64}$/, 'must be a port request ID (pr_...)'),
+});
+
+const listQuery = z.object({
+  status: portStatus.optional(),
+  accountId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be an account ID')
+    .optional(),
+  telephoneNumber: telephoneNumber.optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(50),
+  nextPageToken: z.string().max(4096).optional(),
+});
+
+const portSummary = z.object({
+  portRequestId: z.string(),
+  status: portStatus,
+  telephoneNumbers: z.array(z.string()),
+  accountId: z.string().optional(),
+  currentProvider: z.string().optional(),
+  requestedDate: isoDate.optional(),
+  createdDate: z.string(),
+});
+
+const carrierEvent = z.object({
+  upstreamPortRequestId: z.string().min(1).max(100).optional(),
+  status: z.string().min(1).max(40).optional(),
+  detail: z.string().max(500).optional(),
+});
+
+/** A digest of the request body, so the same Idempotency-Key with another body is told apart. */
+function fingerprint(body: PortRequest): string {
+  return createHash('sha256').update(JSON.stringify(body)).digest('base64url');
+}
+
+/** The same key in the same partition always names the same port. */
+function portRequestIdFor(partitionId: string, idempotencyKey: string | undefined): string {
+  if (idempotencyKey === undefined) return `pr_${randomBytes(12).toString('base64url')}`;
+  return `pr_${createHash('sha256').update(`${partitionId}\n${idempotencyKey}`).digest('base64url').slice(0, 22)}`;
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+export function portRoutes(app: App, { client, config, platform, taskQueue }: PortRouteDeps): void {
+  const handleOf = (partitionId: string, portRequestId: string) =>
+    client.workflow.getHandle(portWorkflowId(partitionId, portRequestId));
+
+  async function readPort(partitionId: string, portRequestId: string): Promise<PortObject> {
+    try {
+      const port = await callTemporal(() => handleOf(partitionId, portRequestId).query(portQuery));
+      // A request refused for a busy number was never a port.
+      if (port.history.length === 0) throw notFound(`No port ${portRequestId}`);
+      return port;
+    } catch (error) {
+      if (isWorkflowMissing(error)) throw notFound(`No port ${portRequestId}`);
+      throw error;
+    }
+  }
+
+  function refusal(error: unknown): ApiError | undefined {
+    if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
+    const cause = error.cause;
+    if (!(cause instanceof ApplicationFailure) || !cause.type) return undefined;
+    return new ApiError(409, cause.type, cause.message);
+  }
+
+  app.get(
+    '/telephone-number/port/check',
+    {
+      schema: {
+        summary: 'Check whether a number can be ported in',
+        params: partitionParams,
+        querystring: z.object({ telephoneNumber }),
+        response: { 200: portabilityCheck },
+      },
+    },
+    (request) =>
+      callPlatform(() =>
+        platform.checkPortability(request.params.partitionId, request.query.telephoneNumber),
+      ),
+  );
+
+  app.post(
+    '/telephone-number/port',
+    {
+      schema: {
+        summary: 'Submit a port-in request',
+        params: partitionParams,
+        headers: idempotencyKeyHeader,
+        body: portRequest,
+        response: { 202: portObject },
+      },
+    },
+    async (request, reply) => {
+      const { partitionId } = request.params;
+      const body = request.body;
+      const today = toIsoDate(new Date());
+      const dateProblem = requestedDateProblem(body.requestedDate, today);
+      if (dateProblem) {
+        throw new ApiError(400, 'VALIDATION_FAILED', `Invalid body: requestedDate ${dateProblem}`, [
+          { in: 'body', field: 'requestedDate', message: dateProblem },
+        ]);
+      }
+      const idempotencyKey = request.headers['idempotency-key'];
+      const portRequestId = portRequestIdFor(partitionId, idempotencyKey);
+      const workflowId = portWorkflowId(partitionId, portRequestId);
+      const requestFingerprint = fingerprint(body);
+      const input: PortInInput = {
+        partitionId,
+        portRequestId,
+        request: body,
+        requestFingerprint,
+        receivedAt: new Date().toISOString(),
+        settings: {
+          pollIntervalMs: config.PORT_POLL_INTERVAL,
+          supplementWindowMs: config.SUPPLEMENT_WINDOW,
+          webhooks: config.WEBHOOKS?.[partitionId] !== undefined,
+        },
+      };
+      let admission;
+      try {
+        admission = await callTemporal(() =>
+          client.workflow.executeUpdateWithStart(admissionUpdate, {
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof portIn>('portIn', {
+              workflowId,
+              taskQueue,
+              args: [input],
+              workflowIdConflictPolicy: 'USE_EXISTING',
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              memo: { requestFingerprint },
+              staticSummary: `Port ${body.telephoneNumbers.length} number(s) into account ${body.accountId}`,
+            }),
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        // The key names a port that has already finished: answer with it, as a replay.
+        const port = await readPort(partitionId, portRequestId);
+        const description = await callTemporal(() =>
+          handleOf(partitionId, portRequestId).describe(),
+        );
+        const firstInput = description.memo?.requestFingerprint;
+        if (firstInput !== undefined && firstInput !== requestFingerprint) throw keyReused();
+        return reply
+          .code(202)
+          .header('location', request.url + '/' + portRequestId)
+          .send(port);
+      }
+      if (admission.requestFingerprint !== requestFingerprint) throw keyReused();
+      if (!admission.admitted) {
+        const holders = admission.busy.map(({ telephoneNumber, heldBy }) => ({
+          telephoneNumber,
+          operation: heldBy.operation,
+          heldBy: heldBy.holder,
+        }));
+        throw new ApiError(
+          409,
+          'NUMBER_BUSY',
+          `Busy with another open operation: ${holders.map((h) => `${h.telephoneNumber} (${h.operation} ${h.heldBy})`).join(', ')}`,
+          holders,
+        );
+      }
+      const port = await readPort(partitionId, portRequestId);
+      return reply.code(202).header('location', `${request.url}/${portRequestId}`).send(port);
+    },
+  );
+
+  app.get(
+    '/telephone-number/port',
+    {
+      schema: {
+        summary: 'List port requests',
+        params: partitionParams,
+        querystring: listQuery,
+        response: {
+          200: z.object({ ports: z.array(portSummary), nextPageToken: z.string().optional() }),
+        },
+      },
+    },
+    async (request) => {
+      const { partitionId } = request.params;
+      const { status, accountId, telephoneNumber: number, pageSize, nextPageToken } = request.query;
+      const clauses = [
+        `WorkflowType = 'portIn'`,
+        `PartitionId = ${quote(partitionId)}`,
+        'PortStatus IS NOT NULL',
+      ];
+      if (status) clauses.push(`PortStatus = ${quote(status)}`);
+      if (accountId) clauses.push(`AccountId = ${quote(accountId)}`);
+      if (number) clauses.push(`TelephoneNumbers = ${quote(number)}`);
+      const page = await callTemporal(() =>
+        client.workflowService.listWorkflowExecutions({
+          namespace: client.options.namespace,
+          query: clauses.join(' AND '),
+          pageSize,
+          nextPageToken: nextPageToken ? Buffer.from(nextPageToken, 'base64url') : undefined,
+        }),
+      ).catch((error: unknown) => {
+        if (nextPageToken)
+          throw new ApiError(400, 'VALIDATION_FAILED', 'nextPageToken is not valid', [
+            { in: 'querystring', field: 'nextPageToken', message: 'is not valid' },
+          ]);
+        throw error;
+      });
+      return {
+        ports: (page.executions ?? []).map(summaryOf),
+        nextPageToken: page.nextPageToken?.length
+          ? Buffer.from(page.nextPageToken).toString('base64url')
+          : undefined,
+      };
+    },
+  );
+
+  app.get(
+    '/telephone-number/port/:portRequestId',
+    { schema: { summary: 'A port request', params: portParams, response: { 200: portObject } } },
+    (request) => readPort(request.params.partitionId, request.params.portRequestId),
+  );
+
+  app.delete(
+    '/telephone-number/port/:portRequestId',
+    {
+      schema: {
+        summary: 'Cancel a port request (only before the carrier approves it)',
+        params: portParams,
+        headers: idempotencyKeyHeader,
+        response: { 200: portObject },
+      },
+    },
+    async (request) => {
+      const { partitionId, portRequestId } = request.params;
+      await readPort(partitionId, portRequestId);
+      try {
+        return await callTemporal(() =>
+          handleOf(partitionId, portRequestId).executeUpdate(cancelPortUpdate),
+        );
+      } catch (error) {
+        const refused = refusal(error);
+        if (!refused) throw error;
+        // Cancelling a cancelled port again is the same request: answer it the same way.
+        const port = await readPort(partitionId, portRequestId);
+        if (port.status === 'CANCELLED') return port;
+        throw refused;
+      }
+    },
+  );
+
+  app.patch(
+    '/telephone-number/port/:portRequestId',
+    {
+      schema: {
+        summary: 'Supplement a pending or rejected port request and resubmit it',
+        params: portParams,
+        body: portSupplement,
+        response: { 200: portObject },
+      },
+    },
+    async (request) => {
+      const { partitionId, portRequestId } = request.params;
+      const { requestedDate } = request.body;
+      const dateProblem =
+        requestedDate && requestedDateProblem(requestedDate, toIsoDate(new Date()));
+      if (dateProblem) {
+        throw new ApiError(400, 'VALIDATION_FAILED', `Invalid body: requestedDate ${dateProblem}`, [
+          { in: 'body', field: 'requestedDate', message: dateProblem },
+        ]);
+      }
+      await readPort(partitionId, portRequestId);
+      try {
+        return await callTemporal(() =>
+          handleOf(partitionId, portRequestId).executeUpdate(supplementPortUpdate, {
+            args: [request.body],
+          }),
+        );
+      } catch (error) {
+        throw refusal(error) ?? error;
+      }
+    },
+  );
+
+  app.post(
+    '/telephone-number/port/:portRequestId/events',
+    {
+      schema: {
+        summary: "A carrier's event about a port: portflow looks at the carrier now",
+        params: portParams,
+        body: carrierEvent,
+        response: { 202: z.object({ accepted: z.literal(true) }) },
+      },
+    },
+    async (request, reply) => {
+      const { partitionId, portRequestId } = request.params;
+      await readPort(partitionId, portRequestId);
+      await callTemporal(() =>
+        handleOf(partitionId, portRequestId).signal(carrierEventSignal, request.body),
+      );
+      return reply.code(202).send({ accepted: true as const });
+    },
+  );
+}
+
+type RawExecution = NonNullable<
+  Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>['executions']
+>[number];
+
+/** A list entry from what operators search by: no query of the workflow, so a page costs one call. */
+function summaryOf(execution: RawExecution): z.output<typeof portSummary> {
+  const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
+  const workflowId = execution.execution?.workflowId ?? '';
+  const requestedDate = attributes.get(RequestedDateKey);
+  const startSeconds = Number(execution.startTime?.seconds ?? 0);
+  return {
+    portRequestId: workflowId.slice(workflowId.lastIndexOf('-pr_') + 1),
+    status: portStatus.catch('PENDING').parse(attributes.get(PortStatusKey)),
+    telephoneNumbers: attributes.get(TelephoneNumbersKey) ?? [],
+    accountId: attributes.get(AccountIdKey),
+    currentProvider: attributes.get(CurrentProviderKey),
+    requestedDate: requestedDate?.toISOString().slice(0, 10),
+    createdDate: new Date(startSeconds * 1_000).toISOString(),
+  };
+}
+
+function keyReused(): ApiError {
+  return new ApiError(
+    409,
+    'IDEMPOTENCY_KEY_REUSED',
+    'This Idempotency-Key was used with another request body',
+  );
+}

@@ -1,0 +1,39 @@
+import { ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { ApiError } from './errors';
+
+const UNAVAILABLE_CODES = new Set([
+  grpcStatus.UNAVAILABLE,
+  grpcStatus.DEADLINE_EXCEEDED,
+  grpcStatus.RESOURCE_EXHAUSTED,
+]);
+
+/** A call to Temporal; when Temporal cannot be reached the client gets 503, never a 500 or a hang. */
+export async function callTemporal<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isTemporalUnavailable(error)) {
+      throw new ApiError(
+        503,
+        'TEMPORAL_UNAVAILABLE',
+        'The workflow service is unavailable: try again later',
+        null,
+        {
+          'retry-after': '5',
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+function isTemporalUnavailable(error: unknown): boolean {
+  const cause = error instanceof ServiceError ? error.cause : error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' && UNAVAILABLE_CODES.has(code);
+}
+
+export function isWorkflowMissing(error: unknown): boolean {
+  return error instanceof WorkflowNotFoundError;
+}

@@ -1,0 +1,196 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { isKnownPortStatus, type PlatformPort, type PortSupplement } from '../domain/port';
+import {
+  PLATFORM_REJECTED,
+  abandonSubmissionSignal,
+  cancelSubmissionSignal,
+  carrierEventSignal,
+  submissionReportSignal,
+  supplementSubmissionSignal,
+  type PortSubmissionInput,
+  type SubmissionReport,
+} from './definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+type Report = Omit<SubmissionReport, 'submissionWorkflowId'>;
+
+const { submitPort, cancelUpstreamPort } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { maximumInterval: '5 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
+});
+
+/**
+ * One losing carrier's share of a port: submit once per attempt (the idempotency key is this
+ * workflow's ID and the attempt, so a crash between the call and its record never submits
+ * twice), follow the carrier until a final status, resubmit after a supplement.
+ */
+export async function portSubmission(input: PortSubmissionInput): Promise<void> {
+  const { workflowId } = workflowInfo();
+  const { partitionId } = input;
+  const parent = getExternalWorkflowHandle(input.parentWorkflowId);
+  // Polls are activity retries: however long the carrier takes, history grows only on change.
+  const { awaitCarrierStatus } = proxyActivities<Activities>({
+    startToCloseTimeout: '30 seconds',
+    retry: {
+      initialInterval: input.settings.pollIntervalMs,
+      backoffCoefficient: 1,
+      maximumInterval: input.settings.pollIntervalMs,
+      nonRetryableErrorTypes: [PLATFORM_REJECTED],
+    },
+  });
+
+  let request = input.request;
+  let cancelRequested = false;
+  let abandoned = false;
+  let supplement: PortSupplement | undefined;
+  let carrierNudged = false;
+  setHandler(cancelSubmissionSignal, () => void (cancelRequested = true));
+  setHandler(abandonSubmissionSignal, () => void (abandoned = true));
+  setHandler(supplementSubmissionSignal, (correction) => {
+    supplement = { ...supplement, ...correction };
+  });
+  setHandler(carrierEventSignal, () => void (carrierNudged = true));
+
+  let last: Report = { status: 'PENDING', final: false };
+  const report = (next: Report) => {
+    last = next;
+    return parent.signal(submissionReportSignal, { submissionWorkflowId: workflowId, ...next });
+  };
+  const fromUpstream = (port: PlatformPort, final = false): Report => ({
+    // A word the client does not know leaves the status where it was and is shown raw.
+    status: isKnownPortStatus(port.status) ? port.status : last.status,
+    carrierStatus: isKnownPortStatus(port.status) ? undefined : port.status,
+    upstreamPortRequestId: port.portRequestId,
+    submittedDate: port.submittedDate,
+    estimatedCompletionDate: port.estimatedCompletionDate,
+    focDate: port.focDate,
+    reason: port.rejectionReason,
+    final,
+  });
+  const cancelUpstream = (port: PlatformPort) =>
+    cancelUpstreamPort({ partitionId, upstreamPortRequestId: port.portRequestId });
+
+  for (let attempt = 1; ; attempt++) {
+    let upstream: PlatformPort | undefined;
+    let refusal: string | undefined;
+    try {
+      upstream = await submitPort({
+        partitionId,
+        idempotencyKey: `${workflowId}-attempt-${attempt}`,
+        submission: { ...request, telephoneNumbers: input.telephoneNumbers },
+      });
+      await report(fromUpstream(upstream));
+    } catch (error) {
+      refusal = platformRefusal(error);
+    }
+
+    let withdrawn = false;
+    while (upstream && !['COMPLETED', 'CANCELLED', 'REJECTED'].includes(upstream.status)) {
+      if ((cancelRequested || abandoned) && upstream.status === 'PENDING') {
+        const outcome = await cancelUpstream(upstream);
+        if (outcome.cancelled) {
+          await report({
+            ...fromUpstream(outcome.port, true),
+            status: abandoned ? 'REJECTED' : 'CANCELLED',
+          });
+          return;
+        }
+        upstream = outcome.port;
+      }
+      if (cancelRequested) {
+        cancelRequested = false;
+        await report({ ...fromUpstream(upstream), cancelRefused: true });
+      }
+      if (supplement && upstream.status === 'PENDING') {
+        // A correction while pending replaces the submission: withdraw it, then resubmit.
+        const outcome = await cancelUpstream(upstream);
+        upstream = outcome.port;
+        if (outcome.cancelled) {
+          withdrawn = true;
+          break;
+        }
+      }
+      carrierNudged = false;
+      const knownStatus = upstream.status;
+      const upstreamPortRequestId = upstream.portRequestId;
+      const changed = await untilInterrupted(
+        () => awaitCarrierStatus({ partitionId, upstreamPortRequestId, knownStatus }),
+        () =>
+          carrierNudged ||
+          cancelRequested ||
+          supplement !== undefined ||
+          (abandoned && knownStatus === 'PENDING'),
+      );
+      if (changed) {
+        upstream = changed;
+        if (changed.status !== 'COMPLETED' && changed.status !== 'CANCELLED')
+          await report(fromUpstream(changed));
+      }
+    }
+    if (upstream?.status === 'COMPLETED' || upstream?.status === 'CANCELLED') {
+      await report(fromUpstream(upstream, true));
+      return;
+    }
+
+    if (!withdrawn) {
+      await report(
+        refusal !== undefined
+          ? { ...last, status: 'REJECTED', reason: refusal, final: false }
+          : fromUpstream(upstream as PlatformPort),
+      );
+    }
+    // Rejected: wait for a correction, a cancel, or the end of the supplement window.
+    await condition(() => supplement !== undefined || cancelRequested || abandoned);
+    if (supplement === undefined) {
+      if (cancelRequested && upstream) await cancelUpstream(upstream);
+      await report({ ...last, status: cancelRequested ? 'CANCELLED' : 'REJECTED', final: true });
+      return;
+    }
+    request = { ...request, ...supplement };
+    supplement = undefined;
+  }
+}
+
+/** Runs `work` until it finishes or `interrupted()` turns true; undefined when interrupted. */
+async function untilInterrupted<T>(
+  work: () => Promise<T>,
+  interrupted: () => boolean,
+): Promise<T | undefined> {
+  const scope = new CancellationScope();
+  const working = scope.run(work);
+  const waiting = scope.run(() => condition(interrupted));
+  // The loser is cancelled below: its rejection is expected and must not go unhandled.
+  working.catch(() => undefined);
+  waiting.catch(() => undefined);
+  try {
+    return await Promise.race([working, waiting.then(() => undefined)]);
+  } catch (error) {
+    if (isCancellation(error)) return undefined;
+    throw error;
+  } finally {
+    scope.cancel();
+  }
+}
+
+/** The platform's own words when it refused a call for good; any other failure goes on up. */
+function platformRefusal(error: unknown): string {
+  if (
+    error instanceof ActivityFailure &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === PLATFORM_REJECTED
+  ) {
+    return error.cause.message;
+  }
+  throw error;
+}
