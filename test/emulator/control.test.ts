@@ -4,11 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { startEmulator } from '../../src/emulator';
-import { emulatorControl, startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import {
+  emulatorControl,
+  jsonRequest,
+  startTestEmulator,
+  type TestEmulator,
+} from '../helpers/emulator';
 import {
   AT_AND_T_NUMBER,
   numbersOf,
   readJson,
+  type Json,
   seedCaller,
   seedPortRequest,
   type SeedCaller,
@@ -31,10 +37,12 @@ async function firstAvailable(count = 1): Promise<string[]> {
   return numbersOf(answer.body.telephoneNumbers);
 }
 
-async function get(path: string) {
-  const response = await request(`${emulator.url}${path}`);
-  return { status: response.statusCode, body: await readJson(response) };
+/** A call outside the partition (`/healthz`, `/_emulator`), with no token. */
+function plain(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) {
+  return jsonRequest<Json>(`${emulator.url}${path}`, method, { body });
 }
+
+const get = (path: string) => plain('GET', path);
 
 describe('auth', () => {
   it('answers 401 UNAUTHORIZED without the token or with another one', async () => {
@@ -49,7 +57,7 @@ describe('auth', () => {
   });
 
   it('asks no token of /healthz and /_emulator', async () => {
-    expect(await get('/healthz')).toEqual({ status: 200, body: { status: 'ok' } });
+    expect(await get('/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
     expect((await get('/_emulator/clock')).status).toBe(200);
   });
 
@@ -210,8 +218,7 @@ describe('faults', () => {
     expect((await call('GET', '/telephone-number/port/port_1')).status).toBe(404);
     expect((await call('DELETE', '/telephone-number/port/port_1')).status).toBe(500);
     expect((await call('DELETE', '/telephone-number/+16077221000')).status).toBe(404);
-    const cleared = await request(`${emulator.url}/_emulator/faults`, { method: 'DELETE' });
-    expect(await cleared.body.json()).toEqual({ cleared: 1 });
+    expect((await plain('DELETE', '/_emulator/faults')).body).toEqual({ cleared: 1 });
     expect((await call('DELETE', '/telephone-number/port/port_1')).status).toBe(404);
   });
 
@@ -247,14 +254,9 @@ describe('faults', () => {
       [{ kind: 'drop', rate: 2 }, 'rate'],
       [{ kind: 'explode' }, 'kind'],
     ] as const) {
-      const answer = await request(`${emulator.url}/_emulator/faults`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(fault),
-      });
-      expect(answer.statusCode).toBe(400);
-      const body = await readJson(answer);
-      expect(body.error.details).toEqual([expect.objectContaining({ path })]);
+      const answer = await plain('POST', '/_emulator/faults', fault);
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.details).toEqual([expect.objectContaining({ path })]);
     }
   });
 
@@ -343,13 +345,7 @@ describe('clock', () => {
 
   it('refuses a backwards or empty advance with 400', async () => {
     for (const body of [{}, { days: -1 }, { hours: 'two' }]) {
-      const answer = await request(`${emulator.url}/_emulator/clock/advance`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      });
-      expect(answer.statusCode).toBe(400);
-      await answer.body.dump();
+      expect((await plain('POST', '/_emulator/clock/advance', body)).status).toBe(400);
     }
   });
 
@@ -365,12 +361,7 @@ describe('clock', () => {
     expect(elapsedDays).toBeGreaterThanOrEqual(0.2);
     expect(elapsedDays).toBeLessThan((elapsedReal + 200) / 1_000);
 
-    const put = await request(`${emulator.url}/_emulator/clock`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: '{}',
-    });
-    const stopped = (await put.body.json()) as { now: string; msPerDay: number };
+    const { body: stopped } = await plain('PUT', '/_emulator/clock', {});
     expect(stopped.msPerDay).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(await emulator.control.now()).toBe(stopped.now);
@@ -398,9 +389,11 @@ describe('reset', () => {
     await emulator.control.advance({ days: 100 });
     await emulator.control.addFault({ kind: 'latency', latencyMs: 1, match: { path: '/nothing' } });
 
-    const reset = await request(`${emulator.url}/_emulator/reset`, { method: 'POST' });
-    expect(reset.statusCode).toBe(200);
-    expect(await reset.body.json()).toEqual({ status: 'reset', now: expect.any(String) });
+    const reset = await plain('POST', '/_emulator/reset');
+    expect(reset).toMatchObject({
+      status: 200,
+      body: { status: 'reset', now: expect.any(String) },
+    });
 
     expect((await call('GET', `/telephone-number/${telephoneNumber}`)).status).toBe(404);
     expect(await firstAvailable(1)).toEqual([telephoneNumber]);

@@ -1,18 +1,12 @@
 /** Raw HTTP calls to the emulator's seed endpoints, so tests see statuses, headers and bodies as sent. */
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { addBusinessDays, addDays, errorBody } from '../../src/domain';
-import type { TestEmulator } from '../helpers/emulator';
+import { jsonRequest, type JsonAnswer, type TestEmulator } from '../helpers/emulator';
 
 /** JSON as the emulator sent it; tests read it by field. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by expect, not by types
 export type Json = any;
-
-export interface SeedAnswer<T = Json> {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: T;
-}
 
 export interface SeedCallOptions {
   body?: unknown;
@@ -25,27 +19,19 @@ export type SeedCaller = <T = Json>(
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   options?: SeedCallOptions,
-) => Promise<SeedAnswer<T>>;
+) => Promise<JsonAnswer<T>>;
 
 /** Calls under `/v2/partition/{partitionId}`; `path` starts with `/`. */
 export function seedCaller(emulator: TestEmulator, partitionId: string): SeedCaller {
-  return async (method, path, options = {}) => {
+  return (method, path, options = {}) => {
     const headers: Record<string, string> = {};
     const token = options.token === undefined ? emulator.token : options.token;
     if (token !== null) headers['x-auth-token'] = token;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
-    const response = await request(`${emulator.url}/v2/partition/${partitionId}${path}`, {
-      method,
+    return jsonRequest(`${emulator.url}/v2/partition/${partitionId}${path}`, method, {
       headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body,
     });
-    const text = await response.body.text();
-    return {
-      status: response.statusCode,
-      headers: response.headers,
-      body: text ? JSON.parse(text) : undefined,
-    };
   };
 }
 

@@ -42,22 +42,47 @@ export interface TestEmulator {
   close(): Promise<void>;
 }
 
+/** A JSON answer as it came: status, headers and the parsed body (undefined when empty). */
+export interface JsonAnswer<T = unknown> {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: T;
+}
+
+/** One HTTP call with an optional JSON body, answered as JSON. */
+export async function jsonRequest<T = unknown>(
+  url: string,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  options: { headers?: Record<string, string>; body?: unknown } = {},
+): Promise<JsonAnswer<T>> {
+  const headers = { ...options.headers };
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  const response = await request(url, {
+    method,
+    headers,
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.body.text();
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    body: (text ? JSON.parse(text) : undefined) as T,
+  };
+}
+
 async function controlCall<T>(
   url: string,
   method: 'GET' | 'POST' | 'PUT' | 'DELETE',
   path: string,
   body?: unknown,
 ): Promise<T> {
-  const response = await request(`${url}/_emulator${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.body.text();
-  if (response.statusCode >= 300) {
-    throw new Error(`${method} /_emulator${path} answered ${response.statusCode}: ${text}`);
+  const answer = await jsonRequest<T>(`${url}/_emulator${path}`, method, { body });
+  if (answer.status >= 300) {
+    throw new Error(
+      `${method} /_emulator${path} answered ${answer.status}: ${JSON.stringify(answer.body)}`,
+    );
   }
-  return JSON.parse(text) as T;
+  return answer.body;
 }
 
 /** The control endpoints of an emulator at `url` (also one started elsewhere). */
