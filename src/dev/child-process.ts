@@ -22,6 +22,9 @@ export interface ManagedChild {
 }
 
 const KEPT_LINES = 30;
+// Maven prints bare colour resets even in batch mode; such lines carry nothing.
+// eslint-disable-next-line no-control-regex
+const ANSI_ESCAPE = /\u001b\[[\d;]*m/g;
 
 /**
  * Starts a helper process whose output goes to the logger and which is killed if this
@@ -35,7 +38,9 @@ export function startChild(command: string, args: string[], options: ChildOption
   const level = options.outputLevel ?? 'debug';
   const recent: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
+    createInterface({ input: stream }).on('line', (raw) => {
+      const line = raw.replace(ANSI_ESCAPE, '');
+      if (line.trim() === '') return;
       recent.push(line);
       if (recent.length > KEPT_LINES) recent.shift();
       options.logger[level](line);
