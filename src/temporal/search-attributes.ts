@@ -26,6 +26,13 @@ async function missingKeys(
   return keys.filter((key) => !(key.name in (customAttributes ?? {})));
 }
 
+/** The `addSearchAttributes` request body for `keys`. */
+export function searchAttributeDefinitions(
+  keys: readonly SearchAttributeKey<SearchAttributeType>[] = SEARCH_ATTRIBUTE_KEYS,
+) {
+  return Object.fromEntries(keys.map((key) => [key.name, indexedValueType(key.type)]));
+}
+
 /**
  * Registers the search attributes portflow writes that the namespace lacks and returns the
  * names that were missing. Safe to run from several processes at once.
@@ -37,9 +44,7 @@ export async function ensureSearchAttributes(
 ): Promise<string[]> {
   const missing = await missingKeys(connection, namespace, keys);
   if (missing.length === 0) return [];
-  const searchAttributes = Object.fromEntries(
-    missing.map((key) => [key.name, indexedValueType(key.type)]),
-  );
+  const searchAttributes = searchAttributeDefinitions(missing);
   try {
     await connection.operatorService.addSearchAttributes({ namespace, searchAttributes });
   } catch (error) {

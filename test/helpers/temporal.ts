@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { ensureTestServer } from '../../src/dev/test-server';
 import { createLogger } from '../../src/logger';
+import { searchAttributeDefinitions } from '../../src/temporal/search-attributes';
 import { TEST_NAMESPACE, TEST_TEMPORAL_ADDRESS_VAR } from './temporal-env';
 
 export { TEST_NAMESPACE };
@@ -73,7 +74,13 @@ export function fixtureWorkflowBundle(): Promise<WorkflowBundle> {
  */
 export async function createTimeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const path = await ensureTestServer({ logger: createLogger({ level: 'warn' }) });
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
   });
+  // The Java test server knows no listing of search attributes, but takes new ones.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? TEST_NAMESPACE,
+    searchAttributes: searchAttributeDefinitions(),
+  });
+  return env;
 }
