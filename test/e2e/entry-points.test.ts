@@ -2,23 +2,31 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../src/dev/net';
 import { compileApp, startNodeProcess } from '../helpers/compiled-app';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { testTemporalAddress, uniqueTaskQueue } from '../helpers/temporal';
 
 describe('npm run start:api and start:worker', () => {
   let appRoot: string;
   let env: NodeJS.ProcessEnv;
+  let platform: TestEmulator;
 
   beforeAll(async () => {
     appRoot = await compileApp();
+    platform = await startTestEmulator();
     env = {
       PATH: process.env.PATH,
       TEMPORAL_ADDRESS: testTemporalAddress(),
+      PLATFORM_BASE_URL: platform.url,
+      PLATFORM_TOKEN: platform.token,
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('entry'),
       API_PORT: String(await freePort()),
     };
   });
 
-  afterAll(() => rmSync(appRoot, { recursive: true, force: true }));
+  afterAll(async () => {
+    await platform?.close();
+    rmSync(appRoot, { recursive: true, force: true });
+  });
 
   it('serves the API for the cluster in the environment and closes on SIGTERM', async () => {
     const api = startNodeProcess(join(appRoot, 'dist', 'api', 'server.js'), env);
