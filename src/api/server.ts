@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logger';
 import { platformClientFromConfig } from '../platform';
+import { dataConverterFor } from '../temporal/codec';
 import { waitForShutdownSignal } from '../shutdown';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { buildApp } from './app';
@@ -12,7 +13,11 @@ async function run(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
   const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const client = new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: dataConverterFor(config.CODEC_KEYS),
+    });
     const platform = platformClientFromConfig(config, logger.child({ component: 'platform' }));
     const app = await buildApp({ client, config, logger, platform });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -1,21 +1,36 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { newCodecKey } from '../temporal/codec';
 
-/**
- * The development token embedded mode prints when API_TOKENS is unset. It is kept in
- * DATA_DIR so a restart keeps it, and clients configured with it keep working.
- */
-export function loadOrCreateDevToken(dataDir: string): string {
-  const file = join(dataDir, 'dev-token');
+/** A secret kept in DATA_DIR, so a restart of embedded mode finds the same one. */
+function loadOrCreate(dataDir: string, name: string, create: () => string): string {
+  const file = join(dataDir, name);
   try {
     const saved = readFileSync(file, 'utf8').trim();
     if (saved.length >= 16) return saved;
   } catch {
-    // No token yet: make one below.
+    // Nothing saved yet: make it below.
   }
-  const token = `pf-dev-${randomBytes(24).toString('base64url')}`;
+  const secret = create();
   mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  return token;
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** The development token embedded mode prints when API_TOKENS is unset. */
+export function loadOrCreateDevToken(dataDir: string): string {
+  return loadOrCreate(
+    dataDir,
+    'dev-token',
+    () => `pf-dev-${randomBytes(24).toString('base64url')}`,
+  );
+}
+
+/**
+ * The payload codec key embedded mode uses when CODEC_KEYS is unset: workflows that were
+ * encrypted before a restart must still decrypt after it.
+ */
+export function loadOrCreateDevCodecKeys(dataDir: string): Record<string, string> {
+  return { dev: loadOrCreate(dataDir, 'codec-key', newCodecKey) };
 }

@@ -10,10 +10,11 @@ import { waitForShutdownSignal } from '../shutdown';
 import { temporalConnectionOptions, type TemporalConnectionOptions } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { platformClientFromConfig } from '../platform';
+import { dataConverterFor } from '../temporal/codec';
 import { createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
 import { startDevServer } from './dev-server';
-import { loadOrCreateDevToken } from './dev-token';
+import { loadOrCreateDevCodecKeys, loadOrCreateDevToken } from './dev-secrets';
 import { resolveTemporalCli } from './temporal-cli';
 
 /** What was started, closed in reverse order: API first, Temporal dev server last. */
@@ -91,6 +92,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
     PLATFORM_BASE_URL: platform.url,
     PLATFORM_TOKEN: platform.token,
     API_TOKENS: devToken ? { [devToken]: ['*'] } : config.API_TOKENS,
+    CODEC_KEYS: config.CODEC_KEYS ?? loadOrCreateDevCodecKeys(config.DATA_DIR),
   };
 
   const workerConnection = await NativeConnection.connect(temporal.connectionOptions);
@@ -115,7 +117,11 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
 
   const clientConnection = await Connection.connect(temporal.connectionOptions);
   parts.add('client connection', () => clientConnection.close());
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection: clientConnection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: dataConverterFor(effective.CODEC_KEYS),
+  });
   const app = await buildApp({
     client,
     config: effective,

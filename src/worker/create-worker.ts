@@ -4,6 +4,7 @@ import { createActivities } from '../activities';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
+import { dataConverterFor } from '../temporal/codec';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -20,11 +21,13 @@ export function createWorker({
   platform,
 }: WorkerDeps): Promise<Worker> {
   // Claim activities talk to the number entities through the worker's own connection.
-  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const dataConverter = dataConverterFor(config.CODEC_KEYS);
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    dataConverter,
     // Resolves to workflows/index.ts under test and to dist/workflows/index.js when built.
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities({
