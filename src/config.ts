@@ -75,6 +75,16 @@ export const configSchema = z.object({
   AGING_PERIOD: durationMs.default(90 * DAY_MS),
   /** Embedded demo/test mode only: lets AGING_PERIOD go below the FCC minimum. */
   AGING_DEMO: bool.default(false),
+  /** Numbers per platform order call: the seed advises batches of 50-100. */
+  ORDER_BATCH_SIZE: z.coerce.number().int().min(50).max(100).default(100),
+  /** Platform order calls one order has in flight at once. */
+  ORDER_BATCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(4),
+  /** How long a batch is retried through platform outages before its numbers are FAILED. */
+  ORDER_BATCH_RETRY_WINDOW: durationMs.default(3_600_000),
+  /** How long POST /telephone-number/order waits for the result before answering 202. */
+  ORDER_RESPONSE_WAIT: durationMs
+    .refine((ms) => ms <= 60_000, 'must be at most 60s')
+    .default(5_000),
   CODEC_KEYS: json(codecKeysSchema).optional(),
   WEBHOOKS: json(webhooksSchema).optional(),
 });

@@ -2,5 +2,6 @@ export * from './address';
 export * from './calendar';
 export * from './duration';
 export * from './numbers';
+export * from './order';
 export * from './port';
 export * from './telephone-number';

@@ -1,6 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PortObject, PortRequest, PortStatus, PortSupplement } from '../domain/port';
+import type { OrderProgress } from '../domain/order';
 
 /** Operators find every workflow of a number, account, partition or status with these. */
 export const PortStatusKey = defineSearchAttributeKey('PortStatus', SearchAttributeType.KEYWORD);
@@ -49,6 +50,10 @@ export function numberClaimWorkflowId(partitionId: string, telephoneNumber: stri
 
 export function releaseWorkflowId(partitionId: string, telephoneNumber: string): string {
   return `release-${partitionId}-${telephoneNumber}`;
+}
+
+export function orderWorkflowId(partitionId: string, orderId: string): string {
+  return `order-${partitionId}-${orderId}`;
 }
 
 // ---- numberClaim: one open operation per number. ----
@@ -151,3 +156,36 @@ export const cancelSubmissionSignal = defineSignal('cancelSubmission');
 export const supplementSubmissionSignal = defineSignal<[PortSupplement]>('supplementSubmission');
 /** The supplement window closed: stop waiting and end as rejected. */
 export const abandonSubmissionSignal = defineSignal('abandonSubmission');
+
+// ---- orderNumbers: an order of up to 10,000 numbers, in platform batches. ----
+
+export interface OrderSettings {
+  /** Numbers per platform order call (50-100). */
+  batchSize: number;
+  /** Platform order calls in flight at once. */
+  concurrency: number;
+  /** How long one batch is retried through outages before its numbers are FAILED. */
+  batchRetryWindowMs: number;
+  /** Whether the partition has a webhook: no activity is scheduled for events nobody receives. */
+  webhooks: boolean;
+}
+
+export interface OrderNumbersInput {
+  partitionId: string;
+  orderId: string;
+  /** A toll-free order holds one number and goes through the platform's toll-free endpoint. */
+  tollFree: boolean;
+  accountId: string;
+  telephoneNumbers: string[];
+  /** A digest of the request, so a reused Idempotency-Key with another body is told apart. */
+  requestFingerprint: string;
+  receivedAt: string;
+  settings: OrderSettings;
+}
+
+/** Answers once the order is done, or after `waitMs` with `done: false`. */
+export const awaitOrderUpdate = defineUpdate<
+  { requestFingerprint: string; done: boolean },
+  [{ waitMs: number }]
+>('awaitOrder');
+export const orderProgressQuery = defineQuery<OrderProgress>('orderProgress');

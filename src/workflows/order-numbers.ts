@@ -1,0 +1,187 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  TimeoutFailure,
+  allHandlersFinished,
+  condition,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { RetryState } from '@temporalio/common';
+import type { createActivities } from '../activities';
+import type { OrderedNumber } from '../domain/numbers';
+import {
+  NOT_ORDERED,
+  NOT_YET_ORDERED,
+  ORDERED,
+  finalOrderStatus,
+  type OrderProgress,
+} from '../domain/order';
+import {
+  AccountIdKey,
+  PLATFORM_REJECTED,
+  PartitionIdKey,
+  TelephoneNumbersKey,
+  awaitOrderUpdate,
+  orderProgressQuery,
+  type OrderNumbersInput,
+} from './definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { deliverWebhook } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // A receiver may be down for hours: keep the event (same id) for up to a day.
+  scheduleToCloseTimeout: '1 day',
+  retry: { maximumInterval: '30 minutes' },
+});
+
+/** Search attributes hold the first numbers of an order; the rest are in its progress. */
+const MAX_SEARCHABLE_NUMBERS = 100;
+
+/**
+ * An order of up to 10,000 numbers: platform orders of at most `batchSize` numbers, a few
+ * in flight at once, each with an idempotency key of this workflow and its batch, so a retry
+ * never orders a number twice. A batch the platform refuses, or that outlasts the retry
+ * window, fails alone: its numbers are FAILED with the reason and the other batches go on.
+ * About six history events per batch: 100 batches stay far below the 10,240-event limit.
+ */
+export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgress> {
+  const { workflowId } = workflowInfo();
+  const { partitionId, accountId, settings } = input;
+
+  const { orderBatch } = proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    scheduleToCloseTimeout: settings.batchRetryWindowMs,
+    retry: {
+      initialInterval: '1 second',
+      maximumInterval: '1 minute',
+      nonRetryableErrorTypes: [PLATFORM_REJECTED],
+    },
+  });
+
+  const progress: OrderProgress = {
+    orderId: input.orderId,
+    status: 'IN_PROGRESS',
+    accountId,
+    total: input.telephoneNumbers.length,
+    ordered: 0,
+    failed: 0,
+    telephoneNumbers: input.telephoneNumbers.map((telephoneNumber) => ({
+      telephoneNumber,
+      status: NOT_YET_ORDERED,
+    })),
+    createdDate: input.receivedAt,
+  };
+  const positionOf = new Map(input.telephoneNumbers.map((number, index) => [number, index]));
+  const done = () => progress.status !== 'IN_PROGRESS';
+
+  setHandler(orderProgressQuery, () => progress);
+  setHandler(awaitOrderUpdate, async ({ waitMs }) => {
+    await condition(done, waitMs);
+    return { requestFingerprint: input.requestFingerprint, done: done() };
+  });
+
+  upsertSearchAttributes([
+    { key: PartitionIdKey, value: partitionId },
+    { key: AccountIdKey, value: accountId },
+    {
+      key: TelephoneNumbersKey,
+      value: input.telephoneNumbers.slice(0, MAX_SEARCHABLE_NUMBERS),
+    },
+  ]);
+
+  const batchSize = input.tollFree ? 1 : settings.batchSize;
+  const batches: string[][] = [];
+  for (let start = 0; start < input.telephoneNumbers.length; start += batchSize)
+    batches.push(input.telephoneNumbers.slice(start, start + batchSize));
+
+  function record(outcomes: readonly OrderedNumber[]): void {
+    for (const outcome of outcomes) {
+      const position = positionOf.get(outcome.telephoneNumber);
+      if (position === undefined) continue;
+      progress.telephoneNumbers[position] = outcome;
+      if (outcome.status === ORDERED) progress.ordered += 1;
+      else progress.failed += 1;
+    }
+  }
+
+  async function orderBatchOf(index: number): Promise<void> {
+    const telephoneNumbers = batches[index] as string[];
+    try {
+      const answer = await orderBatch({
+        partitionId,
+        accountId,
+        tollFree: input.tollFree,
+        telephoneNumbers,
+        idempotencyKey: `${workflowId}-batch-${index + 1}`,
+      });
+      record(answer.telephoneNumbers);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure) || isCancellation(error)) throw error;
+      const reason = whyNotOrdered(error, settings.batchRetryWindowMs);
+      record(
+        telephoneNumbers.map((telephoneNumber) => ({
+          telephoneNumber,
+          status: NOT_ORDERED,
+          reason,
+        })),
+      );
+    }
+  }
+
+  let next = 0;
+  async function lane(): Promise<void> {
+    while (next < batches.length) await orderBatchOf(next++);
+  }
+  await Promise.all(Array.from({ length: Math.min(settings.concurrency, batches.length) }, lane));
+
+  progress.status = finalOrderStatus(progress.telephoneNumbers);
+  progress.completedDate = new Date().toISOString();
+
+  if (settings.webhooks) {
+    try {
+      await deliverWebhook({
+        partitionId,
+        event: {
+          id: `${workflowId}-completed`,
+          type: 'order.completed',
+          occurredAt: progress.completedDate,
+          partitionId,
+          data: {
+            orderId: progress.orderId,
+            status: progress.status,
+            accountId,
+            total: progress.total,
+            ordered: progress.ordered,
+            failed: progress.failed,
+            // Every number not listed here is ACTIVE: the list stays small for a good order.
+            failures: progress.telephoneNumbers.filter((n) => n.status !== ORDERED),
+          },
+        },
+      });
+    } catch (error) {
+      // The order is done either way; a receiver down for a day misses the event, not the numbers.
+      if (!(error instanceof ActivityFailure)) throw error;
+    }
+  }
+  await condition(allHandlersFinished);
+  return progress;
+}
+
+/** Why a batch's numbers were not ordered, in words a client can act on. */
+function whyNotOrdered(error: ActivityFailure, retryWindowMs: number): string {
+  const cause = error.cause;
+  // The window ends either in a timeout or, when the next retry would fall past it, in the last failure.
+  if (cause instanceof TimeoutFailure || error.retryState === RetryState.TIMEOUT) {
+    const last = cause instanceof TimeoutFailure ? cause.cause?.message : cause?.message;
+    const window = `${Math.round(retryWindowMs / 60_000)} min`;
+    return `the platform stayed unavailable for ${window}${last ? `: ${last}` : ''}`;
+  }
+  if (cause instanceof ApplicationFailure && cause.type === PLATFORM_REJECTED)
+    return `the platform refused the order: ${cause.message}`;
+  return cause?.message ?? error.message;
+}
