@@ -1,43 +1,63 @@
-import { WorkflowHandle } from '@temporalio/client';
-import { portWorkflowId } from '../../src/workflows/definitions';
-import { toIsoDate } from '../../src/domain';
-import { AT_AND_T_NUMBER, E911, seedPortRequest } from '../emulator/support';
-import { startPortflow, type Portflow } from '../helpers/portflow';
+import { defaultCarrierRecord } from '../../src/emulator/carrier';
+import { toIsoDate, type PlatformPort, type PortObject } from '../../src/domain';
+import { AT_AND_T_NUMBER, E911, seedCaller, seedPortRequest } from '../emulator/support';
+import { advanceCarrierUntil, eventually, startPortflow, type Portflow } from '../helpers/portflow';
 
-const P = '/v2/partition/p-a';
+/** AT&T numbers outside the emulator's inventory, one per test so no test holds another's. */
+const att = (line: number) => `+1607798${String(line).padStart(4, '0')}`;
 
 describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
   let portflow: Portflow;
-  const today = toIsoDate(new Date());
+  let A: string;
+  /** The carrier judges dates on its own clock, which earlier tests moved on. */
+  let today: string;
 
   beforeAll(async () => {
     portflow = await startPortflow();
+    A = portflow.partitionA;
+  });
+  beforeEach(async () => {
+    today = toIsoDate(new Date(await portflow.emulator.control.now()));
   });
   afterAll(async () => {
     await portflow?.close();
   });
 
-  function handleOf(portRequestId: string): WorkflowHandle {
-    return portflow.temporal.client.workflow.getHandle(portWorkflowId('p-a', portRequestId));
-  }
-
-  /** Moves the carrier's clock day by day until the port settles; each day the carrier is nudged. */
-  async function advanceUntilDone(portRequestId: string): Promise<void> {
-    const handle = handleOf(portRequestId);
-    for (let day = 0; day < 20; day++) {
-      const { status } = await handle.describe();
-      if (status.name !== 'RUNNING') return;
-      await portflow.emulator.control.advance({ days: 1 });
-      await portflow.call('POST', `${P}/telephone-number/port/${portRequestId}/events`, {
-        body: {},
-      });
-    }
-  }
+  const submit = (body: unknown, idempotencyKey?: string, partitionId = A) =>
+    portflow.call('POST', portflow.portsPath(partitionId), { body, idempotencyKey });
+  const cancel = (portRequestId: string, partitionId = A) =>
+    portflow.call('DELETE', portflow.portsPath(partitionId, `/${portRequestId}`));
+  const read = (portRequestId: string, partitionId = A) =>
+    portflow.call('GET', portflow.portsPath(partitionId, `/${portRequestId}`));
+  /** The emulator's successful port submissions in a partition. */
+  const upstreamSubmissions = async (partitionId = A) =>
+    (
+      await portflow.emulator.control.calls({
+        method: 'POST',
+        path: `/v2/partition/${partitionId}/telephone-number/port`,
+      })
+    ).filter((call) => call.status !== null && call.status < 300);
+  const upstreamPort = async (upstreamPortRequestId: string | undefined, partitionId = A) =>
+    (
+      await seedCaller(portflow.emulator, partitionId)<PlatformPort>(
+        'GET',
+        `/telephone-number/port/${upstreamPortRequestId}`,
+      )
+    ).body;
+  /** The port once every number was submitted to its carrier (and not as `previously`). */
+  const submittedUpstream = (portRequestId: string, previously?: string) =>
+    eventually(
+      async () => (await read(portRequestId)).body as PortObject,
+      (port) =>
+        port.numbers.every(
+          (n) => n.upstreamPortRequestId && n.upstreamPortRequestId !== previously,
+        ),
+    );
 
   it("runs the seed's port from check to an activated number", async () => {
     const check = await portflow.call(
       'GET',
-      `${P}/telephone-number/port/check?telephoneNumber=+${AT_AND_T_NUMBER.slice(1)}`,
+      `/v2/partition/${A}/telephone-number/port/check?telephoneNumber=+${AT_AND_T_NUMBER.slice(1)}`,
     );
     expect(check.status).toBe(200);
     expect(check.body).toMatchObject({
@@ -46,20 +66,18 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
       currentCarrier: 'AT&T',
     });
 
-    const submitted = await portflow.call('POST', `${P}/telephone-number/port`, {
-      body: {
-        ...seedPortRequest([AT_AND_T_NUMBER], today),
-        activation: {
-          target: { type: 'USER', userId: 'user_1' },
-          primary: true,
-          e911Address: E911,
-          callerIdName: 'ACME CORP',
-        },
+    const submitted = await submit({
+      ...seedPortRequest([AT_AND_T_NUMBER], today),
+      activation: {
+        target: { type: 'USER', userId: 'user_1' },
+        primary: true,
+        e911Address: E911,
+        callerIdName: 'ACME CORP',
       },
     });
     expect(submitted.status).toBe(202);
     const { portRequestId } = submitted.body;
-    expect(submitted.headers.location).toBe(`${P}/telephone-number/port/${portRequestId}`);
+    expect(submitted.headers.location).toBe(portflow.portsPath(A, `/${portRequestId}`));
     expect(submitted.body).toMatchObject({
       status: 'PENDING',
       telephoneNumbers: [AT_AND_T_NUMBER],
@@ -67,25 +85,258 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
     });
     expect(JSON.stringify(submitted.body)).not.toMatch(/123456789|"pin"|accountNumber/);
 
-    await advanceUntilDone(portRequestId);
-    const result = await handleOf(portRequestId).result();
-    expect(result).toMatchObject({
+    const port = await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.phase === 'DONE');
+    expect(port).toMatchObject({
       status: 'COMPLETED',
       phase: 'DONE',
       activation: { status: 'ACTIVATED' },
     });
-
-    const port = await portflow.call('GET', `${P}/telephone-number/port/${portRequestId}`);
-    expect(port.body.status).toBe('COMPLETED');
-    const history = port.body.history as { status: string }[];
+    const history = port.history as { status: string }[];
     expect(history.map((h) => h.status)).toEqual(
-      // IN_PROGRESS lasts one carrier day: a poll may see APPROVED, then COMPLETED.
-      expect.arrayContaining(['PENDING', 'APPROVED', 'COMPLETED']),
+      expect.arrayContaining(['PENDING', 'APPROVED', 'IN_PROGRESS', 'COMPLETED']),
     );
-    const submissions = await portflow.emulator.control.calls({
-      method: 'POST',
-      path: '/v2/partition/p-a/telephone-number/port',
+    expect(await upstreamSubmissions()).toHaveLength(1);
+  });
+
+  it('answers a resubmission with the same Idempotency-Key from the same port, before and after it ends', async () => {
+    const number = att(2001);
+    const body = seedPortRequest([number], today);
+    const first = await submit(body, 'order-2001');
+    expect(first.status).toBe(202);
+    const { portRequestId } = first.body;
+
+    // The same body with its fields in another order is the same request.
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    const again = await submit(reordered, 'order-2001');
+    expect(again.status).toBe(202);
+    expect(again.body.portRequestId).toBe(portRequestId);
+    expect(again.headers.location).toBe(portflow.portsPath(A, `/${portRequestId}`));
+
+    const otherBody = await submit({ ...body, accountId: 'acc_456' }, 'order-2001');
+    expect(otherBody.status).toBe(409);
+    expect(otherBody.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    // A key is the caller's name for a request in one partition: another partition's is another port.
+    const elsewhere = await submit(body, 'order-2001', portflow.partitionB);
+    expect(elsewhere.status).toBe(202);
+    expect(elsewhere.body.portRequestId).not.toBe(portRequestId);
+
+    const runs = () =>
+      portflow.temporal.client.workflow.count(
+        `WorkflowId = '${portflow.handleOf(A, portRequestId).workflowId}'`,
+      );
+    expect((await eventually(runs, ({ count }) => count > 0)).count).toBe(1);
+
+    const done = await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.phase === 'DONE');
+    expect(done.status).toBe('COMPLETED');
+    const replay = await submit(body, 'order-2001');
+    expect(replay.status).toBe(202);
+    expect(replay.body).toMatchObject({ portRequestId, status: 'COMPLETED', phase: 'DONE' });
+    const reusedAfter = await submit({ ...body, pin: '9876' }, 'order-2001');
+    expect(reusedAfter.status).toBe(409);
+    expect(reusedAfter.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+
+    expect((await runs()).count).toBe(1);
+    const submissions = await upstreamSubmissions();
+    const ofThisPort = submissions.filter((call) => call.idempotencyKey?.includes(portRequestId));
+    expect(ofThisPort).toHaveLength(1);
+  });
+
+  it('lets exactly one of 20 concurrent ports of one number in, naming it to the other 19', async () => {
+    const number = att(3001);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        submit(seedPortRequest([number], today), `race-${index}`),
+      ),
+    );
+    const admitted = answers.filter((answer) => answer.status === 202);
+    const refused = answers.filter((answer) => answer.status === 409);
+    expect(admitted).toHaveLength(1);
+    expect(refused).toHaveLength(19);
+    const holder = admitted[0]?.body.portRequestId as string;
+    for (const { body } of refused) {
+      expect(body.error.code).toBe('NUMBER_BUSY');
+      expect(body.error.message).toContain(holder);
+      expect(body.error.details).toEqual([
+        expect.objectContaining({
+          telephoneNumber: number,
+          operation: 'PORT',
+          portRequestId: holder,
+        }),
+      ]);
+    }
+
+    // While the first port is open the number enters no other; once it ends, it may.
+    const second = await submit(seedPortRequest([number], today), 'after-race');
+    expect(second.status).toBe(409);
+    expect(second.body.error.details[0].portRequestId).toBe(holder);
+    const cancelled = await cancel(holder);
+    expect(cancelled.status).toBe(200);
+    const third = await submit(seedPortRequest([number], today), 'after-cancel');
+    expect(third.status).toBe(202);
+    expect(third.body.portRequestId).not.toBe(holder);
+  });
+
+  it('cancels a port before the carrier approves it, upstream too', async () => {
+    const number = att(4001);
+    const submitted = await submit(seedPortRequest([number], today), 'cancel-early');
+    const { portRequestId } = submitted.body;
+    const waiting = await submittedUpstream(portRequestId);
+    const upstreamPortRequestId = waiting.numbers[0]?.upstreamPortRequestId;
+
+    const cancelled = await cancel(portRequestId);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ portRequestId, status: 'CANCELLED', phase: 'DONE' });
+    expect(await upstreamPort(upstreamPortRequestId)).toMatchObject({ status: 'CANCELLED' });
+    // Cancelling again is the same request, answered the same way.
+    const again = await cancel(portRequestId);
+    expect(again.status).toBe(200);
+    expect(again.body.status).toBe('CANCELLED');
+    expect((await read(portRequestId)).body.status).toBe('CANCELLED');
+  });
+
+  it('cancels a port the moment it was submitted, before anything reached the carrier', async () => {
+    const number = att(4002);
+    const submitted = await submit(seedPortRequest([number], today), 'cancel-at-once');
+    expect(submitted.status).toBe(202);
+    const cancelled = await cancel(submitted.body.portRequestId);
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({ status: 'CANCELLED', phase: 'DONE' });
+    // Whatever reached the carrier was withdrawn.
+    for (const outcome of cancelled.body.numbers as { upstreamPortRequestId?: string }[]) {
+      if (outcome.upstreamPortRequestId)
+        expect(await upstreamPort(outcome.upstreamPortRequestId)).toMatchObject({
+          status: 'CANCELLED',
+        });
+    }
+  });
+
+  it('refuses to cancel once the carrier has approved, and the port goes on', async () => {
+    const number = att(5001);
+    const submitted = await submit(seedPortRequest([number], today), 'cancel-late');
+    const { portRequestId } = submitted.body;
+    const approved = await advanceCarrierUntil(
+      portflow,
+      A,
+      portRequestId,
+      (p) => p.status === 'APPROVED',
+    );
+    expect(approved.focDate).toBe(seedPortRequest([number], today).requestedDate);
+
+    const refused = await cancel(portRequestId);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('PORT_NOT_CANCELLABLE');
+    const upstreamPortRequestId = approved.numbers[0]?.upstreamPortRequestId;
+    expect(await upstreamPort(upstreamPortRequestId)).toMatchObject({ status: 'APPROVED' });
+
+    const done = await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.phase === 'DONE');
+    expect(done.status).toBe('COMPLETED');
+  });
+
+  it('resubmits a rejected port once supplemented with the right PIN, and completes it', async () => {
+    const number = att(6001);
+    await portflow.emulator.control.setCarrierRecord(number, {
+      ...defaultCarrierRecord(number),
+      pin: '4321',
     });
-    expect(submissions.filter((c) => (c.status ?? 500) < 300)).toHaveLength(1);
+    const submitted = await submit(seedPortRequest([number], today), 'wrong-pin');
+    const { portRequestId } = submitted.body;
+    const rejected = await advanceCarrierUntil(
+      portflow,
+      A,
+      portRequestId,
+      (p) => p.status === 'REJECTED' && p.phase === 'AWAITING_SUPPLEMENT',
+    );
+    expect(rejected.rejectionReason).toMatch(/pin/i);
+    expect(JSON.stringify(rejected)).not.toContain('4321');
+
+    const supplemented = await portflow.call('PATCH', portflow.portsPath(A, `/${portRequestId}`), {
+      body: { pin: '4321' },
+    });
+    expect(supplemented.status).toBe(200);
+    expect(JSON.stringify(supplemented.body)).not.toMatch(/4321|"pin"/);
+    const resubmitted = await submittedUpstream(
+      portRequestId,
+      rejected.numbers[0]?.upstreamPortRequestId,
+    );
+    expect(resubmitted.status).toBe('PENDING');
+
+    const done = await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.phase === 'DONE');
+    expect(done.status).toBe('COMPLETED');
+    const keys = (await upstreamSubmissions())
+      .map((call) => call.idempotencyKey ?? '')
+      .filter((key) => key.includes(portRequestId));
+    // The first submission and the resubmission: one each.
+    expect(keys).toHaveLength(2);
+    expect(new Set(keys).size).toBe(2);
+  });
+
+  it('lists the ports of a partition by status, account and number, page by page', async () => {
+    const L = `${portflow.partitionB}-list`;
+    const numbers = [att(7001), att(7002), att(7003)];
+    const ids: string[] = [];
+    for (const [index, number] of numbers.entries()) {
+      const account = index < 2 ? 'acc_l1' : 'acc_l2';
+      const answer = await submit(
+        { ...seedPortRequest([number], today), accountId: account },
+        undefined,
+        L,
+      );
+      expect(answer.status).toBe(202);
+      ids.push(answer.body.portRequestId);
+    }
+    expect((await cancel(ids[2] as string, L)).status).toBe(200);
+    // The same account and number in another partition is not listed here.
+    const elsewhere = await submit({
+      ...seedPortRequest([numbers[0] as string], today),
+      accountId: 'acc_l1',
+    });
+    expect(elsewhere.status).toBe(202);
+
+    const list = (query: string) =>
+      portflow.call('GET', `${portflow.portsPath(L)}?${query}`).then((answer) => {
+        expect(answer.status).toBe(200);
+        return answer.body as {
+          ports: { portRequestId: string; status: string; telephoneNumbers: string[] }[];
+          nextPageToken?: string;
+        };
+      });
+    const idsOf = (page: { ports: { portRequestId: string }[] }) =>
+      page.ports.map((p) => p.portRequestId).sort();
+    // Listing reads Temporal's visibility store, which lags the workflows a little.
+    const cancelled = await eventually(
+      () => list('status=CANCELLED'),
+      (page) => page.ports.length > 0,
+    );
+    expect(idsOf(cancelled)).toEqual([ids[2]]);
+    const all = await eventually(
+      () => list(''),
+      (page) => page.ports.length >= 3,
+    );
+    expect(idsOf(all)).toEqual([...ids].sort());
+    expect(all.ports.find((p) => p.portRequestId === ids[0])).toMatchObject({
+      status: 'PENDING',
+      telephoneNumbers: [numbers[0]],
+      accountId: 'acc_l1',
+    });
+
+    expect(idsOf(await list('accountId=acc_l1'))).toEqual([ids[0], ids[1]].sort());
+    expect(idsOf(await list('accountId=acc_l1&status=CANCELLED'))).toEqual([]);
+    // The seed writes the number with a bare `+`, which a query string reads as a space.
+    expect(idsOf(await list(`telephoneNumber=+${numbers[1]?.slice(1)}`))).toEqual([ids[1]]);
+    expect(idsOf(await list(`telephoneNumber=${encodeURIComponent(numbers[1] ?? '')}`))).toEqual([
+      ids[1],
+    ]);
+
+    const seen: string[] = [];
+    let page = await list('pageSize=2');
+    expect(page.ports).toHaveLength(2);
+    expect(page.nextPageToken).toEqual(expect.any(String));
+    seen.push(...page.ports.map((p) => p.portRequestId));
+    while (page.nextPageToken) {
+      page = await list(`pageSize=2&nextPageToken=${encodeURIComponent(page.nextPageToken)}`);
+      seen.push(...page.ports.map((p) => p.portRequestId));
+    }
+    expect(seen.sort()).toEqual([...ids].sort());
   });
 });

@@ -49,18 +49,24 @@ export interface JsonAnswer<T = unknown> {
   body: T;
 }
 
-/** One HTTP call with an optional JSON body, answered as JSON. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * One HTTP call with an optional JSON body, answered as JSON. `rawBody` is sent as it is,
+ * with whatever content type `headers` name (for tests of bad input).
+ */
 export async function jsonRequest<T = unknown>(
   url: string,
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
-  options: { headers?: Record<string, string>; body?: unknown } = {},
+  method: HttpMethod,
+  options: { headers?: Record<string, string>; body?: unknown; rawBody?: string } = {},
 ): Promise<JsonAnswer<T>> {
   const headers = { ...options.headers };
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.body !== undefined) headers['content-type'] ??= 'application/json';
   const response = await request(url, {
     method,
     headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body:
+      options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
   });
   const text = await response.body.text();
   return {

@@ -1,43 +1,67 @@
 /** The whole of portflow for integration tests: the run's dev server, a real worker, the API over HTTP and the emulator. */
 import { randomBytes } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
 import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
-import { request } from 'undici';
 import { buildApp, type App } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createActivities } from '../../src/activities';
 import { createLogger } from '../../src/logger';
 import { createPlatformClient, type PlatformClient } from '../../src/platform';
-import { startTestEmulator, type TestEmulator } from './emulator';
+import type { PortObject } from '../../src/domain';
+import { portWorkflowId } from '../../src/workflows/definitions';
+import { jsonRequest, startTestEmulator, type HttpMethod, type TestEmulator } from './emulator';
+import { seedCaller } from '../emulator/support';
 import { connectToTestTemporal, uniqueTaskQueue, type TestTemporal } from './temporal';
 
 export interface Portflow {
   apiUrl: string;
+  /**
+   * Two partitions no other test file uses: number entities and the port list are per
+   * partition on the run's one dev server, so a shared name would mix test files.
+   */
+  partitionA: string;
+  partitionB: string;
   /** A token for every partition. */
   token: string;
-  /** A token for partition `p-a` only. */
+  /** A token for `partitionA` only. */
   tokenA: string;
   emulator: TestEmulator;
   temporal: TestTemporal;
   taskQueue: string;
   config: Config;
   /** Calls the API: JSON in, status, headers and JSON out. */
-  call(method: string, path: string, options?: CallOptions): Promise<ApiAnswer>;
-  /** Stops the worker only (to prove nothing is lost); `startWorker` brings one back. */
+  call(method: HttpMethod, path: string, options?: CallOptions): Promise<ApiAnswer>;
+  /** `/v2/partition/{partitionId}/telephone-number/port` and what follows. */
+  portsPath(partitionId: string, rest?: string): string;
+  /** The portIn workflow of a port. */
+  handleOf(partitionId: string, portRequestId: string): WorkflowHandle;
+  /** Stops the in-process worker (to prove nothing is lost); `startWorker` brings one back. */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
   close(): Promise<void>;
 }
 
+export interface StartOptions {
+  /** Environment on top of the test defaults (`RATE_LIMIT_PER_MINUTE`, `PORT_POLL_INTERVAL`...). */
+  env?: Record<string, string>;
+  /** False when the test runs its worker elsewhere (its own process). */
+  worker?: boolean;
+}
+
 export interface CallOptions {
   body?: unknown;
+  /** Sent as it is, with the content type `headers` give. */
+  rawBody?: string;
+  /** Another token than the all-partitions one; null sends none. */
   token?: string | null;
+  idempotencyKey?: string;
   headers?: Record<string, string>;
 }
 
 export interface ApiAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by expect, not by types
   body: any;
 }
 
@@ -52,10 +76,16 @@ export function portflowWorkflowBundle(): Promise<WorkflowBundle> {
   return portflowBundle;
 }
 
-export async function startPortflow(env: Record<string, string> = {}): Promise<Portflow> {
+export async function startPortflow({
+  env = {},
+  worker: withWorker = true,
+}: StartOptions = {}): Promise<Portflow> {
   const emulator = await startTestEmulator();
   const temporal = await connectToTestTemporal();
   const taskQueue = uniqueTaskQueue('portflow');
+  const suffix = randomBytes(4).toString('hex');
+  const partitionA = `pa-${suffix}`;
+  const partitionB = `pb-${suffix}`;
   const token = `tok-all-${randomBytes(12).toString('hex')}`;
   const tokenA = `tok-a-${randomBytes(12).toString('hex')}`;
   const config = loadConfig({
@@ -64,7 +94,7 @@ export async function startPortflow(env: Record<string, string> = {}): Promise<P
     PLATFORM_BASE_URL: emulator.url,
     PLATFORM_TOKEN: emulator.token,
     PORT_POLL_INTERVAL: '1s',
-    API_TOKENS: JSON.stringify({ [token]: ['*'], [tokenA]: ['p-a'] }),
+    API_TOKENS: JSON.stringify({ [token]: ['*'], [tokenA]: [partitionA] }),
     ...env,
   });
   const logger = createLogger({ level: process.env.PORTFLOW_TEST_LOG ?? 'silent' });
@@ -96,35 +126,35 @@ export async function startPortflow(env: Record<string, string> = {}): Promise<P
     await workerRun;
     worker = undefined;
   }
-  await startWorker();
+  if (withWorker) await startWorker();
 
   const app: App = await buildApp({ client: temporal.client, config, logger, platform });
   const apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
   return {
     apiUrl,
+    partitionA,
+    partitionB,
     token,
     tokenA,
     emulator,
     temporal,
     taskQueue,
     config,
-    async call(method, path, options = {}) {
+    call(method, path, options = {}) {
       const headers: Record<string, string> = { ...options.headers };
       if (options.token !== null) headers['x-auth-token'] = options.token ?? token;
-      if (options.body !== undefined) headers['content-type'] = 'application/json';
-      const response = await request(`${apiUrl}${path}`, {
-        method: method as 'GET',
+      if (options.idempotencyKey !== undefined) headers['idempotency-key'] = options.idempotencyKey;
+      return jsonRequest(`${apiUrl}${path}`, method, {
         headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        body: options.body,
+        rawBody: options.rawBody,
       });
-      const text = await response.body.text();
-      return {
-        status: response.statusCode,
-        headers: response.headers,
-        body: text ? JSON.parse(text) : undefined,
-      };
     },
+    portsPath: (partitionId, rest = '') =>
+      `/v2/partition/${partitionId}/telephone-number/port${rest}`,
+    handleOf: (partitionId, portRequestId) =>
+      temporal.client.workflow.getHandle(portWorkflowId(partitionId, portRequestId)),
     stopWorker,
     startWorker,
     async close() {
@@ -137,7 +167,7 @@ export async function startPortflow(env: Record<string, string> = {}): Promise<P
   };
 }
 
-/** Polls the API until `done` holds for the answer, or fails after `timeoutMs`. */
+/** Polls until `done` holds for what `read` gives, or fails after `timeoutMs`. */
 export async function eventually<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
@@ -150,6 +180,60 @@ export async function eventually<T>(
     if (Date.now() > deadline)
       throw new Error(`not reached in ${timeoutMs} ms: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** A carrier moves these no more (a rejected port may still be resubmitted). */
+const CARRIER_FINAL = ['COMPLETED', 'CANCELLED'];
+
+/**
+ * Moves the carrier's clock a day at a time, nudging the port with a carrier event after each
+ * day, until the port (read over HTTP) satisfies `done`; answers that port. Before each day it
+ * waits until portflow says of every number what the carrier says, so no news is skipped.
+ */
+export async function advanceCarrierUntil(
+  portflow: Portflow,
+  partitionId: string,
+  portRequestId: string,
+  done: (port: PortObject) => boolean,
+  maxDays = 20,
+): Promise<PortObject> {
+  const path = portflow.portsPath(partitionId, `/${portRequestId}`);
+  const carrier = seedCaller(portflow.emulator, partitionId);
+  const carrierStatus = async (upstreamPortRequestId: string | undefined) =>
+    upstreamPortRequestId === undefined
+      ? undefined
+      : (
+          await carrier<{ status: string }>(
+            'GET',
+            `/telephone-number/port/${upstreamPortRequestId}`,
+          )
+        ).body.status;
+  const readPort = async () => (await portflow.call('GET', path)).body as PortObject;
+  const readWhenCaughtUp = () =>
+    eventually(
+      async () => {
+        const port = await readPort();
+        if (done(port)) return { port, caughtUp: true };
+        const said = await Promise.all(
+          port.numbers.map((n) => carrierStatus(n.upstreamPortRequestId)),
+        );
+        return {
+          port,
+          caughtUp: port.numbers.every((n, i) => said[i] === n.status),
+          carrierDone: said.every((status) => status && CARRIER_FINAL.includes(status)),
+        };
+      },
+      (read) => read.caughtUp,
+    );
+  for (let day = 0; ; day++) {
+    const { port, carrierDone } = await readWhenCaughtUp();
+    if (done(port)) return port;
+    // The carrier will not move again: what is left is portflow's own work.
+    if (carrierDone) return eventually(readPort, done);
+    if (day === maxDays) throw new Error(`not reached in ${maxDays} days: ${JSON.stringify(port)}`);
+    await portflow.emulator.control.advance({ days: 1 });
+    await portflow.call('POST', `${path}/events`, { body: {} });
   }
 }
 

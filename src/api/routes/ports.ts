@@ -204,15 +204,20 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
       }
       if (admission.requestFingerprint !== requestFingerprint) throw keyReused();
       if (!admission.admitted) {
+        const portPrefix = portWorkflowId(partitionId, '');
         const holders = admission.busy.map(({ telephoneNumber, heldBy }) => ({
           telephoneNumber,
           operation: heldBy.operation,
+          // Claims are per partition: a holding port is one of this partition's, named as clients name it.
+          ...(heldBy.holder.startsWith(portPrefix)
+            ? { portRequestId: heldBy.holder.slice(portPrefix.length) }
+            : {}),
           heldBy: heldBy.holder,
         }));
         throw new ApiError(
           409,
           'NUMBER_BUSY',
-          `Busy with another open operation: ${holders.map((h) => `${h.telephoneNumber} (${h.operation} ${h.heldBy})`).join(', ')}`,
+          `Busy with another open operation: ${holders.map((h) => `${h.telephoneNumber} (${h.operation} ${h.portRequestId ?? h.heldBy})`).join(', ')}`,
           holders,
         );
       }
