@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DAY_MS, durationMs } from './domain/duration';
+import { AGING_LINE_TYPES, agingPeriodProblem, type AgingLineType } from './domain/release';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const bool = z
@@ -31,6 +32,12 @@ export const apiTokensSchema = z.record(z.string().min(16), z.array(z.string().m
 export const webhooksSchema = z.record(
   z.string().min(1),
   z.object({ url: z.url(), secret: z.string().min(16) }),
+);
+
+/** `{"p1": {"period": "120d", "lineType": "BUSINESS"}}`: a partition's own aging period. */
+export const agingPeriodsSchema = z.record(
+  z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a partition ID'),
+  z.object({ period: durationMs, lineType: z.enum(AGING_LINE_TYPES) }),
 );
 
 /** `{"k1": "<base64 of 32 bytes>", ...}`; the first key encrypts, every key decrypts. */
@@ -73,7 +80,8 @@ export const configSchema = z.object({
   PORT_POLL_INTERVAL: durationMs.default(3_600_000),
   SUPPLEMENT_WINDOW: durationMs.default(30 * DAY_MS),
   AGING_PERIOD: durationMs.default(90 * DAY_MS),
-  /** Embedded demo/test mode only: lets AGING_PERIOD go below the FCC minimum. */
+  AGING_PERIODS: json(agingPeriodsSchema).optional(),
+  /** Embedded demo/test mode only: lets AGING_PERIOD and AGING_PERIODS leave the FCC bounds. */
   AGING_DEMO: bool.default(false),
   /** Numbers per platform order call: the seed advises batches of 50-100. */
   ORDER_BATCH_SIZE: z.coerce.number().int().min(50).max(100).default(100),
@@ -91,6 +99,45 @@ export const configSchema = z.object({
 
 export type Config = z.output<typeof configSchema>;
 
+/** The FCC aging bounds, unless AGING_DEMO (never in production) lifts them. */
+function checkAgingRules(
+  config: Pick<Config, 'AGING_DEMO' | 'NODE_ENV' | 'AGING_PERIOD' | 'AGING_PERIODS'>,
+  ctx: z.RefinementCtx,
+): void {
+  if (config.AGING_DEMO) {
+    if (config.NODE_ENV === 'production') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AGING_DEMO'],
+        message: 'is for embedded demo/test mode only, never with NODE_ENV=production',
+      });
+    }
+    return;
+  }
+  const defaultProblem = agingPeriodProblem(config.AGING_PERIOD);
+  if (defaultProblem)
+    ctx.addIssue({ code: 'custom', path: ['AGING_PERIOD'], message: defaultProblem });
+  for (const [partitionId, { period, lineType }] of Object.entries(config.AGING_PERIODS ?? {})) {
+    const problem = agingPeriodProblem(period, lineType);
+    if (problem) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AGING_PERIODS', partitionId, 'period'],
+        message: problem,
+      });
+    }
+  }
+}
+
+/** A partition's aging period: its own from AGING_PERIODS, else AGING_PERIOD. */
+export function agingPeriodOf(
+  config: Pick<Config, 'AGING_PERIOD' | 'AGING_PERIODS'>,
+  partitionId: string,
+): { periodMs: number; lineType?: AgingLineType } {
+  const own = config.AGING_PERIODS?.[partitionId];
+  return own ? { periodMs: own.period, lineType: own.lineType } : { periodMs: config.AGING_PERIOD };
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -101,7 +148,7 @@ export class ConfigError extends Error {
 /** Parses the environment; throws a ConfigError naming every bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = configSchema.safeParse(present);
+  const result = configSchema.superRefine(checkAgingRules).safeParse(present);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map(

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
 import { createClaimActivities } from './claims';
+import { createNumberActivities } from './numbers';
 import { createOrderActivities } from './orders';
 import { createPortActivities } from './ports';
 import { createWebhookActivities } from './webhooks';
@@ -20,6 +21,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createClaimActivities(deps),
+    ...createNumberActivities(deps),
     ...createOrderActivities(deps),
     ...createPortActivities(deps),
     ...createWebhookActivities(deps),

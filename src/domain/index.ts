@@ -5,3 +5,4 @@ export * from './numbers';
 export * from './order';
 export * from './port';
 export * from './telephone-number';
+export * from './release';

@@ -1,6 +1,7 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { PortObject, PortRequest, PortStatus, PortSupplement } from '../domain/port';
+import type { ReleaseObject } from '../domain/release';
 import type { OrderProgress } from '../domain/order';
 
 /** Operators find every workflow of a number, account, partition or status with these. */
@@ -189,3 +190,26 @@ export const awaitOrderUpdate = defineUpdate<
   [{ waitMs: number }]
 >('awaitOrder');
 export const orderProgressQuery = defineQuery<OrderProgress>('orderProgress');
+
+// ---- releaseNumber: clear a number, age it, give it back to the platform's inventory. ----
+
+export interface ReleaseNumberInput {
+  partitionId: string;
+  telephoneNumber: string;
+  /** The partition's aging period when the release was asked for; a later change leaves it be. */
+  agingPeriodMs: number;
+  /** Whether the partition has a webhook: no activity is scheduled for events nobody receives. */
+  webhooks: boolean;
+  receivedAt: string;
+}
+
+export type ReleaseAdmission =
+  { admitted: true; release: ReleaseObject } | { admitted: false; heldBy: NumberClaim };
+
+/** Answers once the release holds the number, or knows which operation does. */
+export const releaseAdmissionUpdate = defineUpdate<ReleaseAdmission>('admission');
+export const releaseQuery = defineQuery<ReleaseObject>('release');
+/** Ends aging early: the number stays with its account. Refused (NOT_AGING) unless aging. */
+export const reclaimUpdate = defineUpdate<ReleaseObject>('reclaim');
+/** The failure type of a reclaim refused because the number is not aging. */
+export const NOT_AGING = 'NOT_AGING';

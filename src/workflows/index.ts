@@ -3,3 +3,4 @@ export { numberClaim } from './number-claim';
 export { orderNumbers } from './order-numbers';
 export { portIn } from './port-in';
 export { portSubmission } from './port-submission';
+export { releaseNumber } from './release-number';

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { DAY_MS } from './duration';
+import type { AccountNumberEntry } from './numbers';
+import type { AssignmentTarget } from './port';
+import { telephoneNumber } from './telephone-number';
+
+/** Where a release stands: RELEASING (clearing the number), AGING, then RELEASED or RECLAIMED; FAILED when the platform refused a step. */
+export const RELEASE_STATUSES = ['RELEASING', 'AGING', 'RELEASED', 'RECLAIMED', 'FAILED'] as const;
+export const releaseStatus = z.enum(RELEASE_STATUSES);
+export type ReleaseStatus = z.output<typeof releaseStatus>;
+
+/** A number's place in its lifecycle, as portflow answers it beside the platform's details. */
+export const NUMBER_LIFECYCLE_STATES = [
+  'ACTIVE',
+  'PORTING',
+  'RELEASING',
+  'AGING',
+  'RELEASED',
+  'RECLAIMED',
+] as const;
+export const numberLifecycle = z.enum(NUMBER_LIFECYCLE_STATES);
+export type NumberLifecycle = z.output<typeof numberLifecycle>;
+
+export const releaseHistoryEntry = z.object({
+  at: z.string(),
+  status: releaseStatus,
+  detail: z.string(),
+});
+export type ReleaseHistoryEntry = z.output<typeof releaseHistoryEntry>;
+
+/** The release object portflow answers for `DELETE /telephone-number/{n}` and its `/release`. */
+export const releaseObject = z.object({
+  telephoneNumber,
+  /** The account that held the number when the release began; null until its details are read. */
+  accountId: z.string().nullable(),
+  status: releaseStatus,
+  /** Fractional in demo/test mode, where aging lasts seconds. */
+  agingPeriodDays: z.number().positive(),
+  agingStartedDate: z.string().optional(),
+  agingUntil: z.string().optional(),
+  releasedDate: z.string().optional(),
+  reclaimedDate: z.string().optional(),
+  /** The assignments, E911 and listing the release removed, in words. */
+  removed: z.array(z.string()),
+  failureReason: z.string().optional(),
+  history: z.array(releaseHistoryEntry),
+});
+export type ReleaseObject = z.output<typeof releaseObject>;
+
+/** Line types the FCC aging rule tells apart. */
+export const AGING_LINE_TYPES = ['BUSINESS', 'RESIDENTIAL'] as const;
+export type AgingLineType = (typeof AGING_LINE_TYPES)[number];
+
+export const MIN_AGING_DAYS = 45;
+export const MAX_AGING_DAYS: Record<AgingLineType, number> = { RESIDENTIAL: 90, BUSINESS: 365 };
+
+/**
+ * Why an aging period breaks the FCC rule (45 days at least; 90 at most for residential
+ * numbers, 365 for business ones), or undefined when it keeps it. A period of unknown line
+ * type is held to the residential bound, the stricter one.
+ */
+export function agingPeriodProblem(
+  periodMs: number,
+  lineType: AgingLineType = 'RESIDENTIAL',
+): string | undefined {
+  const days = periodMs / DAY_MS;
+  const max = MAX_AGING_DAYS[lineType];
+  if (days < MIN_AGING_DAYS || days > max) {
+    return `must be ${MIN_AGING_DAYS} to ${max} days for ${lineType.toLowerCase()} numbers (FCC aging rule), not ${Number(days.toFixed(4))} days`;
+  }
+  return undefined;
+}
+
+/**
+ * Where an account listing entry's number is assigned, as an assignment target; undefined
+ * when it is not assigned. A device line shows as `{deviceId}/line/{lineNumber}`.
+ */
+export function assignmentTargetOf(
+  entry: Pick<AccountNumberEntry, 'assignedTo' | 'assignmentType'>,
+): AssignmentTarget | undefined {
+  const { assignedTo, assignmentType } = entry;
+  if (assignedTo === null || assignmentType === null) return undefined;
+  switch (assignmentType) {
+    case 'END_USER':
+      return { type: 'USER', userId: assignedTo };
+    case 'IVR':
+      return { type: 'IVR', ivrId: assignedTo };
+    case 'CALL_QUEUE':
+      return { type: 'CALL_QUEUE', queueId: assignedTo };
+    case 'DEVICE_LINE': {
+      const match = /^(.+)\/line\/(\d+)$/.exec(assignedTo);
+      if (!match) return undefined;
+      return { type: 'DEVICE_LINE', deviceId: match[1] as string, lineNumber: Number(match[2]) };
+    }
+  }
+}

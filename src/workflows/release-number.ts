@@ -1,0 +1,229 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import type { WebhookEvent } from '../activities/webhooks';
+import { DAY_MS } from '../domain/duration';
+import type { ReleaseObject, ReleaseStatus } from '../domain/release';
+import {
+  AccountIdKey,
+  NOT_AGING,
+  PLATFORM_REJECTED,
+  PartitionIdKey,
+  TelephoneNumbersKey,
+  reclaimUpdate,
+  releaseAdmissionUpdate,
+  releaseQuery,
+  type ReleaseAdmission,
+  type ReleaseNumberInput,
+} from './definitions';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const { claimNumbers, releaseNumberClaims } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumInterval: '1 minute' },
+});
+// A release must finish: platform outages are retried for as long as they last, refusals are not.
+const { readNumber, removeAssignments, clearE911, removeDirectoryListing, releaseToInventory } =
+  proxyActivities<Activities>({
+    startToCloseTimeout: '1 minute',
+    retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
+  });
+const { deliverWebhook } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  // A receiver may be down for hours: keep the event (same id) for up to a day.
+  scheduleToCloseTimeout: '1 day',
+  retry: { maximumInterval: '30 minutes' },
+});
+
+/**
+ * A release: claim the number → clear it (assignments, E911, listing and caller ID) → AGING
+ * for the partition's aging period → back to the platform's inventory, RELEASED. A reclaim
+ * during AGING ends it RECLAIMED, the number kept by its account. The claim is held throughout,
+ * so nothing ports or releases the number meanwhile.
+ */
+export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseObject> {
+  const { workflowId, runId } = workflowInfo();
+  const { partitionId, telephoneNumber } = input;
+  const number = { partitionId, telephoneNumber };
+
+  const release: ReleaseObject = {
+    telephoneNumber,
+    accountId: null,
+    status: 'RELEASING',
+    agingPeriodDays: input.agingPeriodMs / DAY_MS,
+    removed: [],
+    history: [],
+  };
+  let admission: ReleaseAdmission | undefined;
+  let reclaimRequested = false;
+  let agingOver = false;
+  const webhooks: Promise<void>[] = [];
+
+  function record(status: ReleaseStatus, detail: string): void {
+    release.status = status;
+    release.history.push({ at: new Date().toISOString(), status, detail });
+  }
+
+  function emit(type: WebhookEvent['type']): void {
+    if (!input.webhooks) return;
+    const { history, removed, ...data } = release;
+    const event: WebhookEvent = {
+      // One event of each type per run: stable across retries, distinct from the number's next release.
+      id: `${workflowId}/${runId}/${type}`,
+      type,
+      occurredAt: new Date().toISOString(),
+      partitionId,
+      data,
+    };
+    webhooks.push(
+      deliverWebhook({ partitionId, event }).catch((error: unknown) =>
+        log.warn('webhook not delivered', { eventId: event.id, error: String(error) }),
+      ),
+    );
+  }
+
+  setHandler(releaseQuery, () => release);
+  setHandler(releaseAdmissionUpdate, async () => {
+    await condition(() => admission !== undefined);
+    // An admitted release carries the live object: the answer shows where it stands now.
+    return admission as ReleaseAdmission;
+  });
+  setHandler(
+    reclaimUpdate,
+    async () => {
+      reclaimRequested = true;
+      await condition(() => release.status === 'RECLAIMED');
+      return release;
+    },
+    {
+      validator: () => {
+        if (release.status === 'AGING' && !agingOver) return;
+        throw ApplicationFailure.create({
+          type: NOT_AGING,
+          message: agingOver
+            ? `${telephoneNumber} has aged: it is being released to inventory`
+            : `${telephoneNumber} is ${release.status}, not aging: only an aging number can be reclaimed`,
+          nonRetryable: true,
+        });
+      },
+    },
+  );
+
+  const claim = await claimNumbers({
+    partitionId,
+    telephoneNumbers: [telephoneNumber],
+    holder: workflowId,
+    operation: 'RELEASE',
+  });
+  if (!claim.granted) {
+    // Never a release: its history stays empty and nothing was touched.
+    admission = { admitted: false, heldBy: (claim.busy[0] as (typeof claim.busy)[0]).heldBy };
+    await condition(allHandlersFinished);
+    return release;
+  }
+  admission = { admitted: true, release };
+  upsertSearchAttributes([
+    { key: PartitionIdKey, value: partitionId },
+    { key: TelephoneNumbersKey, value: [telephoneNumber] },
+  ]);
+  record('RELEASING', 'claimed: no port or other release can take the number until this one ends');
+
+  let failure: ActivityFailure | undefined;
+  try {
+    await clearNumber();
+    await age();
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    failure = error;
+    release.failureReason = error.cause?.message ?? error.message;
+    record('FAILED', `the platform refused a step: ${release.failureReason}`);
+  } finally {
+    await CancellationScope.nonCancellable(async () => {
+      await releaseNumberClaims({
+        partitionId,
+        telephoneNumbers: [telephoneNumber],
+        holder: workflowId,
+      });
+      await Promise.all(webhooks);
+    });
+  }
+  await condition(allHandlersFinished);
+  if (failure) {
+    // Failed, so operators see it; the query still answers the release object.
+    throw ApplicationFailure.create({
+      type: 'ReleaseFailed',
+      message: `release of ${telephoneNumber} failed: ${release.failureReason}`,
+      nonRetryable: true,
+      cause: failure,
+    });
+  }
+  return release;
+
+  async function clearNumber(): Promise<void> {
+    const details = await readNumber(number);
+    release.accountId = details.accountId;
+    if (details.accountId)
+      upsertSearchAttributes([{ key: AccountIdKey, value: details.accountId }]);
+
+    release.removed.push(...(await removeAssignments(number)));
+    if (details.e911.registered) {
+      await clearE911(number);
+      release.removed.push('E911 registration');
+    }
+    await removeDirectoryListing(number);
+    if (details.directoryListing.listed) release.removed.push('directory listing');
+    if (details.callerIdName) release.removed.push('caller ID name');
+  }
+
+  async function age(): Promise<void> {
+    const started = Date.now();
+    release.agingStartedDate = new Date(started).toISOString();
+    release.agingUntil = new Date(started + input.agingPeriodMs).toISOString();
+    record(
+      'AGING',
+      `cleared (${release.removed.join(', ') || 'nothing was set'}): aging until ${release.agingUntil}`,
+    );
+    emit('number.aging_started');
+
+    // One timer however long the period: the history stays a few events.
+    await condition(() => reclaimRequested, input.agingPeriodMs, {
+      summary: `aging ${release.agingPeriodDays} days`,
+    });
+    agingOver = true;
+    if (reclaimRequested) {
+      release.reclaimedDate = new Date().toISOString();
+      record(
+        'RECLAIMED',
+        `reclaimed during aging: kept by account ${release.accountId}, unassigned`,
+      );
+      emit('number.reclaimed');
+      return;
+    }
+
+    const { alreadyReleased } = await releaseToInventory({
+      ...number,
+      // Per run: a number released, ordered again and released once more is a new release upstream.
+      idempotencyKey: `${workflowId}/${runId}`,
+    });
+    release.releasedDate = new Date().toISOString();
+    record(
+      'RELEASED',
+      alreadyReleased
+        ? 'aged: the platform no longer held the number'
+        : "aged: returned to the platform's inventory",
+    );
+    emit('number.released');
+  }
+}

@@ -1,0 +1,371 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { Activities, WebhookEvent } from '../../src/activities';
+import type { NumberDetails, ReleaseObject } from '../../src/domain';
+import { releaseNumber } from '../../src/workflows';
+import {
+  NOT_AGING,
+  PLATFORM_REJECTED,
+  reclaimUpdate,
+  releaseAdmissionUpdate,
+  releaseQuery,
+  releaseWorkflowId,
+  type NumberClaim,
+  type ReleaseNumberInput,
+} from '../../src/workflows/definitions';
+import { portflowWorkflowBundle } from '../helpers/portflow';
+import { createTimeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
+
+const DAY_MS = 86_400_000;
+const NUMBER = '+16077221234';
+const HISTORIES = join(__dirname, '..', 'fixtures', 'histories');
+/** `RECORD_HISTORIES=1 npx jest test/workflows/release-number` writes the fixtures anew. */
+const RECORD = process.env.RECORD_HISTORIES === '1';
+
+const details: NumberDetails = {
+  telephoneNumber: NUMBER,
+  formatted: '(607) 722-1234',
+  npa: '607',
+  nxx: '722',
+  status: 'ACTIVE',
+  accountId: 'acc_123',
+  assignedTo: 'user_1',
+  assignmentType: 'END_USER',
+  e911: {
+    registered: true,
+    address: { street: '135 Front St', city: 'Binghamton', state: 'NY', zipCode: '13905' },
+  },
+  directoryListing: { listed: true, name: 'Acme Corporation' },
+  callerIdName: 'ACME CORP',
+};
+
+interface Deferred {
+  promise: Promise<void>;
+  resolve(): void;
+}
+function deferred(): Deferred {
+  let resolve = () => {};
+  const promise = new Promise<void>((done) => (resolve = done));
+  return { promise, resolve };
+}
+
+/** A platform and claim entity that record every call; `hold` keeps a step running until its gate opens. */
+function fakeActivities(options: { busy?: NumberClaim; refuseUnassign?: boolean } = {}) {
+  const calls: string[] = [];
+  const events: WebhookEvent[] = [];
+  const releaseKeys: string[] = [];
+  const gates = new Map<string, Promise<void>>();
+  const reached = new Map<string, Deferred>();
+  const arrive = (step: string) => reached.get(step)?.resolve();
+  const step = async (name: string) => {
+    calls.push(name);
+    arrive(name);
+    await gates.get(name);
+  };
+  const activities: Partial<Activities> = {
+    claimNumbers: async ({ operation }) => {
+      await step(`claim ${operation}`);
+      return options.busy
+        ? { granted: false, busy: [{ telephoneNumber: NUMBER, heldBy: options.busy }] }
+        : { granted: true };
+    },
+    releaseNumberClaims: () => step('release claim'),
+    readNumber: async () => {
+      await step('read');
+      return details;
+    },
+    removeAssignments: async () => {
+      await step('unassign');
+      if (options.refuseUnassign) {
+        throw ApplicationFailure.create({
+          type: PLATFORM_REJECTED,
+          message: 'number is locked',
+          nonRetryable: true,
+        });
+      }
+      return ['assignment to END_USER user_1'];
+    },
+    clearE911: () => step('clear E911'),
+    removeDirectoryListing: () => step('unlist'),
+    releaseToInventory: async ({ idempotencyKey }) => {
+      releaseKeys.push(idempotencyKey);
+      await step('release to inventory');
+      return { alreadyReleased: false };
+    },
+    deliverWebhook: ({ event }) => {
+      events.push(event);
+      return Promise.resolve();
+    },
+  };
+  return {
+    activities,
+    calls,
+    events,
+    releaseKeys,
+    /** Keeps `name` running until the answer's `open` is called; `reached` settles when it starts. */
+    hold(name: string) {
+      const gate = deferred();
+      const arrived = deferred();
+      gates.set(name, gate.promise);
+      reached.set(name, arrived);
+      return { open: gate.resolve, reached: arrived.promise };
+    },
+  };
+}
+
+function input(agingDays = 90): ReleaseNumberInput {
+  return {
+    partitionId: 'p1',
+    telephoneNumber: NUMBER,
+    agingPeriodMs: agingDays * DAY_MS,
+    webhooks: true,
+    receivedAt: '2026-11-30T10:00:00Z',
+  };
+}
+
+const elapsed = (from: string | undefined, to: string | undefined) =>
+  Date.parse(to ?? '') - Date.parse(from ?? '');
+
+describe('releaseNumber on the time-skipping server', () => {
+  let env: TestWorkflowEnvironment;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnvironment();
+    if (RECORD) mkdirSync(HISTORIES, { recursive: true });
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  async function withWorker<T>(
+    fake: ReturnType<typeof fakeActivities>,
+    run: (taskQueue: string, workflowId: string) => Promise<T>,
+  ): Promise<T> {
+    const taskQueue = uniqueTaskQueue('release');
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await portflowWorkflowBundle(),
+      activities: fake.activities,
+    });
+    return worker.runUntil(run(taskQueue, releaseWorkflowId('p1', `${NUMBER}-${taskQueue}`)));
+  }
+
+  async function recordHistory(workflowId: string, name: string) {
+    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    if (RECORD) writeFileSync(join(HISTORIES, `release-${name}.json`), historyToJSON(history));
+    return history.events ?? [];
+  }
+
+  it('clears the number, ages exactly 90 days by the server clock and releases it to inventory', async () => {
+    const fake = fakeActivities();
+    const serverStart = await env.currentTimeMs();
+    const realStart = Date.now();
+    const { release, history } = await withWorker(fake, async (taskQueue, workflowId) => {
+      const release = await env.client.workflow.execute(releaseNumber, {
+        taskQueue,
+        workflowId,
+        args: [input(90)],
+      });
+      return { release, history: await recordHistory(workflowId, 'aged-90-days') };
+    });
+    const serverEnd = await env.currentTimeMs();
+
+    expect(release).toMatchObject({
+      telephoneNumber: NUMBER,
+      accountId: 'acc_123',
+      status: 'RELEASED',
+      agingPeriodDays: 90,
+      removed: [
+        'assignment to END_USER user_1',
+        'E911 registration',
+        'directory listing',
+        'caller ID name',
+      ],
+    });
+    expect(release.history.map((entry) => entry.status)).toEqual([
+      'RELEASING',
+      'AGING',
+      'RELEASED',
+    ]);
+    expect(elapsed(release.agingStartedDate, release.agingUntil)).toBe(90 * DAY_MS);
+    // The timer fired at 90 days on the server's clock, not a moment before.
+    expect(elapsed(release.agingStartedDate, release.releasedDate)).toBeGreaterThanOrEqual(
+      90 * DAY_MS,
+    );
+    expect(elapsed(release.agingStartedDate, release.releasedDate)).toBeLessThan(
+      90 * DAY_MS + 60_000,
+    );
+    expect(serverEnd - serverStart).toBeGreaterThanOrEqual(90 * DAY_MS);
+    expect(Date.now() - realStart).toBeLessThan(60_000);
+
+    expect(fake.calls).toEqual([
+      'claim RELEASE',
+      'read',
+      'unassign',
+      'clear E911',
+      'unlist',
+      'release to inventory',
+      'release claim',
+    ]);
+    expect(fake.releaseKeys).toHaveLength(1);
+    expect(fake.events.map((event) => event.type)).toEqual([
+      'number.aging_started',
+      'number.released',
+    ]);
+    expect(new Set(fake.events.map((event) => event.id)).size).toBe(2);
+    expect(fake.events[1]?.data).toMatchObject({ telephoneNumber: NUMBER, status: 'RELEASED' });
+    // 90 days of aging is one timer: the history does not grow with the period.
+    const timers = history.flatMap((event) => event.timerStartedEventAttributes ?? []);
+    expect(timers).toHaveLength(1);
+    expect(Number(timers[0]?.startToFireTimeout?.seconds)).toBe((90 * DAY_MS) / 1_000);
+    expect(history.length).toBeLessThan(100);
+  });
+
+  it('takes a reclaim on day 45: the number stays with its account and never reaches inventory', async () => {
+    const fake = fakeActivities();
+    const release = await withWorker(fake, async (taskQueue, workflowId) => {
+      const handle = await env.client.workflow.start(releaseNumber, {
+        taskQueue,
+        workflowId,
+        args: [input(90)],
+      });
+      await untilStatus(handle.workflowId, 'AGING');
+      await env.sleep(45 * DAY_MS);
+      const reclaimed = await handle.executeUpdate(reclaimUpdate);
+      expect(reclaimed.status).toBe('RECLAIMED');
+      const result = await handle.result();
+      await recordHistory(workflowId, 'reclaimed-day-45');
+      return result;
+    });
+
+    expect(release.status).toBe('RECLAIMED');
+    const reclaimedAfter = elapsed(release.agingStartedDate, release.reclaimedDate);
+    expect(reclaimedAfter).toBeGreaterThanOrEqual(45 * DAY_MS);
+    expect(reclaimedAfter).toBeLessThan(46 * DAY_MS);
+    expect(release.releasedDate).toBeUndefined();
+    expect(fake.calls).not.toContain('release to inventory');
+    expect(fake.calls.at(-1)).toBe('release claim');
+    expect(fake.events.map((event) => event.type)).toEqual([
+      'number.aging_started',
+      'number.reclaimed',
+    ]);
+  });
+
+  it('refuses a reclaim on day 91: the number is back in inventory', async () => {
+    const fake = fakeActivities();
+    await withWorker(fake, async (taskQueue, workflowId) => {
+      const handle = await env.client.workflow.start(releaseNumber, {
+        taskQueue,
+        workflowId,
+        args: [input(90)],
+      });
+      await untilStatus(handle.workflowId, 'AGING');
+      await env.sleep(91 * DAY_MS);
+      expect(await handle.query(releaseQuery)).toMatchObject({ status: 'RELEASED' });
+      await expect(handle.executeUpdate(reclaimUpdate)).rejects.toThrow();
+      expect((await handle.result()).status).toBe('RELEASED');
+      await recordHistory(workflowId, 'reclaim-refused-day-91');
+    });
+    expect(fake.calls).toContain('release to inventory');
+    expect(fake.events.map((event) => event.type)).toEqual([
+      'number.aging_started',
+      'number.released',
+    ]);
+  });
+
+  it('refuses a reclaim before aging starts: its validator answers NOT_AGING', async () => {
+    const fake = fakeActivities();
+    const unassign = fake.hold('unassign');
+    await withWorker(fake, async (taskQueue, workflowId) => {
+      const handle = await env.client.workflow.start(releaseNumber, {
+        taskQueue,
+        workflowId,
+        args: [input(90)],
+      });
+      await unassign.reached;
+      const refused = await handle.executeUpdate(reclaimUpdate).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: NOT_AGING });
+      unassign.open();
+      expect((await handle.result()).status).toBe('RELEASED');
+      await recordHistory(workflowId, 'reclaim-refused-while-releasing');
+    });
+  });
+
+  it('is refused, touching nothing, while another operation holds the number', async () => {
+    const holder: NumberClaim = {
+      holder: 'port-p1-pr_abc',
+      operation: 'PORT',
+      since: '2026-11-30T09:00:00Z',
+    };
+    const fake = fakeActivities({ busy: holder });
+    const { admission, release } = await withWorker(fake, async (taskQueue, workflowId) => {
+      const handle = await env.client.workflow.start(releaseNumber, {
+        taskQueue,
+        workflowId,
+        args: [input(90)],
+      });
+      const admission = await handle.executeUpdate(releaseAdmissionUpdate);
+      const release = await handle.result();
+      await recordHistory(workflowId, 'refused-busy');
+      return { admission, release };
+    });
+    expect(admission).toEqual({ admitted: false, heldBy: holder });
+    expect(release.history).toEqual([]);
+    expect(fake.calls).toEqual(['claim RELEASE']);
+    expect(fake.events).toEqual([]);
+  });
+
+  it('fails, letting the number go, when the platform refuses a step', async () => {
+    const fake = fakeActivities({ refuseUnassign: true });
+    const { failed, release } = await withWorker(fake, async (taskQueue, workflowId) => {
+      const handle = await env.client.workflow.start(releaseNumber, {
+        taskQueue,
+        workflowId,
+        args: [input(90)],
+      });
+      const failed = await handle.result().catch((error: unknown) => error);
+      const release = await handle.query(releaseQuery);
+      await recordHistory(workflowId, 'failed-refused-step');
+      return { failed, release };
+    });
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    expect(release).toMatchObject({ status: 'FAILED', failureReason: 'number is locked' });
+    expect(fake.calls).toEqual(['claim RELEASE', 'read', 'unassign', 'release claim']);
+  });
+
+  async function untilStatus(workflowId: string, status: ReleaseObject['status']): Promise<void> {
+    const handle = env.client.workflow.getHandle(workflowId);
+    for (let attempt = 0; attempt < 200; attempt++) {
+      if ((await handle.query(releaseQuery)).status === status) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`${workflowId} never reached ${status}`);
+  }
+});
+
+describe('recorded releaseNumber histories', () => {
+  const files = readdirSync(HISTORIES).filter((file) => /^release-.*\.json$/.test(file));
+
+  it('has a history of every release path', () => {
+    expect(files.sort()).toEqual([
+      'release-aged-90-days.json',
+      'release-failed-refused-step.json',
+      'release-reclaim-refused-day-91.json',
+      'release-reclaim-refused-while-releasing.json',
+      'release-reclaimed-day-45.json',
+      'release-refused-busy.json',
+    ]);
+  });
+
+  it.each(files)('replays %s with today’s workflow code', async (file) => {
+    const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')));
+    await Worker.runReplayHistory({ workflowBundle: await portflowWorkflowBundle() }, history);
+  });
+});
