@@ -4,6 +4,7 @@ import type { EmulatorApp } from './app';
 import { carrierRecord } from './carrier';
 import { callMatch, faultSpec } from './faults';
 import type { EmulatedPlatform } from './platform';
+import { CARRIER_PACES } from './ports';
 
 const HOUR_MS = 3_600_000;
 
@@ -27,6 +28,8 @@ const clockSpeed = z.object({
     .max(DAY_MS * 1_000)
     .optional(),
 });
+
+const carrierPace = z.object({ pace: z.enum(CARRIER_PACES) });
 
 const fault = faultSpec.and(z.object({ id: z.string() }));
 
@@ -85,6 +88,21 @@ export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): voi
     (request) => {
       clock.setSpeed(request.body.msPerDay ?? 0);
       return { now: clock.now(), msPerDay: clock.msPerDay };
+    },
+  );
+
+  app.get('/carrier', { schema: { response: { 200: carrierPace, ...refusals } } }, () => ({
+    pace: platform.ports.pace,
+  }));
+
+  app.put(
+    '/carrier',
+    { schema: { body: carrierPace, response: { 200: carrierPace, ...refusals } } },
+    (request) => {
+      // Steps already due keep the timeline they were scheduled on.
+      platform.ports.settle();
+      platform.ports.pace = request.body.pace;
+      return { pace: platform.ports.pace };
     },
   );
 

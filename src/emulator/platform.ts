@@ -31,13 +31,14 @@ export class EmulatedPlatform {
     this.inventory.seedIfEmpty();
   }
 
-  /** Empty state, the inventory seeded again, the clock back to real now, no faults, no calls. */
+  /** Empty state, the inventory seeded again, the clock back to real now, no faults, no calls, the business-day carrier. */
   reset(): void {
     this.store.transaction(() => {
       this.store.clearState();
       this.inventory.seedIfEmpty();
       this.clock.reset();
     });
+    this.ports.pace = 'business-days';
     this.faults.clear();
     this.calls.clear();
   }

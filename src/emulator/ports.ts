@@ -18,6 +18,13 @@ import type { EmulatorStore } from './store';
 /** Business days between submission and the losing carrier's answer. */
 export const CARRIER_ANSWER_BUSINESS_DAYS = 2;
 
+/**
+ * How the losing carrier paces a port: the seed's timeline on business days, or every step at
+ * the moment of submission (for benchmarks of portflow's own work).
+ */
+export const CARRIER_PACES = ['business-days', 'immediate'] as const;
+export type CarrierPace = (typeof CARRIER_PACES)[number];
+
 interface PortRow {
   partition_id: string;
   port_request_id: string;
@@ -64,6 +71,8 @@ function toPlatformPort(row: PortRow): PlatformPort {
  */
 export class PortDesk {
   private readonly statements;
+  /** Kept in memory, like faults: a restart or reset brings back the business-day timeline. */
+  pace: CarrierPace = 'business-days';
 
   constructor(
     private readonly store: EmulatorStore,
@@ -120,7 +129,7 @@ export class PortDesk {
       submitted_at: submittedAt,
       foc_date: null,
       rejection_reason: null,
-      next_transition_at: startOf(answerDate),
+      next_transition_at: this.dueAt(startOf(answerDate), submittedAt),
     };
     this.statements.insert.run(row);
     return toPlatformPort(row);
@@ -176,7 +185,7 @@ export class PortDesk {
               ...row,
               status: 'APPROVED',
               foc_date: request.requestedDate,
-              next_transition_at: startOf(request.requestedDate),
+              next_transition_at: this.dueAt(startOf(request.requestedDate), row.submitted_at),
             };
         break;
       }
@@ -184,7 +193,7 @@ export class PortDesk {
         next = {
           ...row,
           status: 'IN_PROGRESS',
-          next_transition_at: startOf(request.requestedDate) + DAY_MS,
+          next_transition_at: this.dueAt(startOf(request.requestedDate) + DAY_MS, row.submitted_at),
         };
         break;
       case 'IN_PROGRESS': {
@@ -202,6 +211,11 @@ export class PortDesk {
         next = { ...row, next_transition_at: null };
     }
     this.statements.update.run(next);
+  }
+
+  /** When a step falls due: on its day, or at submission for an immediate carrier. */
+  private dueAt(scheduledMs: number, submittedAt: number): number {
+    return this.pace === 'immediate' ? submittedAt : scheduledMs;
   }
 
   /** Real carriers take one request per losing carrier. */

@@ -368,6 +368,26 @@ describe('clock', () => {
   });
 });
 
+describe('carrier pace', () => {
+  it('completes a port at its first read with an immediate carrier, until reset', async () => {
+    expect((await get('/_emulator/carrier')).body).toEqual({ pace: 'business-days' });
+    expect((await plain('PUT', '/_emulator/carrier', { pace: 'immediate' })).body).toEqual({
+      pace: 'immediate',
+    });
+    await emulator.control.setSpeed(0);
+    const today = (await emulator.control.now()).slice(0, 10);
+    const body = seedPortRequest([AT_AND_T_NUMBER], today);
+    const submitted = await call('POST', '/telephone-number/port', { body });
+    expect(submitted.body.status).toBe('PENDING');
+    const read = await call('GET', `/telephone-number/port/${submitted.body.portRequestId}`);
+    expect(read.body).toMatchObject({ status: 'COMPLETED', focDate: body.requestedDate });
+
+    expect((await plain('PUT', '/_emulator/carrier', { pace: 'soon' })).status).toBe(400);
+    await plain('POST', '/_emulator/reset');
+    expect((await get('/_emulator/carrier')).body).toEqual({ pace: 'business-days' });
+  });
+});
+
 describe('reset', () => {
   it('empties the state, seeds the inventory again, and brings back real now and no faults', async () => {
     const [telephoneNumber] = await firstAvailable(1);
