@@ -6,6 +6,7 @@ import { dataConverterFor } from '../temporal/codec';
 import { waitForShutdownSignal } from '../shutdown';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { buildApp } from './app';
+import { closeGracefully } from './close';
 
 /** `npm run start:api`: the HTTP API for any Temporal cluster named by the environment. */
 async function run(): Promise<void> {
@@ -23,7 +24,7 @@ async function run(): Promise<void> {
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const signal = await waitForShutdownSignal();
     logger.info({ signal }, 'closing: finishing requests in flight');
-    await app.close();
+    await closeGracefully(app);
   } finally {
     await connection.close();
   }

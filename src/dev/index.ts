@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
+import { closeGracefully } from '../api/close';
 import { loadConfigOrExit, type Config } from '../config';
 import { DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
 import { createLogger, type Logger } from '../logger';
@@ -129,7 +130,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
     platform: platformClient,
   });
   const apiUrl = await app.listen({ host: config.API_HOST, port: config.API_PORT });
-  parts.add('api', () => app.close());
+  parts.add('api', () => closeGracefully(app));
 
   logger.info(
     {

@@ -32,6 +32,13 @@ async function startEmbedded(entry: string, env: NodeJS.ProcessEnv) {
   return { embedded, banner: found as Banner };
 }
 
+/** The status of a GET, with the body read so the connection is free again. */
+async function statusOf(url: string): Promise<number> {
+  const response = await fetch(url);
+  await response.arrayBuffer();
+  return response.status;
+}
+
 function isListening(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, host);
@@ -77,11 +84,11 @@ describe('embedded mode (npm start)', () => {
     running = started.embedded;
     const first = started.banner;
 
-    expect((await fetch(`${first.api}/healthz`)).status).toBe(200);
-    expect((await fetch(`${first.api}/readyz`)).status).toBe(200);
-    expect((await fetch(`${first.docs}/json`)).status).toBe(200);
-    expect((await fetch(first.temporalUi)).status).toBe(200);
-    expect((await fetch(`${first.platform}/healthz`)).status).toBe(200);
+    expect(await statusOf(`${first.api}/healthz`)).toBe(200);
+    expect(await statusOf(`${first.api}/readyz`)).toBe(200);
+    expect(await statusOf(`${first.docs}/json`)).toBe(200);
+    expect(await statusOf(first.temporalUi)).toBe(200);
+    expect(await statusOf(`${first.platform}/healthz`)).toBe(200);
 
     // A test-only workflow on its own task queue stands in for a port in flight.
     temporal = await connectToTestTemporal(first.temporal);

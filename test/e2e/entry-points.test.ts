@@ -32,7 +32,7 @@ describe('npm run start:api and start:worker', () => {
     const api = startNodeProcess(join(appRoot, 'dist', 'api', 'server.js'), env);
     await api.waitForLine((line) => line.includes('Server listening'));
     const response = await fetch(`http://127.0.0.1:${env.API_PORT}/readyz`);
-    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ready' });
     expect(await api.stop('SIGTERM')).toBe(0);
   });
 
