@@ -4,12 +4,14 @@ import {
   ParentClosePolicy,
   condition,
   allHandlersFinished,
+  log,
   proxyActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
   type ChildWorkflowHandle,
+  type SignalDefinition,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import {
@@ -96,15 +98,15 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
   let eventSequence = 0;
   const webhooks: Promise<void>[] = [];
 
-  const children = new Map<
-    string,
-    {
-      handle: ChildWorkflowHandle<typeof portSubmission>;
-      numbers: string[];
-      last?: SubmissionReport;
-    }
-  >();
+  const children = new Map<string, Submission>();
+  /** Settles when each child has ended; a child ends only after its final report. */
+  const childrenEnded: Promise<void>[] = [];
+  /** Every submission has started: until then a cancel or supplement waits (or for the port's end). */
+  let submitted = false;
   let cancelRequested = false;
+  let supplementsReceived = 0;
+  /** When the port was last rejected, for the supplement window; a supplement restarts it. */
+  let rejectedSince: number | undefined;
   let changed = false;
 
   function transition(status: PortStatus, phase: PortPhase, detail: string): void {
@@ -115,11 +117,12 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     upsertSearchAttributes([{ key: PortStatusKey, value: status }] as never);
     if (settings.webhooks) {
       eventSequence += 1;
+      const id = `${workflowId}-event-${eventSequence}`;
       webhooks.push(
         deliverWebhook({
           partitionId,
           event: {
-            id: `${workflowId}-event-${eventSequence}`,
+            id,
             type: 'port.status_changed',
             occurredAt: new Date().toISOString(),
             partitionId,
@@ -131,21 +134,17 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
               telephoneNumbers: port.telephoneNumbers,
             },
           },
+        }).catch((error: unknown) => {
+          // A receiver down for a day loses the event, not the port.
+          log.warn('webhook event not delivered', { eventId: id, error: failureMessage(error) });
         }),
       );
     }
   }
 
-  setHandler(portQuery, () => port);
-  setHandler(admissionUpdate, async () => {
-    await condition(() => admission !== undefined);
-    const decided = admission as PortAdmission;
-    return decided.admitted ? { ...decided, port } : decided;
-  });
-  setHandler(submissionReportSignal, (report) => {
-    const child = children.get(report.submissionWorkflowId);
-    if (!child) return;
+  function applyReport(child: Submission, report: SubmissionReport): void {
     child.last = report;
+    if (report.cancelRefused) child.cancelRefused = true;
     for (const telephoneNumber of child.numbers) {
       const outcome = outcomeOf.get(telephoneNumber) as PortNumberOutcome;
       Object.assign(outcome, {
@@ -160,31 +159,38 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     port.estimatedCompletionDate = report.estimatedCompletionDate ?? port.estimatedCompletionDate;
     port.focDate = report.focDate ?? port.focDate;
     changed = true;
+  }
+
+  setHandler(portQuery, () => port);
+  setHandler(admissionUpdate, async () => {
+    await condition(() => admission !== undefined);
+    const decided = admission as PortAdmission;
+    return decided.admitted ? { ...decided, port } : decided;
+  });
+  setHandler(submissionReportSignal, (report) => {
+    const child = children.get(report.submissionWorkflowId);
+    if (child) applyReport(child, report);
   });
   setHandler(carrierEventSignal, async (event) => {
-    for (const [childId, child] of children) {
-      if (
-        event.upstreamPortRequestId &&
-        child.last?.upstreamPortRequestId !== event.upstreamPortRequestId
-      )
-        continue;
-      if (!child.last?.final) await child.handle.signal(carrierEventSignal, event);
-      void childId;
-    }
+    const targets = open().filter(
+      (child) =>
+        !event.upstreamPortRequestId ||
+        child.last?.upstreamPortRequestId === event.upstreamPortRequestId,
+    );
+    await Promise.all(targets.map((child) => signalChild(child, carrierEventSignal, event)));
   });
   setHandler(
     cancelPortUpdate,
     async () => {
       cancelRequested = true;
-      changed = true;
-      const targets = [...children.values()].filter((child) => !child.last?.final);
-      for (const child of targets)
-        child.last = { ...(child.last as SubmissionReport), cancelRefused: false };
-      await Promise.all(targets.map((child) => child.handle.signal(cancelSubmissionSignal)));
-      await condition(() =>
-        targets.every((child) => child.last?.final || child.last?.cancelRefused),
-      );
-      if (targets.some((child) => child.last?.cancelRefused)) {
+      // Submissions may still be starting: the cancel must reach each of them.
+      await condition(() => submitted || port.phase === 'DONE');
+      const targets = open();
+      for (const child of targets) child.cancelRefused = false;
+      await Promise.all(targets.map((child) => signalChild(child, cancelSubmissionSignal)));
+      await condition(() => targets.every((child) => child.last?.final || child.cancelRefused));
+      // A carrier that approved (or even completed) meanwhile has refused the cancel.
+      if (targets.some((child) => child.cancelRefused || child.last?.status === 'COMPLETED')) {
         throw ApplicationFailure.create({
           type: 'PORT_NOT_CANCELLABLE',
           message: 'the losing carrier has approved the port: it can no longer be cancelled',
@@ -212,26 +218,35 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
   setHandler(
     supplementPortUpdate,
     async (correction: PortSupplement) => {
+      const supplement = ++supplementsReceived;
+      // Submissions started from now on carry the correction; those already started are told.
       Object.assign(request, correction);
       if (correction.requestedDate) port.requestedDate = correction.requestedDate;
-      const targets = [...children.values()].filter((child) => !child.last?.final);
-      await Promise.all(
-        targets.map((child) => child.handle.signal(supplementSubmissionSignal, correction)),
-      );
       port.history.push({
         at: new Date().toISOString(),
         status: port.status,
         phase: port.phase,
         detail: `supplement received (${Object.keys(correction).join(', ')}): resubmitting`,
       });
+      rejectedSince = undefined;
+      changed = true;
+      await condition(() => submitted || port.phase === 'DONE');
+      const targets = open().filter(
+        (child) =>
+          child.supplements < supplement &&
+          ['PENDING', 'REJECTED'].includes(child.last?.status ?? 'PENDING'),
+      );
+      await Promise.all(
+        targets.map((child) => signalChild(child, supplementSubmissionSignal, correction)),
+      );
       return port;
     },
     {
       validator: (_correction: PortSupplement) => {
         if (
           port.phase === 'DONE' ||
-          !['PENDING', 'REJECTED'].includes(port.status) ||
-          children.size === 0
+          port.phase === 'ACTIVATING' ||
+          !['PENDING', 'REJECTED'].includes(port.status)
         ) {
           throw ApplicationFailure.create({
             type: 'PORT_NOT_SUPPLEMENTABLE',
@@ -301,6 +316,11 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     ] as never);
     if (notPortable.length > 0 && (!port.allowPartial || carriers.length === 0)) {
       port.rejectionReason = `not portable: ${notPortable.map((c) => `${c.telephoneNumber} (${c.reason ?? 'not portable'})`).join(', ')}`;
+      for (const outcome of port.numbers) {
+        if (outcome.status === 'NOT_PORTABLE') continue;
+        outcome.status = 'REJECTED';
+        outcome.reason = 'not submitted: the request holds numbers that are not portable';
+      }
       transition('REJECTED', 'DONE', port.rejectionReason);
       return;
     }
@@ -312,12 +332,13 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     }
 
     transition('PENDING', 'SUBMITTING', `submitting to ${carriers.length} losing carrier(s)`);
-    const { telephoneNumbers, allowPartial, activation, ...submission } = request;
     for (const [index, currentCarrier] of carriers.entries()) {
       const numbers = checks
         .filter((c) => c.portable && c.currentCarrier === currentCarrier)
         .map((c) => c.telephoneNumber);
       const childId = portSubmissionWorkflowId(workflowId, index);
+      const supplements = supplementsReceived;
+      const { telephoneNumbers, allowPartial, activation, ...submission } = request;
       const handle = await startChild(portSubmission, {
         workflowId: childId,
         args: [
@@ -333,29 +354,40 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
         parentClosePolicy: ParentClosePolicy.TERMINATE,
         staticSummary: `Submit ${numbers.length} number(s) from ${currentCarrier}`,
       });
-      children.set(childId, { handle, numbers });
+      const child: Submission = { handle, numbers, supplements, cancelRefused: false };
+      children.set(childId, child);
+      childrenEnded.push(
+        handle.result().then(
+          () => undefined,
+          (error: unknown) => {
+            // A submission that fails (or is terminated) sends no final report: its numbers end here.
+            if (child.last?.final) return;
+            applyReport(child, {
+              ...child.last,
+              submissionWorkflowId: childId,
+              status: 'REJECTED',
+              reason: `submission to ${currentCarrier} failed: ${failureMessage(error)}`,
+              final: true,
+            });
+          },
+        ),
+      );
     }
+    submitted = true;
 
-    let rejectedSince: number | undefined;
     for (;;) {
       changed = false;
       const status = aggregatePortStatus(port.numbers);
-      const allFinal = [...children.values()].every((child) => child.last?.final);
-      if (allFinal) break;
+      if (open().length === 0) break;
       if (status === 'REJECTED') {
         rejectedSince ??= Date.now();
         port.rejectionReason = rejectionReasons();
         transition('REJECTED', 'AWAITING_SUPPLEMENT', `rejected: ${port.rejectionReason}`);
         const remaining = rejectedSince + settings.supplementWindowMs - Date.now();
         if (remaining <= 0 || !(await condition(() => changed, remaining))) {
-          rejectedSince = undefined;
-          await Promise.all(
-            [...children.values()]
-              .filter((c) => !c.last?.final)
-              .map((c) => c.handle.signal(abandonSubmissionSignal)),
-          );
+          await Promise.all(open().map((child) => signalChild(child, abandonSubmissionSignal)));
           port.rejectionReason = `${port.rejectionReason}; no supplement within the window`;
-          await condition(() => [...children.values()].every((child) => child.last?.final));
+          await condition(() => open().length === 0);
           break;
         }
         continue;
@@ -365,6 +397,7 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
       await condition(() => changed);
     }
 
+    await Promise.all(childrenEnded);
     const finalStatus = aggregatePortStatus(port.numbers);
     const completed = port.numbers
       .filter((n) => n.status === 'COMPLETED')
@@ -388,15 +421,19 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
         port.activation.status = 'ACTIVATED';
       } catch (error) {
         port.activation.status = 'FAILED';
-        port.activation.detail =
-          error instanceof Error
-            ? error.cause instanceof Error
-              ? error.cause.message
-              : error.message
-            : String(error);
+        port.activation.detail = failureMessage(error);
       }
     }
-    transition(settled, 'DONE', describe(settled));
+    transition(
+      settled,
+      'DONE',
+      settled === 'REJECTED' ? `rejected: ${port.rejectionReason}` : describe(settled),
+    );
+  }
+
+  /** The submissions that have not reported their end. */
+  function open(): Submission[] {
+    return [...children.values()].filter((child) => !child.last?.final);
   }
 
   function rejectionReasons(): string {
@@ -407,6 +444,39 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     );
     return [...reasons].join('; ');
   }
+}
+
+interface Submission {
+  handle: ChildWorkflowHandle<typeof portSubmission>;
+  numbers: string[];
+  last?: SubmissionReport;
+  /** How many supplements the request held when this submission started. */
+  supplements: number;
+  /** The child refused the last cancel asked of it. */
+  cancelRefused: boolean;
+}
+
+/** Signals a child; one that has just ended takes no signal, and its final report says why. */
+async function signalChild<Args extends unknown[]>(
+  child: Submission,
+  signal: SignalDefinition<Args>,
+  ...args: Args
+): Promise<void> {
+  try {
+    await child.handle.signal(signal, ...args);
+  } catch (error) {
+    log.info('signal not delivered to an ended submission', {
+      signal: signal.name,
+      error: failureMessage(error),
+    });
+  }
+}
+
+/** The innermost message of a failure: the platform's words rather than "Activity task failed". */
+function failureMessage(error: unknown): string {
+  let failure = error;
+  while (failure instanceof Error && failure.cause instanceof Error) failure = failure.cause;
+  return failure instanceof Error ? failure.message : String(failure);
 }
 
 function describe(status: PortStatus): string {

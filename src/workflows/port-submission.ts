@@ -5,6 +5,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  log,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -24,6 +25,9 @@ import {
 
 type Activities = ReturnType<typeof createActivities>;
 type Report = Omit<SubmissionReport, 'submissionWorkflowId'>;
+
+/** Statuses that end the following of one submission. */
+const ENDS = ['COMPLETED', 'CANCELLED', 'REJECTED'];
 
 const { submitPort, cancelUpstreamPort } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',
@@ -64,7 +68,9 @@ export async function portSubmission(input: PortSubmissionInput): Promise<void> 
 
   let last: Report = { status: 'PENDING', final: false };
   const report = (next: Report) => {
-    last = next;
+    // A refused cancel is news once: later reports built from `last` do not repeat it.
+    const { cancelRefused, ...rest } = next;
+    last = rest;
     return parent.signal(submissionReportSignal, { submissionWorkflowId: workflowId, ...next });
   };
   const fromUpstream = (port: PlatformPort, final = false): Report => ({
@@ -82,6 +88,9 @@ export async function portSubmission(input: PortSubmissionInput): Promise<void> 
     cancelUpstreamPort({ partitionId, upstreamPortRequestId: port.portRequestId });
 
   for (let attempt = 1; ; attempt++) {
+    // A correction that came before this submission goes into it.
+    request = { ...request, ...supplement };
+    supplement = undefined;
     let upstream: PlatformPort | undefined;
     let refusal: string | undefined;
     try {
@@ -95,8 +104,21 @@ export async function portSubmission(input: PortSubmissionInput): Promise<void> 
       refusal = platformRefusal(error);
     }
 
+    /** The carrier's news: told to the parent at once, except an end, which is told below. */
+    const moved = async (port: PlatformPort) => {
+      const news = port.status !== upstream?.status;
+      upstream = port;
+      if (!isKnownPortStatus(port.status) && news) {
+        log.warn('the carrier answered a status portflow does not know; kept as it came', {
+          carrierStatus: port.status,
+          upstreamPortRequestId: port.portRequestId,
+        });
+      }
+      if (news && !ENDS.includes(port.status)) await report(fromUpstream(port));
+    };
+
     let withdrawn = false;
-    while (upstream && !['COMPLETED', 'CANCELLED', 'REJECTED'].includes(upstream.status)) {
+    while (upstream && !ENDS.includes(upstream.status)) {
       if ((cancelRequested || abandoned) && upstream.status === 'PENDING') {
         const outcome = await cancelUpstream(upstream);
         if (outcome.cancelled) {
@@ -106,20 +128,27 @@ export async function portSubmission(input: PortSubmissionInput): Promise<void> 
           });
           return;
         }
-        upstream = outcome.port;
+        await moved(outcome.port);
       }
       if (cancelRequested) {
         cancelRequested = false;
         await report({ ...fromUpstream(upstream), cancelRefused: true });
       }
-      if (supplement && upstream.status === 'PENDING') {
+      if (supplement) {
         // A correction while pending replaces the submission: withdraw it, then resubmit.
-        const outcome = await cancelUpstream(upstream);
-        upstream = outcome.port;
-        if (outcome.cancelled) {
+        const outcome = upstream.status === 'PENDING' ? await cancelUpstream(upstream) : undefined;
+        if (outcome?.cancelled) {
           withdrawn = true;
           break;
         }
+        if (outcome) await moved(outcome.port);
+        // The carrier moved on before the correction reached it: there is nothing left to correct.
+        log.warn('supplement dropped: the carrier no longer takes corrections', {
+          carrierStatus: upstream.status,
+          upstreamPortRequestId: upstream.portRequestId,
+        });
+        supplement = undefined;
+        continue;
       }
       carrierNudged = false;
       const knownStatus = upstream.status;
@@ -132,13 +161,9 @@ export async function portSubmission(input: PortSubmissionInput): Promise<void> 
           supplement !== undefined ||
           (abandoned && knownStatus === 'PENDING'),
       );
-      if (changed) {
-        upstream = changed;
-        if (changed.status !== 'COMPLETED' && changed.status !== 'CANCELLED')
-          await report(fromUpstream(changed));
-      }
+      if (changed) await moved(changed);
     }
-    if (upstream?.status === 'COMPLETED' || upstream?.status === 'CANCELLED') {
+    if (!withdrawn && (upstream?.status === 'COMPLETED' || upstream?.status === 'CANCELLED')) {
       await report(fromUpstream(upstream, true));
       return;
     }
@@ -157,12 +182,13 @@ export async function portSubmission(input: PortSubmissionInput): Promise<void> 
       await report({ ...last, status: cancelRequested ? 'CANCELLED' : 'REJECTED', final: true });
       return;
     }
-    request = { ...request, ...supplement };
-    supplement = undefined;
   }
 }
 
-/** Runs `work` until it finishes or `interrupted()` turns true; undefined when interrupted. */
+/**
+ * Runs `work` until it finishes or `interrupted()` turns true; undefined when interrupted. The
+ * loser is cancelled and awaited, so no promise is left to reject unobserved.
+ */
 async function untilInterrupted<T>(
   work: () => Promise<T>,
   interrupted: () => boolean,
@@ -170,9 +196,6 @@ async function untilInterrupted<T>(
   const scope = new CancellationScope();
   const working = scope.run(work);
   const waiting = scope.run(() => condition(interrupted));
-  // The loser is cancelled below: its rejection is expected and must not go unhandled.
-  working.catch(() => undefined);
-  waiting.catch(() => undefined);
   try {
     return await Promise.race([working, waiting.then(() => undefined)]);
   } catch (error) {
@@ -180,6 +203,7 @@ async function untilInterrupted<T>(
     throw error;
   } finally {
     scope.cancel();
+    await Promise.allSettled([working, waiting]);
   }
 }
 

@@ -1,73 +1,118 @@
-import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Activities } from '../../src/activities';
-import type { PlatformPort, PortRequest } from '../../src/domain';
+import type { PortObject, PortRequest } from '../../src/domain';
 import { portIn } from '../../src/workflows';
-import { portWorkflowId, type PortInInput } from '../../src/workflows/definitions';
+import {
+  admissionUpdate,
+  cancelPortUpdate,
+  carrierEventSignal,
+  portQuery,
+  portSubmissionWorkflowId,
+  portWorkflowId,
+  supplementPortUpdate,
+  type PortInInput,
+  type PortSettings,
+} from '../../src/workflows/definitions';
 import { portflowWorkflowBundle } from '../helpers/portflow';
-import { createTimeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
+import { createTimeSkippingEnvironment } from '../helpers/temporal';
+import {
+  DEFAULT_TIMELINE,
+  fakePlatform,
+  platformRefusal,
+  type CarrierStep,
+  type FakePlatform,
+} from './fake-platform';
+import { recordHistories } from './histories';
 
 const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
 const NUMBER = '+16077981234';
+const OTHER_NUMBER = '+16077985678';
+const PARTITION = 'p1';
 
+/** Obviously fake secrets: they stay readable in the recorded histories until the codec comes. */
 const request: PortRequest = {
   telephoneNumbers: [NUMBER],
-  accountId: 'acc_123',
-  subscriber: { firstName: 'John', lastName: 'Doe', authorizedName: 'John Doe' },
-  serviceAddress: { street: '135 Front St', city: 'Binghamton', state: 'NY', zipCode: '13905' },
+  accountId: 'acc_test',
+  subscriber: { firstName: 'Test', lastName: 'Subscriber', authorizedName: 'Test Subscriber' },
+  serviceAddress: { street: '1 Test St', city: 'Binghamton', state: 'NY', zipCode: '13905' },
   billingTelephoneNumber: NUMBER,
-  accountNumber: '123456789',
-  pin: '1234',
+  accountNumber: 'TEST-ACCT',
+  pin: '0000',
   requestedDate: '2026-12-14',
 };
 
-/** A carrier that answers `statuses` in turn, one poll each after `pollsPerStep` polls. */
-function fakeActivities(schedule: { status: string; afterPolls: number }[]) {
-  let polls = 0;
-  const submissions: string[] = [];
-  const port = (status: string): PlatformPort => ({
-    portRequestId: 'port_up_1',
-    status,
-    telephoneNumbers: [NUMBER],
-    submittedDate: '2026-11-30T10:00:00Z',
-    requestedDate: '2026-12-14',
-    estimatedCompletionDate: '2026-12-15',
-  });
-  const activities: Partial<Activities> = {
-    claimNumbers: () => Promise.resolve({ granted: true }),
-    releaseNumberClaims: () => Promise.resolve(),
-    checkPortability: ({ telephoneNumbers }) =>
-      Promise.resolve(
-        telephoneNumbers.map((telephoneNumber) => ({
-          telephoneNumber,
-          portable: true,
-          currentCarrier: 'AT&T',
-          lineType: 'BUSINESS',
-          estimatedDays: 7,
-        })),
-      ),
-    submitPort: ({ idempotencyKey }) => {
-      submissions.push(idempotencyKey);
-      return Promise.resolve(port('PENDING'));
+const settings: PortSettings = {
+  pollIntervalMs: HOUR_MS,
+  supplementWindowMs: 30 * DAY_MS,
+  webhooks: true,
+};
+
+const REJECTED_FOR_PIN: CarrierStep[] = [
+  { status: 'REJECTED', fromPoll: 1, reason: 'PIN mismatch' },
+];
+
+interface PortRun {
+  port: PortObject;
+  workflowId: string;
+}
+
+interface PortOptions {
+  request?: Partial<PortRequest>;
+  settings?: Partial<PortSettings>;
+  /** What the test does while the port runs, before waiting for its result. */
+  scenario?: (handle: WorkflowHandle<typeof portIn>, workflowId: string) => Promise<void>;
+}
+
+/**
+ * Workflow time between the port's first history entry and the one at `STATUS/PHASE` (the
+ * test server's own clock may jump after a workflow ends, the workflow's does not).
+ */
+function timeUntil(port: PortObject, step: string): number {
+  const entry = port.history.find((e) => `${e.status}/${e.phase}` === step);
+  if (!entry) throw new Error(`the port never was ${step}`);
+  return Date.parse(entry.at) - Date.parse(port.history[0]?.at ?? entry.at);
+}
+
+/** The statuses and phases a port went through, as `STATUS/PHASE`. */
+function path(port: PortObject): string[] {
+  return port.history.map((entry) => `${entry.status}/${entry.phase}`);
+}
+
+/** The failure an Update was refused with. */
+async function refusal(update: Promise<unknown>): Promise<ApplicationFailure> {
+  const error = await update.then(
+    (answer) => {
+      throw new Error(`the update was accepted: ${JSON.stringify(answer)}`);
     },
-    awaitCarrierStatus: ({ knownStatus }) => {
-      polls += 1;
-      const due = [...schedule].reverse().find((step) => polls >= step.afterPolls);
-      const status = due?.status ?? 'PENDING';
-      if (status === knownStatus) {
-        throw ApplicationFailure.create({
-          type: 'CarrierStatusUnchanged',
-          message: 'unchanged',
-          category: ApplicationFailureCategory.BENIGN,
-        });
-      }
-      return Promise.resolve(port(status));
-    },
-    deliverWebhook: () => Promise.resolve(),
-    activateNumbers: () => Promise.resolve(),
-  };
-  return { activities, submissions, polls: () => polls };
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  const { cause } = error as WorkflowUpdateFailedError;
+  expect(cause).toBeInstanceOf(ApplicationFailure);
+  return cause as ApplicationFailure;
+}
+
+/** Reads the port until `done` holds: for news no webhook announces. */
+async function portWhen(
+  handle: WorkflowHandle<typeof portIn>,
+  done: (port: PortObject) => boolean,
+  timeoutMs = 20_000,
+): Promise<PortObject> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const port = await handle.query(portQuery);
+    if (done(port)) return port;
+    if (Date.now() > deadline) throw new Error(`not reached: ${JSON.stringify(port)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 describe('portIn on the time-skipping server', () => {
@@ -80,38 +125,583 @@ describe('portIn on the time-skipping server', () => {
     await env?.teardown();
   });
 
-  it('follows a 10-business-day port with hourly polls in seconds, in under 100 events', async () => {
-    const taskQueue = uniqueTaskQueue('port');
-    // Two business days to approval, the FOC date ten business days out, done a day later.
-    const fake = fakeActivities([
-      { status: 'APPROVED', afterPolls: 48 },
-      { status: 'IN_PROGRESS', afterPolls: 14 * 24 },
-      { status: 'COMPLETED', afterPolls: 15 * 24 },
-    ]);
+  /**
+   * Runs one port named `name` against `platform` to its end and records the histories of the
+   * port and its submissions as test/fixtures/histories/<name>.*.json (when recording).
+   */
+  async function runPort(
+    name: string,
+    platform: FakePlatform,
+    options: PortOptions = {},
+  ): Promise<PortRun> {
+    // One server per test file: a fixed task queue per test keeps recorded histories stable.
+    const taskQueue = `port-in-${name}`;
+    const portRequestId = `pr-${name}`;
+    const workflowId = portWorkflowId(PARTITION, portRequestId);
+    const input: PortInInput = {
+      partitionId: PARTITION,
+      portRequestId,
+      request: { ...request, ...options.request },
+      requestFingerprint: `fingerprint-${name}`,
+      receivedAt: '2026-11-30T10:00:00Z',
+      settings: { ...settings, ...options.settings },
+    };
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await portflowWorkflowBundle(),
-      activities: fake.activities,
+      activities: platform.activities,
     });
-    const input: PortInInput = {
-      partitionId: 'p1',
-      portRequestId: 'pr_ten_days',
-      request,
-      requestFingerprint: 'f',
-      receivedAt: '2026-11-30T10:00:00Z',
-      settings: { pollIntervalMs: HOUR_MS, supplementWindowMs: 30 * 24 * HOUR_MS, webhooks: true },
-    };
-    const workflowId = portWorkflowId('p1', 'pr_ten_days');
-    const result = await worker.runUntil(
-      env.client.workflow.execute(portIn, { taskQueue, workflowId, args: [input] }),
-    );
-    expect(result).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
-    expect(fake.polls()).toBeGreaterThanOrEqual(15 * 24);
-    expect(fake.submissions).toHaveLength(1);
+    const port = await worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(portIn, {
+        taskQueue,
+        workflowId,
+        args: [input],
+      });
+      await options.scenario?.(handle, workflowId);
+      return handle.result();
+    });
+    await recordHistories(env.client, name, {
+      portIn: workflowId,
+      ...(await submissionsOf(workflowId)),
+    });
+    // Whatever the path, the port object never shows a carrier secret.
+    expect(JSON.stringify(port)).not.toMatch(/TEST-ACCT|"pin"|"accountNumber"/);
+    return { port, workflowId };
+  }
+
+  /** The portSubmission children a port started, labelled `portSubmission-<n>`. */
+  async function submissionsOf(workflowId: string): Promise<Record<string, string>> {
+    const children: Record<string, string> = {};
+    for (let index = 0; ; index++) {
+      const childId = portSubmissionWorkflowId(workflowId, index);
+      try {
+        const { status } = await env.client.workflow.getHandle(childId).describe();
+        // A child still open when its parent ended would be terminated: each must end first.
+        expect(['COMPLETED', 'FAILED']).toContain(status.name);
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return children;
+        throw error;
+      }
+      children[`portSubmission-${index + 1}`] = childId;
+    }
+  }
+
+  it('follows a 10-business-day port with hourly polls in seconds, in under 100 events', async () => {
+    // Two business days to approval, the FOC date ten business days out, done a day later.
+    const platform = fakePlatform({
+      timeline: () => [
+        { status: 'APPROVED', fromPoll: 48 },
+        { status: 'IN_PROGRESS', fromPoll: 14 * 24 },
+        { status: 'COMPLETED', fromPoll: 15 * 24 },
+      ],
+    });
+    const { port, workflowId } = await runPort('ten-business-days', platform);
+
+    expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+    expect(platform.polls.entries.length).toBeGreaterThanOrEqual(15 * 24);
+    expect(platform.submissions.entries).toHaveLength(1);
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     expect(history.events?.length).toBeLessThan(100);
-    const child = await env.client.workflow.getHandle(`${workflowId}-carrier-1`).fetchHistory();
+    const child = await env.client.workflow
+      .getHandle(portSubmissionWorkflowId(workflowId, 0))
+      .fetchHistory();
     expect(child.events?.length).toBeLessThan(100);
+  });
+
+  describe('supplements', () => {
+    it('resubmits a rejected port after a supplement, under a second idempotency key', async () => {
+      const platform = fakePlatform({
+        timeline: ({ attempt }) => (attempt === 1 ? REJECTED_FOR_PIN : DEFAULT_TIMELINE),
+      });
+      let supplemented: PortObject | undefined;
+      const { port, workflowId } = await runPort('reject-supplement-resubmit', platform, {
+        async scenario(handle) {
+          await platform.announced('REJECTED', 'AWAITING_SUPPLEMENT');
+          supplemented = await handle.executeUpdate(supplementPortUpdate, {
+            args: [{ pin: '0001' }],
+          });
+        },
+      });
+
+      const childId = portSubmissionWorkflowId(workflowId, 0);
+      expect(platform.submissions.entries).toMatchObject([
+        { idempotencyKey: `${childId}-attempt-1`, pin: '0000' },
+        { idempotencyKey: `${childId}-attempt-2`, pin: '0001' },
+      ]);
+      expect(supplemented?.history.at(-1)?.detail).toMatch(/supplement received \(pin\)/);
+      expect(JSON.stringify(supplemented)).not.toContain('0001');
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+      // Whether the parent saw the submission PENDING before its rejection is a race.
+      const steps = path(port);
+      expect(steps.slice(0, 2)).toEqual(['PENDING/CHECKING', 'PENDING/SUBMITTING']);
+      expect(steps.slice(steps.indexOf('REJECTED/AWAITING_SUPPLEMENT'))).toEqual([
+        'REJECTED/AWAITING_SUPPLEMENT',
+        'REJECTED/AWAITING_SUPPLEMENT', // the supplement, noted in the history
+        'PENDING/AWAITING_CARRIER',
+        'APPROVED/AWAITING_CARRIER',
+        'IN_PROGRESS/AWAITING_CARRIER',
+        'COMPLETED/DONE',
+      ]);
+    });
+
+    it('withdraws a pending submission when a supplement arrives, and resubmits', async () => {
+      const platform = fakePlatform({
+        timeline: ({ attempt }) =>
+          attempt === 1 ? [{ status: 'APPROVED', fromPoll: 100 }] : DEFAULT_TIMELINE,
+      });
+      const { port } = await runPort('supplement-while-pending', platform, {
+        async scenario(handle) {
+          await platform.polls.next(() => true);
+          await handle.executeUpdate(supplementPortUpdate, {
+            args: [{ accountNumber: 'TEST-ACCT-2' }],
+          });
+        },
+      });
+
+      expect(platform.cancels.entries).toEqual([
+        { upstreamPortRequestId: 'up-1', cancelled: true },
+      ]);
+      expect(platform.submissions.entries).toMatchObject([
+        { attempt: 1, accountNumber: 'TEST-ACCT' },
+        { attempt: 2, accountNumber: 'TEST-ACCT-2' },
+      ]);
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+      expect(port.numbers[0]).toMatchObject({ upstreamPortRequestId: 'up-2' });
+    });
+
+    it('drops a supplement the carrier overtook by approving, and the port goes on', async () => {
+      const platform = fakePlatform({
+        approvesBeforeCancel: true,
+        timeline: () => [
+          { status: 'IN_PROGRESS', fromPoll: 3 },
+          { status: 'COMPLETED', fromPoll: 4 },
+        ],
+      });
+      const { port } = await runPort('supplement-overtaken', platform, {
+        async scenario(handle) {
+          await platform.polls.next(() => true);
+          await handle.executeUpdate(supplementPortUpdate, { args: [{ pin: '0001' }] });
+        },
+      });
+
+      expect(platform.cancels.entries).toEqual([
+        { upstreamPortRequestId: 'up-1', cancelled: false },
+      ]);
+      expect(platform.submissions.entries).toHaveLength(1);
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+    });
+
+    it('refuses a supplement once the carrier approved', async () => {
+      const platform = fakePlatform({
+        timeline: () => [
+          { status: 'APPROVED', fromPoll: 1 },
+          { status: 'COMPLETED', fromPoll: 2 },
+        ],
+      });
+      const { port } = await runPort('supplement-refused', platform, {
+        async scenario(handle) {
+          await platform.announced('APPROVED');
+          const failure = await refusal(
+            handle.executeUpdate(supplementPortUpdate, { args: [{ pin: '0001' }] }),
+          );
+          expect(failure.type).toBe('PORT_NOT_SUPPLEMENTABLE');
+        },
+      });
+      expect(platform.submissions.entries).toHaveLength(1);
+      expect(port.status).toBe('COMPLETED');
+    });
+
+    it('ends REJECTED when no supplement comes within the window', async () => {
+      const platform = fakePlatform({ timeline: () => REJECTED_FOR_PIN });
+      const { port } = await runPort('supplement-window-expires', platform);
+
+      const waited =
+        timeUntil(port, 'REJECTED/DONE') - timeUntil(port, 'REJECTED/AWAITING_SUPPLEMENT');
+      expect(waited).toBeGreaterThanOrEqual(30 * DAY_MS);
+      expect(waited).toBeLessThan(31 * DAY_MS);
+      expect(port).toMatchObject({
+        status: 'REJECTED',
+        phase: 'DONE',
+        rejectionReason: 'PIN mismatch; no supplement within the window',
+      });
+      expect(port.numbers[0]).toMatchObject({ status: 'REJECTED', reason: 'PIN mismatch' });
+      expect(path(port).slice(-2)).toEqual(['REJECTED/AWAITING_SUPPLEMENT', 'REJECTED/DONE']);
+      expect(port.history.at(-1)?.detail).toMatch(/no supplement within the window/);
+      expect(platform.submissions.entries).toHaveLength(1);
+    });
+  });
+
+  describe('cancel', () => {
+    it('cancels a port before approval, upstream too', async () => {
+      const platform = fakePlatform({ timeline: () => [{ status: 'APPROVED', fromPoll: 100 }] });
+      let answer: PortObject | undefined;
+      const { port } = await runPort('cancel-before-approval', platform, {
+        async scenario(handle) {
+          await platform.polls.next(() => true);
+          answer = await handle.executeUpdate(cancelPortUpdate);
+        },
+      });
+
+      expect(answer).toMatchObject({ status: 'CANCELLED', phase: 'DONE' });
+      expect(platform.cancels.entries).toEqual([
+        { upstreamPortRequestId: 'up-1', cancelled: true },
+      ]);
+      expect(port).toMatchObject({ status: 'CANCELLED', phase: 'DONE' });
+      expect(port.numbers).toMatchObject([{ telephoneNumber: NUMBER, status: 'CANCELLED' }]);
+    });
+
+    it('cancels a port still checking portability, before anything is submitted', async () => {
+      let letCheckFinish: () => void = () => undefined;
+      const checkHeld = new Promise<void>((resolve) => (letCheckFinish = resolve));
+      const platform = fakePlatform({ checkGate: () => checkHeld });
+      let answer: PortObject | undefined;
+      const { port } = await runPort('cancel-while-checking', platform, {
+        async scenario(handle) {
+          await platform.checks.next(() => true);
+          const cancel = await handle.startUpdate(cancelPortUpdate, {
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          });
+          letCheckFinish();
+          answer = await cancel.result();
+        },
+      });
+
+      expect(answer).toMatchObject({ status: 'CANCELLED', phase: 'DONE' });
+      expect(platform.submissions.entries).toHaveLength(0);
+      expect(port).toMatchObject({ status: 'CANCELLED', phase: 'DONE' });
+      expect(path(port)).toEqual(['PENDING/CHECKING', 'CANCELLED/DONE']);
+    });
+
+    it('cancels a port right as its submission starts', async () => {
+      const platform = fakePlatform({ timeline: () => [{ status: 'APPROVED', fromPoll: 100 }] });
+      let answer: PortObject | undefined;
+      const { port } = await runPort('cancel-while-submitting', platform, {
+        async scenario(handle) {
+          await platform.announced('PENDING', 'SUBMITTING');
+          answer = await handle.executeUpdate(cancelPortUpdate);
+        },
+      });
+
+      expect(answer).toMatchObject({ status: 'CANCELLED', phase: 'DONE' });
+      expect(port).toMatchObject({ status: 'CANCELLED', phase: 'DONE' });
+    });
+
+    it('refuses a cancel once the port is approved, and the port still completes', async () => {
+      const platform = fakePlatform({
+        timeline: () => [
+          { status: 'APPROVED', fromPoll: 1 },
+          { status: 'IN_PROGRESS', fromPoll: 24 },
+          { status: 'COMPLETED', fromPoll: 48 },
+        ],
+      });
+      const { port } = await runPort('cancel-after-approval', platform, {
+        async scenario(handle) {
+          await platform.announced('APPROVED');
+          const failure = await refusal(handle.executeUpdate(cancelPortUpdate));
+          expect(failure.type).toBe('PORT_NOT_CANCELLABLE');
+        },
+      });
+
+      expect(platform.cancels.entries).toHaveLength(0);
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+    });
+
+    it('refuses a cancel the carrier overtook by approving, and the port still completes', async () => {
+      const platform = fakePlatform({
+        approvesBeforeCancel: true,
+        timeline: () => [
+          { status: 'IN_PROGRESS', fromPoll: 3 },
+          { status: 'COMPLETED', fromPoll: 4 },
+        ],
+      });
+      const { port } = await runPort('cancel-overtaken', platform, {
+        async scenario(handle) {
+          await platform.polls.next(() => true);
+          const failure = await refusal(handle.executeUpdate(cancelPortUpdate));
+          expect(failure.type).toBe('PORT_NOT_CANCELLABLE');
+        },
+      });
+
+      expect(platform.cancels.entries).toEqual([
+        { upstreamPortRequestId: 'up-1', cancelled: false },
+      ]);
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+      expect(path(port)).toContain('APPROVED/AWAITING_CARRIER');
+    });
+  });
+
+  describe('numbers and carriers', () => {
+    it('splits numbers of two losing carriers into two submissions and aggregates them', async () => {
+      const platform = fakePlatform({
+        numbers: { [OTHER_NUMBER]: { currentCarrier: 'Verizon' } },
+        timeline: ({ telephoneNumbers }) =>
+          telephoneNumbers.includes(OTHER_NUMBER)
+            ? [
+                { status: 'APPROVED', fromPoll: 2 },
+                { status: 'IN_PROGRESS', fromPoll: 30 },
+                { status: 'COMPLETED', fromPoll: 31 },
+              ]
+            : DEFAULT_TIMELINE,
+      });
+      const { port, workflowId } = await runPort('two-carriers', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+      });
+
+      expect(
+        platform.submissions.entries.map((s) => [s.idempotencyKey, s.telephoneNumbers]),
+      ).toEqual(
+        expect.arrayContaining([
+          [`${portSubmissionWorkflowId(workflowId, 0)}-attempt-1`, [NUMBER]],
+          [`${portSubmissionWorkflowId(workflowId, 1)}-attempt-1`, [OTHER_NUMBER]],
+        ]),
+      );
+      expect(platform.submissions.entries).toHaveLength(2);
+      expect(port).toMatchObject({
+        status: 'COMPLETED',
+        phase: 'DONE',
+        currentProvider: 'AT&T, Verizon',
+      });
+      const [atAndT, verizon] = port.numbers;
+      expect(atAndT).toMatchObject({ currentCarrier: 'AT&T', status: 'COMPLETED' });
+      expect(verizon).toMatchObject({ currentCarrier: 'Verizon', status: 'COMPLETED' });
+      expect(atAndT?.upstreamPortRequestId).not.toBe(verizon?.upstreamPortRequestId);
+      // AT&T completes at the 4th look; the port waits for the slower carrier at each step.
+      expect(path(port)).toEqual([
+        'PENDING/CHECKING',
+        'PENDING/SUBMITTING',
+        'PENDING/AWAITING_CARRIER',
+        'APPROVED/AWAITING_CARRIER',
+        'IN_PROGRESS/AWAITING_CARRIER',
+        'COMPLETED/DONE',
+      ]);
+    });
+
+    it('rejects the whole request before any submission when a number is not portable', async () => {
+      const platform = fakePlatform({
+        numbers: { [OTHER_NUMBER]: { portable: false, reason: 'line disconnected' } },
+      });
+      const { port } = await runPort('not-portable', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+      });
+
+      expect(platform.submissions.entries).toHaveLength(0);
+      expect(port).toMatchObject({
+        status: 'REJECTED',
+        phase: 'DONE',
+        rejectionReason: `not portable: ${OTHER_NUMBER} (line disconnected)`,
+      });
+      expect(port.numbers).toMatchObject([
+        { telephoneNumber: NUMBER, status: 'REJECTED', portable: true },
+        { telephoneNumber: OTHER_NUMBER, status: 'NOT_PORTABLE', reason: 'line disconnected' },
+      ]);
+      expect(path(port)).toEqual(['PENDING/CHECKING', 'REJECTED/DONE']);
+    });
+
+    it('ports the portable numbers with allowPartial, each number with its own outcome', async () => {
+      const platform = fakePlatform({
+        numbers: { [OTHER_NUMBER]: { portable: false, reason: 'line disconnected' } },
+      });
+      const { port } = await runPort('not-portable-partial', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER], allowPartial: true },
+      });
+
+      expect(platform.submissions.entries).toMatchObject([{ telephoneNumbers: [NUMBER] }]);
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE', allowPartial: true });
+      expect(port.numbers).toMatchObject([
+        { telephoneNumber: NUMBER, status: 'COMPLETED', upstreamPortRequestId: 'up-1' },
+        { telephoneNumber: OTHER_NUMBER, status: 'NOT_PORTABLE', reason: 'line disconnected' },
+      ]);
+    });
+
+    it('looks at the carrier at once on a carrier event instead of waiting for the next poll', async () => {
+      const platform = fakePlatform({
+        timeline: () => [
+          { status: 'APPROVED', fromPoll: 2 },
+          { status: 'COMPLETED', fromPoll: 3 },
+        ],
+      });
+      const { port } = await runPort('carrier-event', platform, {
+        settings: { pollIntervalMs: DAY_MS },
+        async scenario(handle) {
+          await platform.polls.next(() => true);
+          await handle.signal(carrierEventSignal, {
+            upstreamPortRequestId: 'up-1',
+            status: 'APPROVED',
+          });
+        },
+      });
+
+      expect(timeUntil(port, 'COMPLETED/DONE')).toBeLessThan(DAY_MS);
+      expect(platform.polls.entries.map((poll) => poll.status)).toEqual([
+        'PENDING',
+        'APPROVED',
+        'COMPLETED',
+      ]);
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+    });
+
+    it('keeps a carrier status word it does not know raw, and goes on', async () => {
+      const platform = fakePlatform({
+        // Each change is looked after at once; the look after that waits an hour.
+        timeline: () => [
+          { status: 'PENDING_LOA_REVIEW', fromPoll: 1 },
+          { status: 'APPROVED', fromPoll: 3 },
+          { status: 'COMPLETED', fromPoll: 4 },
+        ],
+      });
+      let meanwhile: PortObject | undefined;
+      const { port } = await runPort('unknown-carrier-status', platform, {
+        async scenario(handle) {
+          meanwhile = await portWhen(handle, (p) => p.numbers[0]?.carrierStatus !== undefined);
+        },
+      });
+
+      expect(meanwhile).toMatchObject({
+        status: 'PENDING',
+        phase: 'AWAITING_CARRIER',
+        numbers: [{ status: 'PENDING', carrierStatus: 'PENDING_LOA_REVIEW' }],
+      });
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+      expect(port.numbers[0]?.carrierStatus).toBeUndefined();
+    });
+
+    it('ends REJECTED, naming the failure, when a submission fails outright', async () => {
+      const platform = fakePlatform({
+        awaitCarrierStatus: () => Promise.reject(platformRefusal('port up-1 not found')),
+      });
+      const { port } = await runPort('submission-fails', platform);
+
+      expect(port).toMatchObject({ status: 'REJECTED', phase: 'DONE' });
+      expect(port.rejectionReason).toMatch(/port up-1 not found/);
+      expect(port.numbers[0]).toMatchObject({ status: 'REJECTED' });
+    });
+  });
+
+  describe('activation', () => {
+    const activation = {
+      target: { type: 'USER' as const, userId: 'user-1' },
+      callerIdName: 'TEST',
+    };
+
+    it('activates the ported numbers when the request asks for it', async () => {
+      const platform = fakePlatform();
+      const { port } = await runPort('activation', platform, { request: { activation } });
+
+      expect(platform.activations.entries).toEqual([{ telephoneNumbers: [NUMBER], activation }]);
+      expect(port).toMatchObject({
+        status: 'COMPLETED',
+        phase: 'DONE',
+        activation: { ...activation, status: 'ACTIVATED' },
+      });
+      expect(path(port).slice(-2)).toEqual(['COMPLETED/ACTIVATING', 'COMPLETED/DONE']);
+    });
+
+    it('marks the activation FAILED without failing the port', async () => {
+      const platform = fakePlatform({
+        activateNumbers: () => Promise.reject(platformRefusal('user user-1 not found')),
+      });
+      const { port } = await runPort('activation-fails', platform, { request: { activation } });
+
+      expect(port).toMatchObject({
+        status: 'COMPLETED',
+        phase: 'DONE',
+        activation: { status: 'FAILED', detail: 'user user-1 not found' },
+      });
+    });
+
+    it('activates nothing when the request does not ask', async () => {
+      const platform = fakePlatform();
+      const { port } = await runPort('no-activation', platform);
+      expect(platform.activations.entries).toHaveLength(0);
+      expect(port.activation).toBeUndefined();
+    });
+  });
+
+  describe('admission', () => {
+    it('answers busy, and submits nothing, when another operation holds a number', async () => {
+      const heldBy = {
+        holder: `release-${PARTITION}-${NUMBER}`,
+        operation: 'RELEASE' as const,
+        since: '2026-11-29T10:00:00Z',
+      };
+      const platform = fakePlatform({
+        claim: { granted: false, busy: [{ telephoneNumber: NUMBER, heldBy }] },
+      });
+      let admission: unknown;
+      const { port } = await runPort('number-busy', platform, {
+        async scenario(handle) {
+          admission = await handle.executeUpdate(admissionUpdate);
+        },
+      });
+
+      expect(admission).toEqual({
+        admitted: false,
+        requestFingerprint: 'fingerprint-number-busy',
+        busy: [{ telephoneNumber: NUMBER, heldBy }],
+      });
+      expect(platform.checks.entries).toHaveLength(0);
+      expect(platform.submissions.entries).toHaveLength(0);
+      expect(platform.webhooks.entries).toHaveLength(0);
+      expect(port.phase).toBe('DONE');
+    });
+
+    it('admits a port whose numbers are free, answering the port object', async () => {
+      const platform = fakePlatform();
+      let admission: unknown;
+      await runPort('admitted', platform, {
+        async scenario(handle) {
+          admission = await handle.executeUpdate(admissionUpdate);
+        },
+      });
+      expect(admission).toMatchObject({
+        admitted: true,
+        requestFingerprint: 'fingerprint-admitted',
+        port: { portRequestId: 'pr-admitted', telephoneNumbers: [NUMBER] },
+      });
+    });
+  });
+
+  describe('webhooks', () => {
+    it('sends one port.status_changed event per transition, each id unique and kept across retries', async () => {
+      const platform = fakePlatform({
+        // The receiver refuses every event once: the retry must carry the same event.
+        deliverWebhook: (_event, attempt) =>
+          attempt === 1 ? Promise.reject(new Error('receiver busy')) : Promise.resolve(),
+      });
+      const { port, workflowId } = await runPort('webhooks', platform);
+
+      const events = platform.deliveredEvents();
+      expect(
+        events.map((event) => `${event.data.status as string}/${event.data.phase as string}`),
+      ).toEqual(path(port));
+      expect(new Set(events.map((event) => event.id)).size).toBe(events.length);
+      for (const event of events) {
+        expect(event).toMatchObject({
+          type: 'port.status_changed',
+          partitionId: PARTITION,
+          data: { portRequestId: 'pr-webhooks', telephoneNumbers: [NUMBER] },
+        });
+        expect(event.id).toMatch(new RegExp(`^${workflowId.replace(/[+]/g, '\\+')}-`));
+        const attempts = platform.webhooks.entries.filter((entry) => entry.event.id === event.id);
+        expect(attempts.map((entry) => entry.attempt)).toEqual([1, 2]);
+        expect(attempts[1]?.event).toEqual(event);
+      }
+    });
+
+    it('completes the port even when the receiver never accepts an event', async () => {
+      const platform = fakePlatform({
+        deliverWebhook: () => Promise.reject(platformRefusal('webhook URL refused')),
+      });
+      const { port } = await runPort('webhooks-refused', platform);
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+      expect(platform.deliveredEvents()).toHaveLength(port.history.length);
+    });
+
+    it('sends no event when the partition has no webhook', async () => {
+      const platform = fakePlatform();
+      await runPort('webhooks-off', platform, { settings: { webhooks: false } });
+      expect(platform.webhooks.entries).toHaveLength(0);
+    });
   });
 });
