@@ -20,6 +20,7 @@ import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
 import { createAuthenticator } from './auth';
 import { ApiError, registerErrorHandling } from './errors';
+import { orderRoutes } from './routes/orders';
 import { portRoutes } from './routes/ports';
 
 export interface AppDeps {
@@ -114,6 +115,7 @@ export async function buildApp({ client, config, logger, platform }: AppDeps): P
         platform,
         taskQueue: config.TEMPORAL_TASK_QUEUE,
       });
+      orderRoutes(partition, { client, config, platform, taskQueue: config.TEMPORAL_TASK_QUEUE });
     },
     { prefix: '/v2/partition/:partitionId' },
   );

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
@@ -20,7 +19,6 @@ import {
   telephoneNumber,
   toIsoDate,
   type PortObject,
-  type PortRequest,
 } from '../../domain';
 import type { PlatformClient } from '../../platform';
 import {
@@ -40,6 +38,7 @@ import {
 import type { portIn } from '../../workflows/port-in';
 import type { App } from '../app';
 import { ApiError, notFound } from '../errors';
+import { idempotentId, keyReused, refuseOtherRequest, requestFingerprint } from '../idempotency';
 import { callPlatform } from '../platform-errors';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
 import { callTemporal, isWorkflowMissing } from '../temporal-errors';
@@ -81,17 +80,6 @@ const carrierEvent = z.object({
   status: z.string().min(1).max(40).optional(),
   detail: z.string().max(500).optional(),
 });
-
-/** A digest of the request body, so the same Idempotency-Key with another body is told apart. */
-function fingerprint(body: PortRequest): string {
-  return createHash('sha256').update(JSON.stringify(body)).digest('base64url');
-}
-
-/** The same key in the same partition always names the same port. */
-function portRequestIdFor(partitionId: string, idempotencyKey: string | undefined): string {
-  if (idempotencyKey === undefined) return `pr_${randomBytes(12).toString('base64url')}`;
-  return `pr_${createHash('sha256').update(`${partitionId}\n${idempotencyKey}`).digest('base64url').slice(0, 22)}`;
-}
 
 function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
@@ -158,14 +146,14 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
         ]);
       }
       const idempotencyKey = request.headers['idempotency-key'];
-      const portRequestId = portRequestIdFor(partitionId, idempotencyKey);
+      const portRequestId = `pr_${idempotentId(partitionId, idempotencyKey)}`;
       const workflowId = portWorkflowId(partitionId, portRequestId);
-      const requestFingerprint = fingerprint(body);
+      const fingerprint = requestFingerprint(body);
       const input: PortInInput = {
         partitionId,
         portRequestId,
         request: body,
-        requestFingerprint,
+        requestFingerprint: fingerprint,
         receivedAt: new Date().toISOString(),
         settings: {
           pollIntervalMs: config.PORT_POLL_INTERVAL,
@@ -183,7 +171,7 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
               args: [input],
               workflowIdConflictPolicy: 'USE_EXISTING',
               workflowIdReusePolicy: 'REJECT_DUPLICATE',
-              memo: { requestFingerprint },
+              memo: { requestFingerprint: fingerprint },
               staticSummary: `Port ${body.telephoneNumbers.length} number(s) into account ${body.accountId}`,
             }),
           }),
@@ -192,17 +180,13 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
         // The key names a port that has already finished: answer with it, as a replay.
         const port = await readPort(partitionId, portRequestId);
-        const description = await callTemporal(() =>
-          handleOf(partitionId, portRequestId).describe(),
-        );
-        const firstInput = description.memo?.requestFingerprint;
-        if (firstInput !== undefined && firstInput !== requestFingerprint) throw keyReused();
+        await refuseOtherRequest(handleOf(partitionId, portRequestId), fingerprint);
         return reply
           .code(202)
           .header('location', request.url + '/' + portRequestId)
           .send(port);
       }
-      if (admission.requestFingerprint !== requestFingerprint) throw keyReused();
+      if (admission.requestFingerprint !== fingerprint) throw keyReused();
       if (!admission.admitted) {
         const portPrefix = portWorkflowId(partitionId, '');
         const holders = admission.busy.map(({ telephoneNumber, heldBy }) => ({
@@ -379,12 +363,4 @@ function summaryOf(execution: RawExecution): z.output<typeof portSummary> {
     requestedDate: requestedDate?.toISOString().slice(0, 10),
     createdDate: new Date(startSeconds * 1_000).toISOString(),
   };
-}
-
-function keyReused(): ApiError {
-  return new ApiError(
-    409,
-    'IDEMPOTENCY_KEY_REUSED',
-    'This Idempotency-Key was used with another request body',
-  );
 }
