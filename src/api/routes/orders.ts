@@ -88,7 +88,7 @@ export function orderRoutes(
     };
     const count = order.telephoneNumbers.length;
     try {
-      const answer = await callTemporal(() =>
+      const started = await callTemporal(() =>
         client.workflow.executeUpdateWithStart(awaitOrderUpdate, {
           args: [{ waitMs: config.ORDER_RESPONSE_WAIT }],
           startWorkflowOperation: new WithStartWorkflowOperation<typeof orderNumbers>(
@@ -107,7 +107,7 @@ export function orderRoutes(
           ),
         }),
       );
-      if (answer.requestFingerprint !== fingerprint) throw keyReused();
+      if (started.requestFingerprint !== fingerprint) throw keyReused();
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
       // The key names an order that has already finished: answer with it, as a replay.
@@ -184,7 +184,7 @@ export function orderRoutes(
         accountId,
         telephoneNumbers,
       });
-      return answer(reply, partitionId, progress);
+      return sendOrder(reply, partitionId, progress);
     },
   );
 
@@ -206,7 +206,7 @@ export function orderRoutes(
         accountId: request.body.accountId,
         telephoneNumbers: [request.body.telephoneNumber],
       });
-      return answer(reply, partitionId, progress);
+      return sendOrder(reply, partitionId, progress);
     },
   );
 
@@ -224,7 +224,11 @@ export function orderRoutes(
 }
 
 /** 200 with the seed's body once the order is done; 202 while it is still ordering. */
-function answer(reply: FastifyReply, partitionId: string, progress: OrderProgress): FastifyReply {
+function sendOrder(
+  reply: FastifyReply,
+  partitionId: string,
+  progress: OrderProgress,
+): FastifyReply {
   return reply
     .code(progress.status === 'IN_PROGRESS' ? 202 : 200)
     .header('location', `/v2/partition/${partitionId}/telephone-number/order/${progress.orderId}`)
