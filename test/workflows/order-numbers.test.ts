@@ -153,6 +153,16 @@ describe('orderNumbers on the time-skipping server', () => {
     return { worker, taskQueue };
   }
 
+  /** Runs an order to its end on a worker with `activities`. */
+  async function runOrder(activities: Partial<Activities>, input: OrderNumbersInput) {
+    const { worker, taskQueue } = await workerFor(activities);
+    const workflowId = orderWorkflowId(input.partitionId, input.orderId);
+    const result = await worker.runUntil(
+      env.client.workflow.execute(orderNumbers, { taskQueue, workflowId, args: [input] }),
+    );
+    return { result, workflowId };
+  }
+
   async function historyOf(workflowId: string) {
     return env.client.workflow.getHandle(workflowId).fetchHistory();
   }
@@ -254,14 +264,9 @@ describe('orderNumbers on the time-skipping server', () => {
   it('keeps the history of a 10,000-number order to a few hundred events', async () => {
     const ordered = numbers(10_000);
     const platform = fakePlatform();
-    const { worker, taskQueue } = await workerFor(platform.activities);
-    const workflowId = orderWorkflowId('p1', 'order_ten_thousand');
-    const result = await worker.runUntil(
-      env.client.workflow.execute(orderNumbers, {
-        taskQueue,
-        workflowId,
-        args: [inputOf('order_ten_thousand', ordered)],
-      }),
+    const { result, workflowId } = await runOrder(
+      platform.activities,
+      inputOf('order_ten_thousand', ordered),
     );
     expect(result).toMatchObject({ status: 'COMPLETED', ordered: 10_000, failed: 0 });
     expect(platform.timesOrdered.size).toBe(10_000);
@@ -276,14 +281,9 @@ describe('orderNumbers on the time-skipping server', () => {
 
   it('orders a toll-free number through one batch of one, and fails it alone when refused', async () => {
     const platform = fakePlatform({ refused: [1] });
-    const { worker, taskQueue } = await workerFor(platform.activities);
-    const workflowId = orderWorkflowId('p1', 'order_tollfree');
-    const result = await worker.runUntil(
-      env.client.workflow.execute(orderNumbers, {
-        taskQueue,
-        workflowId,
-        args: [inputOf('order_tollfree', ['+18002221200'], { tollFree: true })],
-      }),
+    const { result, workflowId } = await runOrder(
+      platform.activities,
+      inputOf('order_tollfree', ['+18002221200'], { tollFree: true }),
     );
     expect(result).toMatchObject({
       status: 'FAILED',
@@ -310,14 +310,9 @@ describe('orderNumbers on the time-skipping server', () => {
       down: [5],
       unavailable: [ordered[7] as string],
     });
-    const { worker, taskQueue } = await workerFor(platform.activities);
-    const workflowId = orderWorkflowId('p1', 'order_replayed');
-    const result = await worker.runUntil(
-      env.client.workflow.execute(orderNumbers, {
-        taskQueue,
-        workflowId,
-        args: [inputOf('order_replayed', ordered, { batchSize: 50, concurrency: 2 })],
-      }),
+    const { result, workflowId } = await runOrder(
+      platform.activities,
+      inputOf('order_replayed', ordered, { batchSize: 50, concurrency: 2 }),
     );
     expect(result).toMatchObject({ status: 'PARTIAL', ordered: 149, failed: 101 });
     expect([...platform.timesOrdered.values()].every((times) => times === 1)).toBe(true);
