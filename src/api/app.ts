@@ -21,6 +21,7 @@ import type { PlatformClient } from '../platform';
 import { createAuthenticator } from './auth';
 import { ApiError, registerErrorHandling } from './errors';
 import { orderRoutes } from './routes/orders';
+import { numberRoutes } from './routes/numbers';
 import { portRoutes } from './routes/ports';
 
 export interface AppDeps {
@@ -116,6 +117,7 @@ export async function buildApp({ client, config, logger, platform }: AppDeps): P
         taskQueue: config.TEMPORAL_TASK_QUEUE,
       });
       orderRoutes(partition, { client, config, platform, taskQueue: config.TEMPORAL_TASK_QUEUE });
+      numberRoutes(partition, { client, config, platform, taskQueue: config.TEMPORAL_TASK_QUEUE });
     },
     { prefix: '/v2/partition/:partitionId' },
   );

@@ -1,4 +1,5 @@
-import { ServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { ApiError } from './errors';
 
@@ -36,4 +37,12 @@ function isTemporalUnavailable(error: unknown): boolean {
 
 export function isWorkflowMissing(error: unknown): boolean {
   return error instanceof WorkflowNotFoundError;
+}
+
+/** An Update refused by its workflow with a typed failure (a validator's, say): 409 with that type as the code. */
+export function updateRefusal(error: unknown): ApiError | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = error.cause;
+  if (!(cause instanceof ApplicationFailure) || !cause.type) return undefined;
+  return new ApiError(409, cause.type, cause.message);
 }
