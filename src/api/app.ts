@@ -19,6 +19,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
 import { createAuthenticator } from './auth';
+import { acceptJsonBodiesOnly } from './content-types';
 import { ApiError, registerErrorHandling } from './errors';
 import { orderRoutes } from './routes/orders';
 import { numberRoutes } from './routes/numbers';
@@ -50,6 +51,7 @@ export async function buildApp({ client, config, logger, platform }: AppDeps): P
   base.setValidatorCompiler(validatorCompiler);
   base.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(base);
+  acceptJsonBodiesOnly(base);
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   await app.register(fastifySwagger, {

@@ -48,6 +48,27 @@ const CLIENT_ERROR_CODES: Record<number, string> = {
   429: 'RATE_LIMITED',
 };
 
+/** A body the app cannot read: a 400 naming the body or its content type, like any bad field. */
+const UNREADABLE_BODIES: Record<
+  string,
+  { code: string; message: string; problem: { in: string; field: string; message: string } }
+> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: {
+    code: 'BAD_REQUEST',
+    message: 'The body is not valid JSON',
+    problem: {
+      in: 'body',
+      field: '',
+      message: 'must be valid JSON, without __proto__ or constructor.prototype keys',
+    },
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    code: 'UNSUPPORTED_MEDIA_TYPE',
+    message: 'The body must be JSON, sent as application/json',
+    problem: { in: 'headers', field: 'content-type', message: 'must be application/json' },
+  },
+};
+
 function body(code: string, message: string, details: unknown = null): ErrorBody {
   return { error: { code, message, details } };
 }
@@ -59,6 +80,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
   );
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    const unreadable = UNREADABLE_BODIES[error.code];
+    if (unreadable) {
+      return reply
+        .code(400)
+        .send(body(unreadable.code, unreadable.message, [{ ...unreadable.problem }]));
+    }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const location = error.validationContext ?? 'request';
       const details = error.validation.map((issue) => ({

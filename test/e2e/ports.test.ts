@@ -332,6 +332,15 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
     let page = await list('pageSize=2');
     expect(page.ports).toHaveLength(2);
     expect(page.nextPageToken).toEqual(expect.any(String));
+    // A token continues the listing that gave it, not one with other filters.
+    const carried = await portflow.call(
+      'GET',
+      `${portflow.portsPath(L)}?pageSize=2&status=PENDING&nextPageToken=${encodeURIComponent(page.nextPageToken ?? '')}`,
+    );
+    expect(carried.status).toBe(400);
+    expect(carried.body.error.details).toEqual([
+      expect.objectContaining({ in: 'querystring', field: 'nextPageToken' }),
+    ]);
     seen.push(...page.ports.map((p) => p.portRequestId));
     while (page.nextPageToken) {
       page = await list(`pageSize=2&nextPageToken=${encodeURIComponent(page.nextPageToken)}`);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
@@ -9,6 +10,7 @@ import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/pa
 import { z } from 'zod';
 import type { Config } from '../../config';
 import {
+  isIsoDate,
   isoDate,
   portObject,
   portRequest,
@@ -75,6 +77,18 @@ const portSummary = z.object({
   createdDate: z.string(),
 });
 
+/** A requested port date the seed accepts today: at least 7 days ahead and a business day. */
+const requestedPortDate = isoDate.superRefine((date, ctx) => {
+  const problem = isIsoDate(date) ? requestedDateProblem(date, toIsoDate(new Date())) : undefined;
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+// The date rule sits in the schema, so a 400 names it beside every other bad field.
+const portRequestBody = portRequest.extend({ requestedDate: requestedPortDate });
+const portSupplementBody = portSupplement.safeExtend({
+  requestedDate: requestedPortDate.optional(),
+});
+
 const carrierEvent = z.object({
   upstreamPortRequestId: z.string().min(1).max(100).optional(),
   status: z.string().min(1).max(40).optional(),
@@ -131,20 +145,13 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
         summary: 'Submit a port-in request',
         params: partitionParams,
         headers: idempotencyKeyHeader,
-        body: portRequest,
+        body: portRequestBody,
         response: { 202: portObject },
       },
     },
     async (request, reply) => {
       const { partitionId } = request.params;
       const body = request.body;
-      const today = toIsoDate(new Date());
-      const dateProblem = requestedDateProblem(body.requestedDate, today);
-      if (dateProblem) {
-        throw new ApiError(400, 'VALIDATION_FAILED', `Invalid body: requestedDate ${dateProblem}`, [
-          { in: 'body', field: 'requestedDate', message: dateProblem },
-        ]);
-      }
       const idempotencyKey = request.headers['idempotency-key'];
       const portRequestId = `pr_${idempotentId(partitionId, idempotencyKey)}`;
       const workflowId = portWorkflowId(partitionId, portRequestId);
@@ -233,24 +240,23 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
       if (status) clauses.push(`PortStatus = ${quote(status)}`);
       if (accountId) clauses.push(`AccountId = ${quote(accountId)}`);
       if (number) clauses.push(`TelephoneNumbers = ${quote(number)}`);
+      const query = clauses.join(' AND ');
+      const temporalToken = nextPageToken ? readPageToken(query, nextPageToken) : undefined;
       const page = await callTemporal(() =>
         client.workflowService.listWorkflowExecutions({
           namespace: client.options.namespace,
-          query: clauses.join(' AND '),
+          query,
           pageSize,
-          nextPageToken: nextPageToken ? Buffer.from(nextPageToken, 'base64url') : undefined,
+          nextPageToken: temporalToken,
         }),
       ).catch((error: unknown) => {
-        if (nextPageToken)
-          throw new ApiError(400, 'VALIDATION_FAILED', 'nextPageToken is not valid', [
-            { in: 'querystring', field: 'nextPageToken', message: 'is not valid' },
-          ]);
+        if (temporalToken && !(error instanceof ApiError)) throw badPageToken();
         throw error;
       });
       return {
         ports: (page.executions ?? []).map(summaryOf),
         nextPageToken: page.nextPageToken?.length
-          ? Buffer.from(page.nextPageToken).toString('base64url')
+          ? writePageToken(query, page.nextPageToken)
           : undefined,
       };
     },
@@ -296,20 +302,12 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
       schema: {
         summary: 'Supplement a pending or rejected port request and resubmit it',
         params: portParams,
-        body: portSupplement,
+        body: portSupplementBody,
         response: { 200: portObject },
       },
     },
     async (request) => {
       const { partitionId, portRequestId } = request.params;
-      const { requestedDate } = request.body;
-      const dateProblem =
-        requestedDate && requestedDateProblem(requestedDate, toIsoDate(new Date()));
-      if (dateProblem) {
-        throw new ApiError(400, 'VALIDATION_FAILED', `Invalid body: requestedDate ${dateProblem}`, [
-          { in: 'body', field: 'requestedDate', message: dateProblem },
-        ]);
-      }
       await readPort(partitionId, portRequestId);
       try {
         return await callTemporal(() =>
@@ -342,6 +340,35 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
       return reply.code(202).send({ accepted: true as const });
     },
   );
+}
+
+/**
+ * A page token is Temporal's, with a check digit of the listing it continues: a token made up
+ * or carried to other filters is a 400 at once, not a call Temporal retries for 20 seconds.
+ */
+function writePageToken(query: string, temporalToken: Uint8Array): string {
+  const token = Buffer.from(temporalToken).toString('base64url');
+  return `${token}.${pageTokenCheck(query, token)}`;
+}
+
+function readPageToken(query: string, pageToken: string): Buffer {
+  const [token, check, ...rest] = pageToken.split('.');
+  if (!token || rest.length > 0 || check !== pageTokenCheck(query, token)) throw badPageToken();
+  return Buffer.from(token, 'base64url');
+}
+
+function pageTokenCheck(query: string, token: string): string {
+  return createHash('sha256').update(`${query}\n${token}`).digest('base64url').slice(0, 16);
+}
+
+function badPageToken(): ApiError {
+  return new ApiError(400, 'VALIDATION_FAILED', 'Invalid querystring: nextPageToken', [
+    {
+      in: 'querystring',
+      field: 'nextPageToken',
+      message: 'is not a token this listing gave, with these filters',
+    },
+  ]);
 }
 
 type RawExecution = NonNullable<
