@@ -46,3 +46,32 @@ export function updateRefusal(error: unknown): ApiError | undefined {
   if (!(cause instanceof ApplicationFailure) || !cause.type) return undefined;
   return new ApiError(409, cause.type, cause.message);
 }
+
+/**
+ * Runs an Update. When the workflow refuses it, `replay` may answer what the same request
+ * gave before (a reclaimed number reclaimed again, say); otherwise the refusal is a 409.
+ */
+export async function updateOrReplay<T>(
+  update: () => Promise<T>,
+  replay: () => Promise<T | undefined>,
+): Promise<T> {
+  try {
+    return await callTemporal(update);
+  } catch (error) {
+    const refused = updateRefusal(error);
+    if (!refused) throw error;
+    const earlier = await replay();
+    if (earlier === undefined) throw refused;
+    return earlier;
+  }
+}
+
+/** A call about one workflow (a query, a describe); undefined when no such workflow ever ran. */
+export async function unlessMissing<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await callTemporal(call);
+  } catch (error) {
+    if (isWorkflowMissing(error)) return undefined;
+    throw error;
+  }
+}

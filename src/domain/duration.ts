@@ -25,3 +25,10 @@ export const durationMs = z.string().transform((text, ctx) => {
 });
 
 export const DAY_MS = UNIT_MS.d;
+
+/** Milliseconds in the notation `parseDuration` reads, in the largest unit that divides them: `90d`, `3s`. */
+export function formatDuration(ms: number): string {
+  const units = Object.entries(UNIT_MS).sort(([, a], [, b]) => b - a);
+  const [unit, size] = units.find(([, size]) => ms % size === 0) ?? ['ms', 1];
+  return `${ms / size}${unit}`;
+}

@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { WebhookEvent } from '../activities/webhooks';
-import { DAY_MS } from '../domain/duration';
+import { DAY_MS, formatDuration } from '../domain/duration';
 import type { ReleaseObject, ReleaseStatus } from '../domain/release';
 import {
   AccountIdKey,
@@ -199,7 +199,7 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
 
     // One timer however long the period: the history stays a few events.
     await condition(() => reclaimRequested, input.agingPeriodMs, {
-      summary: `aging ${release.agingPeriodDays} days`,
+      summary: `aging ${formatDuration(input.agingPeriodMs)}`,
     });
     agingOver = true;
     if (reclaimRequested) {

@@ -1,5 +1,11 @@
 import { ConfigError, agingPeriodOf, loadConfig } from '../../src/config';
-import { DAY_MS, agingPeriodProblem, assignmentTargetOf } from '../../src/domain';
+import {
+  DAY_MS,
+  agingPeriodProblem,
+  assignmentTargetOf,
+  formatDuration,
+  parseDuration,
+} from '../../src/domain';
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -22,6 +28,16 @@ describe('the FCC aging rule', () => {
     [366, 'BUSINESS', false],
   ] as const)('%d days for a %s number: allowed %s', (days, lineType, allowed) => {
     expect(agingPeriodProblem(days * DAY_MS, lineType) === undefined).toBe(allowed);
+  });
+});
+
+describe('formatDuration', () => {
+  it('writes a period as the configuration does, and reads back the same', () => {
+    expect(
+      ['90d', '3s', '1h', '90m', '1500ms'].map((text) =>
+        formatDuration(parseDuration(text) as number),
+      ),
+    ).toEqual(['90d', '3s', '1h', '90m', '1500ms']);
   });
 });
 

@@ -6,6 +6,7 @@ import { toIsoDate, type ReleaseObject } from '../../src/domain';
 import { releaseWorkflowId } from '../../src/workflows/definitions';
 import { AT_AND_T_NUMBER, E911, seedCaller, seedPortRequest } from '../emulator/support';
 import { eventually, startPortflow, type Portflow } from '../helpers/portflow';
+import { AGED_TO_THE_END, EVERYTHING_REMOVED } from '../helpers/release';
 
 /** A webhook receiver that keeps every event it is sent. */
 async function startReceiver() {
@@ -205,18 +206,9 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
       telephoneNumber: number,
       accountId: 'acc_123',
       status: 'RELEASED',
-      removed: [
-        'assignment to END_USER user_1',
-        'E911 registration',
-        'directory listing',
-        'caller ID name',
-      ],
+      removed: EVERYTHING_REMOVED,
     });
-    expect(release.history.map((entry) => entry.status)).toEqual([
-      'RELEASING',
-      'AGING',
-      'RELEASED',
-    ]);
+    expect(release.history.map((entry) => entry.status)).toEqual(AGED_TO_THE_END);
     const aged =
       Date.parse(release.releasedDate ?? '') - Date.parse(release.agingStartedDate ?? '');
     expect(aged).toBeGreaterThanOrEqual(3_000);

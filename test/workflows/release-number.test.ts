@@ -1,6 +1,10 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -19,6 +23,7 @@ import {
   type ReleaseNumberInput,
 } from '../../src/workflows/definitions';
 import { portflowWorkflowBundle } from '../helpers/portflow';
+import { AGED_TO_THE_END, EVERYTHING_REMOVED } from '../helpers/release';
 import { createTimeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
 
 const DAY_MS = 86_400_000;
@@ -142,10 +147,15 @@ describe('releaseNumber on the time-skipping server', () => {
     await env?.teardown();
   });
 
-  async function withWorker<T>(
+  /**
+   * Runs a 90-day release of NUMBER against `fake`, driven by `drive`; records its history as
+   * `release-<name>.json` when recording, and answers what `drive` gave and the history's events.
+   */
+  async function runRelease<T>(
     fake: ReturnType<typeof fakeActivities>,
-    run: (taskQueue: string, workflowId: string) => Promise<T>,
-  ): Promise<T> {
+    name: string,
+    drive: (handle: WorkflowHandleWithFirstExecutionRunId<typeof releaseNumber>) => Promise<T>,
+  ) {
     const taskQueue = uniqueTaskQueue('release');
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -153,27 +163,26 @@ describe('releaseNumber on the time-skipping server', () => {
       workflowBundle: await portflowWorkflowBundle(),
       activities: fake.activities,
     });
-    return worker.runUntil(run(taskQueue, releaseWorkflowId('p1', `${NUMBER}-${taskQueue}`)));
-  }
-
-  async function recordHistory(workflowId: string, name: string) {
-    const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
-    if (RECORD) writeFileSync(join(HISTORIES, `release-${name}.json`), historyToJSON(history));
-    return history.events ?? [];
+    return worker.runUntil(async () => {
+      const handle = await env.client.workflow.start(releaseNumber, {
+        taskQueue,
+        workflowId: releaseWorkflowId('p1', `${NUMBER}-${taskQueue}`),
+        args: [input(90)],
+      });
+      const outcome = await drive(handle);
+      const history = await handle.fetchHistory();
+      if (RECORD) writeFileSync(join(HISTORIES, `release-${name}.json`), historyToJSON(history));
+      return { outcome, history: history.events ?? [] };
+    });
   }
 
   it('clears the number, ages exactly 90 days by the server clock and releases it to inventory', async () => {
     const fake = fakeActivities();
     const serverStart = await env.currentTimeMs();
     const realStart = Date.now();
-    const { release, history } = await withWorker(fake, async (taskQueue, workflowId) => {
-      const release = await env.client.workflow.execute(releaseNumber, {
-        taskQueue,
-        workflowId,
-        args: [input(90)],
-      });
-      return { release, history: await recordHistory(workflowId, 'aged-90-days') };
-    });
+    const { outcome: release, history } = await runRelease(fake, 'aged-90-days', (handle) =>
+      handle.result(),
+    );
     const serverEnd = await env.currentTimeMs();
 
     expect(release).toMatchObject({
@@ -181,18 +190,9 @@ describe('releaseNumber on the time-skipping server', () => {
       accountId: 'acc_123',
       status: 'RELEASED',
       agingPeriodDays: 90,
-      removed: [
-        'assignment to END_USER user_1',
-        'E911 registration',
-        'directory listing',
-        'caller ID name',
-      ],
+      removed: EVERYTHING_REMOVED,
     });
-    expect(release.history.map((entry) => entry.status)).toEqual([
-      'RELEASING',
-      'AGING',
-      'RELEASED',
-    ]);
+    expect(release.history.map((entry) => entry.status)).toEqual(AGED_TO_THE_END);
     expect(elapsed(release.agingStartedDate, release.agingUntil)).toBe(90 * DAY_MS);
     // The timer fired at 90 days on the server's clock, not a moment before.
     expect(elapsed(release.agingStartedDate, release.releasedDate)).toBeGreaterThanOrEqual(
@@ -229,19 +229,12 @@ describe('releaseNumber on the time-skipping server', () => {
 
   it('takes a reclaim on day 45: the number stays with its account and never reaches inventory', async () => {
     const fake = fakeActivities();
-    const release = await withWorker(fake, async (taskQueue, workflowId) => {
-      const handle = await env.client.workflow.start(releaseNumber, {
-        taskQueue,
-        workflowId,
-        args: [input(90)],
-      });
+    const { outcome: release } = await runRelease(fake, 'reclaimed-day-45', async (handle) => {
       await untilStatus(handle.workflowId, 'AGING');
       await env.sleep(45 * DAY_MS);
       const reclaimed = await handle.executeUpdate(reclaimUpdate);
       expect(reclaimed.status).toBe('RECLAIMED');
-      const result = await handle.result();
-      await recordHistory(workflowId, 'reclaimed-day-45');
-      return result;
+      return handle.result();
     });
 
     expect(release.status).toBe('RECLAIMED');
@@ -259,18 +252,12 @@ describe('releaseNumber on the time-skipping server', () => {
 
   it('refuses a reclaim on day 91: the number is back in inventory', async () => {
     const fake = fakeActivities();
-    await withWorker(fake, async (taskQueue, workflowId) => {
-      const handle = await env.client.workflow.start(releaseNumber, {
-        taskQueue,
-        workflowId,
-        args: [input(90)],
-      });
+    await runRelease(fake, 'reclaim-refused-day-91', async (handle) => {
       await untilStatus(handle.workflowId, 'AGING');
       await env.sleep(91 * DAY_MS);
       expect(await handle.query(releaseQuery)).toMatchObject({ status: 'RELEASED' });
       await expect(handle.executeUpdate(reclaimUpdate)).rejects.toThrow();
       expect((await handle.result()).status).toBe('RELEASED');
-      await recordHistory(workflowId, 'reclaim-refused-day-91');
     });
     expect(fake.calls).toContain('release to inventory');
     expect(fake.events.map((event) => event.type)).toEqual([
@@ -282,19 +269,13 @@ describe('releaseNumber on the time-skipping server', () => {
   it('refuses a reclaim before aging starts: its validator answers NOT_AGING', async () => {
     const fake = fakeActivities();
     const unassign = fake.hold('unassign');
-    await withWorker(fake, async (taskQueue, workflowId) => {
-      const handle = await env.client.workflow.start(releaseNumber, {
-        taskQueue,
-        workflowId,
-        args: [input(90)],
-      });
+    await runRelease(fake, 'reclaim-refused-while-releasing', async (handle) => {
       await unassign.reached;
       const refused = await handle.executeUpdate(reclaimUpdate).catch((error: unknown) => error);
       expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
       expect((refused as WorkflowUpdateFailedError).cause).toMatchObject({ type: NOT_AGING });
       unassign.open();
       expect((await handle.result()).status).toBe('RELEASED');
-      await recordHistory(workflowId, 'reclaim-refused-while-releasing');
     });
   });
 
@@ -305,17 +286,11 @@ describe('releaseNumber on the time-skipping server', () => {
       since: '2026-11-30T09:00:00Z',
     };
     const fake = fakeActivities({ busy: holder });
-    const { admission, release } = await withWorker(fake, async (taskQueue, workflowId) => {
-      const handle = await env.client.workflow.start(releaseNumber, {
-        taskQueue,
-        workflowId,
-        args: [input(90)],
-      });
-      const admission = await handle.executeUpdate(releaseAdmissionUpdate);
-      const release = await handle.result();
-      await recordHistory(workflowId, 'refused-busy');
-      return { admission, release };
-    });
+    const { outcome } = await runRelease(fake, 'refused-busy', async (handle) => ({
+      admission: await handle.executeUpdate(releaseAdmissionUpdate),
+      release: await handle.result(),
+    }));
+    const { admission, release } = outcome;
     expect(admission).toEqual({ admitted: false, heldBy: holder });
     expect(release.history).toEqual([]);
     expect(fake.calls).toEqual(['claim RELEASE']);
@@ -324,17 +299,11 @@ describe('releaseNumber on the time-skipping server', () => {
 
   it('fails, letting the number go, when the platform refuses a step', async () => {
     const fake = fakeActivities({ refuseUnassign: true });
-    const { failed, release } = await withWorker(fake, async (taskQueue, workflowId) => {
-      const handle = await env.client.workflow.start(releaseNumber, {
-        taskQueue,
-        workflowId,
-        args: [input(90)],
-      });
-      const failed = await handle.result().catch((error: unknown) => error);
-      const release = await handle.query(releaseQuery);
-      await recordHistory(workflowId, 'failed-refused-step');
-      return { failed, release };
-    });
+    const { outcome } = await runRelease(fake, 'failed-refused-step', async (handle) => ({
+      failed: await handle.result().catch((error: unknown) => error),
+      release: await handle.query(releaseQuery),
+    }));
+    const { failed, release } = outcome;
     expect(failed).toBeInstanceOf(WorkflowFailedError);
     expect(release).toMatchObject({ status: 'FAILED', failureReason: 'number is locked' });
     expect(fake.calls).toEqual(['claim RELEASE', 'read', 'unassign', 'release claim']);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { agingPeriodOf, type Config } from '../../config';
@@ -12,6 +11,7 @@ import {
   releaseObject,
   serviceAssignmentBody,
   splitNumber,
+  formatDuration,
   formatNumber,
   telephoneNumber,
   type AssignmentTarget,
@@ -34,10 +34,11 @@ import {
 import type { releaseNumber } from '../../workflows/release-number';
 import type { App } from '../app';
 import { ApiError, notFound } from '../errors';
+import { idempotentId } from '../idempotency';
 import { numberBusy, numberHolder } from '../number-busy';
 import { callPlatform } from '../platform-errors';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
-import { callTemporal, isWorkflowMissing, updateRefusal } from '../temporal-errors';
+import { callTemporal, unlessMissing, updateOrReplay } from '../temporal-errors';
 
 export interface NumberRouteDeps {
   client: Client;
@@ -144,10 +145,6 @@ function lifecycleOf({ claim, release }: NumberState, heldByPlatform: boolean): 
   return 'ACTIVE';
 }
 
-function keyDigest(partitionId: string, idempotencyKey: string): string {
-  return createHash('sha256').update(`${partitionId}\n${idempotencyKey}`).digest('base64url');
-}
-
 export function numberRoutes(
   app: App,
   { client, config, platform, taskQueue }: NumberRouteDeps,
@@ -156,16 +153,10 @@ export function numberRoutes(
     client.workflow.getHandle<typeof releaseNumber>(releaseWorkflowId(partitionId, number));
 
   async function readClaim(partitionId: string, number: string): Promise<NumberClaim | null> {
-    try {
-      return await callTemporal(() =>
-        client.workflow
-          .getHandle(numberClaimWorkflowId(partitionId, number))
-          .query(numberClaimQuery),
-      );
-    } catch (error) {
-      if (isWorkflowMissing(error)) return null;
-      throw error;
-    }
+    const claim = await unlessMissing(() =>
+      client.workflow.getHandle(numberClaimWorkflowId(partitionId, number)).query(numberClaimQuery),
+    );
+    return claim ?? null;
   }
 
   /** The number's latest release; a request refused for a busy number was never one. */
@@ -173,15 +164,10 @@ export function numberRoutes(
     partitionId: string,
     number: string,
   ): Promise<ReleaseObject | undefined> {
-    try {
-      const release = await callTemporal(() =>
-        releaseHandle(partitionId, number).query(releaseQuery),
-      );
-      return release.history.length > 0 ? release : undefined;
-    } catch (error) {
-      if (isWorkflowMissing(error)) return undefined;
-      throw error;
-    }
+    const release = await unlessMissing(() =>
+      releaseHandle(partitionId, number).query(releaseQuery),
+    );
+    return release?.history.length ? release : undefined;
   }
 
   async function readState(partitionId: string, number: string): Promise<NumberState> {
@@ -289,7 +275,7 @@ export function numberRoutes(
         reply.code(202).header('location', location).send(release);
 
       const idempotencyKey = request.headers['idempotency-key'];
-      const digest = idempotencyKey && keyDigest(partitionId, idempotencyKey);
+      const digest = idempotencyKey && idempotentId(partitionId, idempotencyKey);
       if (digest) {
         const replayed = await releaseOfKey(partitionId, number, digest);
         if (replayed) return answer(replayed);
@@ -320,7 +306,7 @@ export function numberRoutes(
               workflowIdConflictPolicy: 'USE_EXISTING',
               workflowIdReusePolicy: 'ALLOW_DUPLICATE',
               memo: digest ? { idempotencyKey: digest } : undefined,
-              staticSummary: `Release ${number} from partition ${partitionId}: clear, age ${periodMs / 86_400_000} days, return to inventory`,
+              staticSummary: `Release ${number} from partition ${partitionId}: clear, age ${formatDuration(periodMs)}, return to inventory`,
             },
           ),
         }),
@@ -338,13 +324,8 @@ export function numberRoutes(
     number: string,
     digest: string,
   ): Promise<ReleaseObject | undefined> {
-    try {
-      const description = await callTemporal(() => releaseHandle(partitionId, number).describe());
-      if (description.memo?.idempotencyKey !== digest) return undefined;
-    } catch (error) {
-      if (isWorkflowMissing(error)) return undefined;
-      throw error;
-    }
+    const description = await unlessMissing(() => releaseHandle(partitionId, number).describe());
+    if (description?.memo?.idempotencyKey !== digest) return undefined;
     return readRelease(partitionId, number);
   }
 
@@ -377,17 +358,13 @@ export function numberRoutes(
       // Reclaiming a reclaimed number again is the same request: answer it the same way.
       if (release.status === 'RECLAIMED') return release;
       if (release.status === 'AGING') {
-        try {
-          return await callTemporal(() =>
-            releaseHandle(partitionId, number).executeUpdate(reclaimUpdate),
-          );
-        } catch (error) {
-          const refused = updateRefusal(error);
-          if (!refused) throw error;
-          const now = await requireRelease(partitionId, number);
-          if (now.status === 'RECLAIMED') return now;
-          throw refused;
-        }
+        return updateOrReplay(
+          () => releaseHandle(partitionId, number).executeUpdate(reclaimUpdate),
+          async () => {
+            const now = await requireRelease(partitionId, number);
+            return now.status === 'RECLAIMED' ? now : undefined;
+          },
+        );
       }
       throw new ApiError(
         409,
