@@ -250,6 +250,10 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
     deliveredEvents(): WebhookEvent[] {
       return webhooks.entries.filter(({ attempt }) => attempt === 1).map(({ event }) => event);
     },
+    /** Waits for the carrier's first look at a submission: portflow is then following it. */
+    firstLook(): Promise<Poll> {
+      return polls.next(() => true);
+    },
     /** Waits until portflow has announced the port in `status` (and `phase`, when given). */
     announced(status: string, phase?: string): Promise<WebhookAttempt> {
       return webhooks.next(

@@ -20,7 +20,7 @@ import {
   type PortInInput,
   type PortSettings,
 } from '../../src/workflows/definitions';
-import { portflowWorkflowBundle } from '../helpers/portflow';
+import { eventually, portflowWorkflowBundle } from '../helpers/portflow';
 import { createTimeSkippingEnvironment } from '../helpers/temporal';
 import {
   DEFAULT_TIMELINE,
@@ -28,6 +28,7 @@ import {
   platformRefusal,
   type CarrierStep,
   type FakePlatform,
+  type FakePlatformOptions,
 } from './fake-platform';
 import { recordHistories } from './histories';
 
@@ -53,6 +54,15 @@ const settings: PortSettings = {
   pollIntervalMs: HOUR_MS,
   supplementWindowMs: 30 * DAY_MS,
   webhooks: true,
+};
+
+/** A carrier that approves just before portflow's withdrawal or cancel reaches it, then goes on. */
+const APPROVES_MEANWHILE: FakePlatformOptions = {
+  approvesBeforeCancel: true,
+  timeline: () => [
+    { status: 'IN_PROGRESS', fromPoll: 3 },
+    { status: 'COMPLETED', fromPoll: 4 },
+  ],
 };
 
 const REJECTED_FOR_PIN: CarrierStep[] = [
@@ -100,21 +110,6 @@ async function refusal(update: Promise<unknown>): Promise<ApplicationFailure> {
   const { cause } = error as WorkflowUpdateFailedError;
   expect(cause).toBeInstanceOf(ApplicationFailure);
   return cause as ApplicationFailure;
-}
-
-/** Reads the port until `done` holds: for news no webhook announces. */
-async function portWhen(
-  handle: WorkflowHandle<typeof portIn>,
-  done: (port: PortObject) => boolean,
-  timeoutMs = 20_000,
-): Promise<PortObject> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const port = await handle.query(portQuery);
-    if (done(port)) return port;
-    if (Date.now() > deadline) throw new Error(`not reached: ${JSON.stringify(port)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('portIn on the time-skipping server', () => {
@@ -252,7 +247,7 @@ describe('portIn on the time-skipping server', () => {
       });
       const { port } = await runPort('supplement-while-pending', platform, {
         async scenario(handle) {
-          await platform.polls.next(() => true);
+          await platform.firstLook();
           await handle.executeUpdate(supplementPortUpdate, {
             args: [{ accountNumber: 'TEST-ACCT-2' }],
           });
@@ -271,16 +266,10 @@ describe('portIn on the time-skipping server', () => {
     });
 
     it('drops a supplement the carrier overtook by approving, and the port goes on', async () => {
-      const platform = fakePlatform({
-        approvesBeforeCancel: true,
-        timeline: () => [
-          { status: 'IN_PROGRESS', fromPoll: 3 },
-          { status: 'COMPLETED', fromPoll: 4 },
-        ],
-      });
+      const platform = fakePlatform(APPROVES_MEANWHILE);
       const { port } = await runPort('supplement-overtaken', platform, {
         async scenario(handle) {
-          await platform.polls.next(() => true);
+          await platform.firstLook();
           await handle.executeUpdate(supplementPortUpdate, { args: [{ pin: '0001' }] });
         },
       });
@@ -339,7 +328,7 @@ describe('portIn on the time-skipping server', () => {
       let answer: PortObject | undefined;
       const { port } = await runPort('cancel-before-approval', platform, {
         async scenario(handle) {
-          await platform.polls.next(() => true);
+          await platform.firstLook();
           answer = await handle.executeUpdate(cancelPortUpdate);
         },
       });
@@ -410,16 +399,10 @@ describe('portIn on the time-skipping server', () => {
     });
 
     it('refuses a cancel the carrier overtook by approving, and the port still completes', async () => {
-      const platform = fakePlatform({
-        approvesBeforeCancel: true,
-        timeline: () => [
-          { status: 'IN_PROGRESS', fromPoll: 3 },
-          { status: 'COMPLETED', fromPoll: 4 },
-        ],
-      });
+      const platform = fakePlatform(APPROVES_MEANWHILE);
       const { port } = await runPort('cancel-overtaken', platform, {
         async scenario(handle) {
-          await platform.polls.next(() => true);
+          await platform.firstLook();
           const failure = await refusal(handle.executeUpdate(cancelPortUpdate));
           expect(failure.type).toBe('PORT_NOT_CANCELLABLE');
         },
@@ -526,7 +509,7 @@ describe('portIn on the time-skipping server', () => {
       const { port } = await runPort('carrier-event', platform, {
         settings: { pollIntervalMs: DAY_MS },
         async scenario(handle) {
-          await platform.polls.next(() => true);
+          await platform.firstLook();
           await handle.signal(carrierEventSignal, {
             upstreamPortRequestId: 'up-1',
             status: 'APPROVED',
@@ -555,7 +538,11 @@ describe('portIn on the time-skipping server', () => {
       let meanwhile: PortObject | undefined;
       const { port } = await runPort('unknown-carrier-status', platform, {
         async scenario(handle) {
-          meanwhile = await portWhen(handle, (p) => p.numbers[0]?.carrierStatus !== undefined);
+          // No webhook announces a word that leaves the status as it was: read the port.
+          meanwhile = await eventually(
+            () => handle.query(portQuery),
+            (p) => p.numbers[0]?.carrierStatus !== undefined,
+          );
         },
       });
 
