@@ -26,15 +26,43 @@ const KEPT_LINES = 30;
 // eslint-disable-next-line no-control-regex
 const ANSI_ESCAPE = /\u001b\[[\d;]*m/g;
 
+/*
+ * Node cannot ask Linux to kill a child when its parent dies (no PDEATHSIG), so each child
+ * runs under this small sh guard in a process group of its own. The guard passes a TERM on
+ * to the command and waits for it to finish; a watcher holds the read end of a pipe from
+ * this process, and when this process dies, however hard (even SIGKILL), the pipe closes
+ * and the watcher stops the command. `$0` is the command, `$@` its arguments.
+ */
+const GUARD = `exec 3<&0
+"$0" "$@" </dev/null &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null' TERM INT HUP
+( while read -r _ <&3; do :; done; kill -TERM "$pid" 2>/dev/null ) &
+watcher=$!
+status=0
+wait "$pid" || status=$?
+while kill -0 "$pid" 2>/dev/null; do wait "$pid" || status=$?; done
+kill "$watcher" 2>/dev/null
+exit "$status"`;
+
 /**
- * Starts a helper process whose output goes to the logger and which is killed if this
- * process exits first, so no run leaves an orphan behind.
+ * Starts a helper process whose output goes to the logger and which cannot outlive this
+ * process: stopped with it on a normal exit, and by its guard when this process is killed.
  */
 export function startChild(command: string, args: string[], options: ChildOptions): ManagedChild {
-  const child = spawn(command, args, {
+  const child = spawn('/bin/sh', ['-c', GUARD, command, ...args], {
     env: options.env ?? process.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own group: a terminal's Ctrl-C reaches only this process, which stops it in order.
+    detached: true,
   });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, signal);
+    } catch {
+      // The group is already gone.
+    }
+  };
   const level = options.outputLevel ?? 'debug';
   const recent: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
@@ -46,7 +74,7 @@ export function startChild(command: string, args: string[], options: ChildOption
       options.logger[level](line);
     });
   }
-  const killOnExit = () => child.kill('SIGKILL');
+  const killOnExit = () => signalGroup('SIGKILL');
   process.once('exit', killOnExit);
 
   let reason: string | undefined;
@@ -69,8 +97,8 @@ export function startChild(command: string, args: string[], options: ChildOption
     recentOutput: () => recent.join('\n'),
     async stop(graceMs = 10_000) {
       if (reason !== undefined) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     },

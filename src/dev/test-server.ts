@@ -1,4 +1,12 @@
-import { chmodSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Logger } from '../logger';
 import { runToCompletion, startChild } from './child-process';
@@ -35,9 +43,20 @@ java=java
 if [ -n "\${JAVA_HOME:-}" ]; then java="$JAVA_HOME/bin/java"; fi
 cds=
 if [ -f "$dir/classes.jsa" ]; then cds="-XX:SharedArchiveFile=$dir/classes.jsa"; fi
-exec "$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k $cds -cp "$dir/lib/*" io.temporal.testserver.TestServer "$@"
+"$java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss512k $cds -cp "$dir/lib/*" io.temporal.testserver.TestServer "$@" &
+server=$!
+trap 'kill "$server" 2>/dev/null' TERM INT HUP
+# The SDK stops the server by SIGKILL to this script, and a test process may die without
+# stopping it at all; sh has no event for either, so a watcher looks once a second.
+launcher=$$
+parent=$PPID
+( while kill -0 "$launcher" 2>/dev/null && kill -0 "$parent" 2>/dev/null; do sleep 1; done
+  kill "$server" 2>/dev/null ) &
+status=0
+wait "$server" || status=$?
+while kill -0 "$server" 2>/dev/null; do wait "$server" || status=$?; done
+exit "$status"
 `;
-
 /**
  * Returns the test server's launcher, fetching the server's jars with Maven into the cache
  * the first time (needs `mvn` and a JDK 11+).
@@ -47,7 +66,10 @@ export async function ensureTestServer(options: {
   cacheDir?: string;
 }): Promise<string> {
   const launcher = testServerLauncher(options.cacheDir);
-  if (isExecutable(launcher)) return launcher;
+  if (isExecutable(launcher)) {
+    refreshLauncher(launcher);
+    return launcher;
+  }
   const { logger } = options;
   if (await fetchTestServer(launcher, logger)) {
     // CDS checks the class path it was dumped with, so the archive is made in its final place.
@@ -55,6 +77,14 @@ export async function ensureTestServer(options: {
   }
   logger.info({ launcher }, 'Temporal test server ready');
   return launcher;
+}
+
+/** Rewrites a launcher left by an older portflow, atomically: another process may be running it. */
+function refreshLauncher(launcher: string): void {
+  if (readFileSync(launcher, 'utf8') === LAUNCHER) return;
+  const next = `${launcher}.${process.pid}`;
+  writeFileSync(next, LAUNCHER, { mode: 0o755 });
+  renameSync(next, launcher);
 }
 
 /** Fetches into a temp dir and renames it into place; false when another process was faster. */

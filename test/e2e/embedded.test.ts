@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
@@ -50,6 +51,15 @@ function isListening(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** Whether nothing listens on the port within 10 s; another process's exit gives no event. */
+async function becomesFree(host: string, port: number): Promise<boolean> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (!(await isListening(host, port))) return true;
+    await delay(100);
+  }
+  return false;
+}
+
 describe('embedded mode (npm start)', () => {
   let appRoot: string;
   let env: NodeJS.ProcessEnv;
@@ -78,7 +88,7 @@ describe('embedded mode (npm start)', () => {
     rmSync(appRoot, { recursive: true, force: true });
   });
 
-  it('serves every part, stops them all on Ctrl-C and continues workflows after a restart', async () => {
+  it('serves every part, stops them all on Ctrl-C, continues workflows after a restart, and leaves nothing behind when killed', async () => {
     const entry = join(appRoot, 'dist', 'dev', 'index.js');
     const started = await startEmbedded(entry, env);
     running = started.embedded;
@@ -125,7 +135,11 @@ describe('embedded mode (npm start)', () => {
     });
     const resumed = temporal.client.workflow.getHandle<typeof sleepThenComplete>(taskQueue);
     await expect(resumedWorker.runUntil(resumed.result())).resolves.toBe('DONE');
+    await temporal.close();
+    temporal = undefined;
 
-    expect(await running.stop('SIGINT')).toBe(0);
+    // Killed outright, it cannot stop its parts: their guards must, with nothing left behind.
+    expect(await running.stop('SIGKILL')).toBeNull();
+    await expect(becomesFree('127.0.0.1', temporalPort)).resolves.toBe(true);
   });
 });
