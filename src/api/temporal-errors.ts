@@ -1,4 +1,9 @@
-import { ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { ApiError } from './errors';
@@ -30,7 +35,11 @@ export async function callTemporal<T>(call: () => Promise<T>): Promise<T> {
 }
 
 function isTemporalUnavailable(error: unknown): boolean {
-  const cause = error instanceof ServiceError ? error.cause : error;
+  // An Update whose call ran out of time (no worker took it) is the same outage as a failed call.
+  const cause =
+    error instanceof ServiceError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError
+      ? error.cause
+      : error;
   const code = (cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'number' && UNAVAILABLE_CODES.has(code);
 }

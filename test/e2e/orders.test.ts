@@ -412,6 +412,26 @@ describe('search and order over HTTP (dev server, worker, API, emulator)', () =>
     });
     expect(anonymousOrder.status).toBe(401);
   });
+
+  it('answers 503 instead of hanging while no worker runs, and the order goes on once one does', async () => {
+    const p = newPartition();
+    const body = { telephoneNumbers: binghamton(1950, 2), accountId: 'acc_123' };
+    await portflow.stopWorker();
+    try {
+      const started = Date.now();
+      const unconfirmed = await order(p, body, 'while-down');
+      expect(unconfirmed.status).toBe(503);
+      expect(unconfirmed.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
+      expect(unconfirmed.headers['retry-after']).toBeDefined();
+      expect(Date.now() - started).toBeLessThan(20_000);
+    } finally {
+      await portflow.startWorker();
+    }
+    const retried = await order(p, body, 'while-down');
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ status: 'COMPLETED', ordered: 2 });
+    expect(await upstreamOrders(p)).toHaveLength(1);
+  });
 });
 
 describe('order settings', () => {

@@ -29,7 +29,7 @@ import { ApiError, notFound } from '../errors';
 import { idempotentId, keyReused, refuseOtherRequest, requestFingerprint } from '../idempotency';
 import { callPlatform } from '../platform-errors';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
-import { callTemporal, isWorkflowMissing } from '../temporal-errors';
+import { callTemporal, unlessMissing } from '../temporal-errors';
 
 export interface OrderRouteDeps {
   client: Client;
@@ -42,6 +42,9 @@ export interface OrderRouteDeps {
 const orderParams = partitionParams.extend({
   orderId: z.string().regex(/^order_[A-Za-z0-9_]{1,64}$/, 'must be an order ID (order_...)'),
 });
+
+/** How long a call to Temporal may take beyond any wait it asks for. */
+const TEMPORAL_DEADLINE_MS = 10_000;
 
 interface NewOrder {
   tollFree: boolean;
@@ -56,13 +59,16 @@ export function orderRoutes(
   const handleOf = (partitionId: string, orderId: string) =>
     client.workflow.getHandle(orderWorkflowId(partitionId, orderId));
 
+  /** Runs `call` with a deadline: with no worker to answer, the client gets a 503, not a hang. */
+  const within = <T>(ms: number, call: () => Promise<T>) =>
+    client.withDeadline(Date.now() + ms, call);
+
   async function readOrder(partitionId: string, orderId: string): Promise<OrderProgress> {
-    try {
-      return await callTemporal(() => handleOf(partitionId, orderId).query(orderProgressQuery));
-    } catch (error) {
-      if (isWorkflowMissing(error)) throw notFound(`No order ${orderId}`);
-      throw error;
-    }
+    const progress = await unlessMissing(() =>
+      within(TEMPORAL_DEADLINE_MS, () => handleOf(partitionId, orderId).query(orderProgressQuery)),
+    );
+    if (!progress) throw notFound(`No order ${orderId}`);
+    return progress;
   }
 
   /** Starts the order (or finds the one the key started) and waits a little for its result. */
@@ -89,23 +95,25 @@ export function orderRoutes(
     const count = order.telephoneNumbers.length;
     try {
       const started = await callTemporal(() =>
-        client.workflow.executeUpdateWithStart(awaitOrderUpdate, {
-          args: [{ waitMs: config.ORDER_RESPONSE_WAIT }],
-          startWorkflowOperation: new WithStartWorkflowOperation<typeof orderNumbers>(
-            'orderNumbers',
-            {
-              workflowId: orderWorkflowId(partitionId, orderId),
-              taskQueue,
-              args: [input],
-              workflowIdConflictPolicy: 'USE_EXISTING',
-              workflowIdReusePolicy: 'REJECT_DUPLICATE',
-              memo: { requestFingerprint: fingerprint },
-              staticSummary: order.tollFree
-                ? `Order toll-free ${order.telephoneNumbers.join(', ')} into account ${order.accountId}`
-                : `Order ${count} number(s) into account ${order.accountId}`,
-            },
-          ),
-        }),
+        within(config.ORDER_RESPONSE_WAIT + TEMPORAL_DEADLINE_MS, () =>
+          client.workflow.executeUpdateWithStart(awaitOrderUpdate, {
+            args: [{ waitMs: config.ORDER_RESPONSE_WAIT }],
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof orderNumbers>(
+              'orderNumbers',
+              {
+                workflowId: orderWorkflowId(partitionId, orderId),
+                taskQueue,
+                args: [input],
+                workflowIdConflictPolicy: 'USE_EXISTING',
+                workflowIdReusePolicy: 'REJECT_DUPLICATE',
+                memo: { requestFingerprint: fingerprint },
+                staticSummary: order.tollFree
+                  ? `Order toll-free ${order.telephoneNumbers.join(', ')} into account ${order.accountId}`
+                  : `Order ${count} number(s) into account ${order.accountId}`,
+              },
+            ),
+          }),
+        ),
       );
       if (started.requestFingerprint !== fingerprint) throw keyReused();
     } catch (error) {
