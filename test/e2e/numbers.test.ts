@@ -338,6 +338,28 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
     expect(inventoryReleases).toEqual([]);
   });
 
+  it('starts one release however many DELETEs race for the number', async () => {
+    const number = await orderedNumber(slow, 1);
+    expect((await assignToUser(slow, number)).status).toBe(200);
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => portflow.call('DELETE', numberPath(slow, number))),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(202));
+    const aging = await untilAging(slow, number);
+    const { runId } = await releaseHandle(slow, number).describe();
+    const runs = await portflow.temporal.client.workflowService.listWorkflowExecutions({
+      namespace: portflow.temporal.client.options.namespace,
+      query: `WorkflowId = '${releaseWorkflowId(slow, number)}'`,
+    });
+    expect(runs.executions?.map((run) => run.execution?.runId)).toEqual([runId]);
+    const unassigns = await portflow.emulator.control.calls({
+      method: 'DELETE',
+      path: `/v2/partition/${slow}/account/acc_123/user/user_1/telephone-number/${encodeURIComponent(number)}`,
+    });
+    expect(unassigns).toHaveLength(1);
+    expect(aging.removed).toEqual(['assignment to END_USER user_1', 'E911 registration']);
+  });
+
   it('refuses to release a number in an open port (409 naming the port), and the port meanwhile', async () => {
     const port = await portflow.call('POST', portflow.portsPath(slow), {
       body: seedPortRequest([AT_AND_T_NUMBER], today),

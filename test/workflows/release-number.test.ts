@@ -60,9 +60,13 @@ function deferred(): Deferred {
 }
 
 /** A platform and claim entity that record every call; `hold` keeps a step running until its gate opens. */
-function fakeActivities(options: { busy?: NumberClaim; refuseUnassign?: boolean } = {}) {
+function fakeActivities(
+  options: { busy?: NumberClaim; refuseUnassign?: boolean; refuseFirstDelivery?: boolean } = {},
+) {
   const calls: string[] = [];
   const events: WebhookEvent[] = [];
+  /** Every delivery attempt's event id, the refused ones too. */
+  const attempts: string[] = [];
   const releaseKeys: string[] = [];
   const gates = new Map<string, Promise<void>>();
   const reached = new Map<string, Deferred>();
@@ -103,6 +107,10 @@ function fakeActivities(options: { busy?: NumberClaim; refuseUnassign?: boolean 
       return { alreadyReleased: false };
     },
     deliverWebhook: ({ event }) => {
+      attempts.push(event.id);
+      if (options.refuseFirstDelivery && attempts.indexOf(event.id) === attempts.length - 1) {
+        throw ApplicationFailure.retryable('receiver answered 503', 'WebhookRefused');
+      }
       events.push(event);
       return Promise.resolve();
     },
@@ -111,6 +119,7 @@ function fakeActivities(options: { busy?: NumberClaim; refuseUnassign?: boolean 
     activities,
     calls,
     events,
+    attempts,
     releaseKeys,
     /** Keeps `name` running until the answer's `open` is called; `reached` settles when it starts. */
     hold(name: string) {
@@ -228,7 +237,7 @@ describe('releaseNumber on the time-skipping server', () => {
   });
 
   it('takes a reclaim on day 45: the number stays with its account and never reaches inventory', async () => {
-    const fake = fakeActivities();
+    const fake = fakeActivities({ refuseFirstDelivery: true });
     const { outcome: release } = await runRelease(fake, 'reclaimed-day-45', async (handle) => {
       await untilStatus(handle.workflowId, 'AGING');
       await env.sleep(45 * DAY_MS);
@@ -248,6 +257,9 @@ describe('releaseNumber on the time-skipping server', () => {
       'number.aging_started',
       'number.reclaimed',
     ]);
+    // A refused delivery is retried with the same event id: receivers can drop repeats.
+    const ids = fake.events.map((event) => event.id);
+    expect(fake.attempts).toEqual([ids[0], ids[0], ids[1], ids[1]]);
   });
 
   it('refuses a reclaim on day 91: the number is back in inventory', async () => {
