@@ -44,8 +44,8 @@ export interface FakePlatformOptions {
   deliverWebhook?: (event: WebhookEvent, attempt: number) => Promise<void>;
   /** Replaces the carrier's answer to a look; by default the timeline decides. */
   awaitCarrierStatus?: () => Promise<PlatformPort>;
-  /** Holds the portability check until the returned promise settles. */
-  checkGate?: () => Promise<void>;
+  /** Holds the portability check until the test calls `releaseCheck()`. */
+  holdCheck?: boolean;
 }
 
 export const DEFAULT_TIMELINE: CarrierStep[] = [
@@ -141,6 +141,8 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
   const activations = new Journal<Activation>();
   const checks = new Journal<string[]>();
   const webhookAttempts = new Map<string, number>();
+  let releaseCheck = () => undefined as void;
+  const checkReleased = new Promise<void>((resolve) => (releaseCheck = resolve));
 
   const recordOf = (
     telephoneNumber: string,
@@ -155,7 +157,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
     releaseNumberClaims: () => Promise.resolve(),
     async checkPortability({ telephoneNumbers }) {
       checks.push(telephoneNumbers);
-      await options.checkGate?.();
+      if (options.holdCheck) await checkReleased;
       return telephoneNumbers.map((telephoneNumber) => {
         const record = recordOf(telephoneNumber);
         return {
@@ -250,6 +252,8 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
     deliveredEvents(): WebhookEvent[] {
       return webhooks.entries.filter(({ attempt }) => attempt === 1).map(({ event }) => event);
     },
+    /** Lets a held portability check answer. */
+    releaseCheck: () => releaseCheck(),
     /** Waits for the carrier's first look at a submission: portflow is then following it. */
     firstLook(): Promise<Poll> {
       return polls.next(() => true);

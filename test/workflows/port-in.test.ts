@@ -281,6 +281,25 @@ describe('portIn on the time-skipping server', () => {
       expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
     });
 
+    it('puts a supplement that comes while checking into the first submission', async () => {
+      const platform = fakePlatform({ holdCheck: true });
+      const { port } = await runPort('supplement-while-checking', platform, {
+        async scenario(handle) {
+          await platform.checks.next(() => true);
+          const supplement = await handle.startUpdate(supplementPortUpdate, {
+            args: [{ pin: '0001' }],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          });
+          platform.releaseCheck();
+          await supplement.result();
+        },
+      });
+
+      expect(platform.submissions.entries).toMatchObject([{ attempt: 1, pin: '0001' }]);
+      expect(platform.cancels.entries).toHaveLength(0);
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+    });
+
     it('refuses a supplement once the carrier approved', async () => {
       const platform = fakePlatform({
         timeline: () => [
@@ -342,9 +361,7 @@ describe('portIn on the time-skipping server', () => {
     });
 
     it('cancels a port still checking portability, before anything is submitted', async () => {
-      let letCheckFinish: () => void = () => undefined;
-      const checkHeld = new Promise<void>((resolve) => (letCheckFinish = resolve));
-      const platform = fakePlatform({ checkGate: () => checkHeld });
+      const platform = fakePlatform({ holdCheck: true });
       let answer: PortObject | undefined;
       const { port } = await runPort('cancel-while-checking', platform, {
         async scenario(handle) {
@@ -352,7 +369,7 @@ describe('portIn on the time-skipping server', () => {
           const cancel = await handle.startUpdate(cancelPortUpdate, {
             waitForStage: WorkflowUpdateStage.ACCEPTED,
           });
-          letCheckFinish();
+          platform.releaseCheck();
           answer = await cancel.result();
         },
       });
