@@ -15,7 +15,9 @@ describe('recorded histories replay against the bundled workflows', () => {
     const types = new Set(
       (await Promise.all(files.map(readRecordedHistory))).map((h) => h.workflowType),
     );
-    expect([...types]).toEqual(expect.arrayContaining(['portIn', 'portSubmission', 'numberClaim']));
+    expect([...types]).toEqual(
+      expect.arrayContaining(['portIn', 'portSubmission', 'numberClaim', 'orderNumbers']),
+    );
   });
 
   it.each(files)('%s', async (file) => {
