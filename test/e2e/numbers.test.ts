@@ -360,6 +360,25 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
     expect(aging.removed).toEqual(['assignment to END_USER user_1', 'E911 registration']);
   });
 
+  it('answers 503, not a hang, while no worker takes the release; the same DELETE finds it later', async () => {
+    const number = await orderedNumber(slow, 2);
+    await portflow.stopWorker();
+    try {
+      const asked = Date.now();
+      const down = await portflow.call('DELETE', numberPath(slow, number));
+      expect(down.status).toBe(503);
+      expect(down.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
+      expect(Date.now() - asked).toBeLessThan(20_000);
+    } finally {
+      await portflow.startWorker();
+    }
+    // The release was started meanwhile: asking again answers it, and starts nothing new.
+    const { runId } = await releaseHandle(slow, number).describe();
+    expect((await releaseStarted(slow, number)).telephoneNumber).toBe(number);
+    await untilAging(slow, number);
+    expect((await releaseHandle(slow, number).describe()).runId).toBe(runId);
+  });
+
   it('refuses to release a number in an open port (409 naming the port), and the port meanwhile', async () => {
     const port = await portflow.call('POST', portflow.portsPath(slow), {
       body: seedPortRequest([AT_AND_T_NUMBER], today),

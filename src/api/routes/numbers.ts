@@ -122,6 +122,9 @@ const numberView = z.union([heldNumber, formerNumber]);
 
 const accountNumberView = accountNumberEntry.extend({ lifecycle: numberLifecycle });
 
+/** How long one call to Temporal may take: with no worker to answer, the client gets a 503, not a hang. */
+const TEMPORAL_DEADLINE_MS = 10_000;
+
 /** Numbers of one account whose lifecycle is read at once. */
 const LIFECYCLE_CONCURRENCY = 16;
 
@@ -151,10 +154,16 @@ export function numberRoutes(
 ): void {
   const releaseHandle = (partitionId: string, number: string) =>
     client.workflow.getHandle<typeof releaseNumber>(releaseWorkflowId(partitionId, number));
+  const within = <T>(call: () => Promise<T>) =>
+    client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call);
 
   async function readClaim(partitionId: string, number: string): Promise<NumberClaim | null> {
     const claim = await unlessMissing(() =>
-      client.workflow.getHandle(numberClaimWorkflowId(partitionId, number)).query(numberClaimQuery),
+      within(() =>
+        client.workflow
+          .getHandle(numberClaimWorkflowId(partitionId, number))
+          .query(numberClaimQuery),
+      ),
     );
     return claim ?? null;
   }
@@ -165,7 +174,7 @@ export function numberRoutes(
     number: string,
   ): Promise<ReleaseObject | undefined> {
     const release = await unlessMissing(() =>
-      releaseHandle(partitionId, number).query(releaseQuery),
+      within(() => releaseHandle(partitionId, number).query(releaseQuery)),
     );
     return release?.history.length ? release : undefined;
   }
@@ -295,21 +304,23 @@ export function numberRoutes(
         receivedAt: new Date().toISOString(),
       };
       const admission = await callTemporal(() =>
-        client.workflow.executeUpdateWithStart(releaseAdmissionUpdate, {
-          startWorkflowOperation: new WithStartWorkflowOperation<typeof releaseNumber>(
-            'releaseNumber',
-            {
-              workflowId: releaseWorkflowId(partitionId, number),
-              taskQueue,
-              args: [input],
-              // A running release is the same release; a finished one may be followed by another.
-              workflowIdConflictPolicy: 'USE_EXISTING',
-              workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-              memo: digest ? { idempotencyKey: digest } : undefined,
-              staticSummary: `Release ${number} from partition ${partitionId}: clear, age ${formatDuration(periodMs)}, return to inventory`,
-            },
-          ),
-        }),
+        within(() =>
+          client.workflow.executeUpdateWithStart(releaseAdmissionUpdate, {
+            startWorkflowOperation: new WithStartWorkflowOperation<typeof releaseNumber>(
+              'releaseNumber',
+              {
+                workflowId: releaseWorkflowId(partitionId, number),
+                taskQueue,
+                args: [input],
+                // A running release is the same release; a finished one may be followed by another.
+                workflowIdConflictPolicy: 'USE_EXISTING',
+                workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+                memo: digest ? { idempotencyKey: digest } : undefined,
+                staticSummary: `Release ${number} from partition ${partitionId}: clear, age ${formatDuration(periodMs)}, return to inventory`,
+              },
+            ),
+          }),
+        ),
       );
       if (!admission.admitted) {
         throw numberBusy(partitionId, [{ telephoneNumber: number, heldBy: admission.heldBy }]);
@@ -324,7 +335,9 @@ export function numberRoutes(
     number: string,
     digest: string,
   ): Promise<ReleaseObject | undefined> {
-    const description = await unlessMissing(() => releaseHandle(partitionId, number).describe());
+    const description = await unlessMissing(() =>
+      within(() => releaseHandle(partitionId, number).describe()),
+    );
     if (description?.memo?.idempotencyKey !== digest) return undefined;
     return readRelease(partitionId, number);
   }
@@ -359,7 +372,7 @@ export function numberRoutes(
       if (release.status === 'RECLAIMED') return release;
       if (release.status === 'AGING') {
         return updateOrReplay(
-          () => releaseHandle(partitionId, number).executeUpdate(reclaimUpdate),
+          () => within(() => releaseHandle(partitionId, number).executeUpdate(reclaimUpdate)),
           async () => {
             const now = await requireRelease(partitionId, number);
             return now.status === 'RECLAIMED' ? now : undefined;
