@@ -29,15 +29,9 @@ import {
   orderProgressQuery,
   type OrderNumbersInput,
 } from './definitions';
+import { deliverWebhook } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
-
-const { deliverWebhook } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A receiver may be down for hours: keep the event (same id) for up to a day.
-  scheduleToCloseTimeout: '1 day',
-  retry: { maximumInterval: '30 minutes' },
-});
 
 /** Search attributes hold the first numbers of an order; the rest are in its progress. */
 const MAX_SEARCHABLE_NUMBERS = 100;

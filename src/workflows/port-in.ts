@@ -45,6 +45,7 @@ import {
   type SubmissionReport,
 } from './definitions';
 import { portSubmission } from './port-submission';
+import { deliverWebhook } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -53,16 +54,11 @@ const { claimNumbers, releaseNumberClaims, checkPortability } = proxyActivities<
   heartbeatTimeout: '1 minute',
   retry: { maximumInterval: '1 minute' },
 });
+
 const { activateNumbers } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   scheduleToCloseTimeout: '1 day',
   retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: ['PlatformRejected'] },
-});
-const { deliverWebhook } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A receiver may be down for hours: keep the event (same id) for up to a day.
-  scheduleToCloseTimeout: '1 day',
-  retry: { maximumInterval: '30 minutes' },
 });
 
 /** Search attributes hold at most this many numbers; the rest are found through each number's workflow. */

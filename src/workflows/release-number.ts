@@ -26,6 +26,7 @@ import {
   type ReleaseAdmission,
   type ReleaseNumberInput,
 } from './definitions';
+import { deliverWebhook } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -40,13 +41,6 @@ const { readNumber, removeAssignments, clearE911, removeDirectoryListing, releas
     startToCloseTimeout: '1 minute',
     retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
   });
-const { deliverWebhook } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
-  // A receiver may be down for hours: keep the event (same id) for up to a day.
-  scheduleToCloseTimeout: '1 day',
-  retry: { maximumInterval: '30 minutes' },
-});
-
 /**
  * A release: claim the number → clear it (assignments, E911, listing and caller ID) → AGING
  * for the partition's aging period → back to the platform's inventory, RELEASED. A reclaim
