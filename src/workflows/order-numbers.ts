@@ -12,6 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { createActivities } from '../activities';
+import { formatDuration } from '../domain/duration';
 import type { OrderedNumber } from '../domain/numbers';
 import {
   NOT_ORDERED,
@@ -172,7 +173,7 @@ function whyNotOrdered(error: ActivityFailure, retryWindowMs: number): string {
   // The window ends either in a timeout or, when the next retry would fall past it, in the last failure.
   if (cause instanceof TimeoutFailure || error.retryState === RetryState.TIMEOUT) {
     const last = cause instanceof TimeoutFailure ? cause.cause?.message : cause?.message;
-    const window = `${Math.round(retryWindowMs / 60_000)} min`;
+    const window = formatDuration(retryWindowMs);
     return `the platform stayed unavailable for ${window}${last ? `: ${last}` : ''}`;
   }
   if (cause instanceof ApplicationFailure && cause.type === PLATFORM_REJECTED)

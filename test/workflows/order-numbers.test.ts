@@ -226,7 +226,7 @@ describe('orderNumbers on the time-skipping server', () => {
       'the platform refused the order: accountId acc_closed is closed',
     );
     expect(failedReasons.get(batch(9)[0] as string)).toMatch(
-      /^the platform stayed unavailable for 60 min/,
+      /^the platform stayed unavailable for 1h: platform answered 503$/,
     );
     // Outages and a lost answer were retried with the same key: nothing was ordered twice.
     expect([...platform.timesOrdered.values()].every((times) => times === 1)).toBe(true);
