@@ -1,12 +1,9 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   WorkflowFailedError,
   WorkflowUpdateFailedError,
   type WorkflowHandleWithFirstExecutionRunId,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { historyFromJSON, historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities, WebhookEvent } from '../../src/activities';
@@ -25,12 +22,10 @@ import {
 import { portflowWorkflowBundle } from '../helpers/portflow';
 import { AGED_TO_THE_END, EVERYTHING_REMOVED } from '../helpers/release';
 import { createTimeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
+import { recordHistories } from './histories';
 
 const DAY_MS = 86_400_000;
 const NUMBER = '+16077221234';
-const HISTORIES = join(__dirname, '..', 'fixtures', 'histories');
-/** `RECORD_HISTORIES=1 npx jest test/workflows/release-number` writes the fixtures anew. */
-const RECORD = process.env.RECORD_HISTORIES === '1';
 
 const details: NumberDetails = {
   telephoneNumber: NUMBER,
@@ -150,15 +145,15 @@ describe('releaseNumber on the time-skipping server', () => {
 
   beforeAll(async () => {
     env = await createTimeSkippingEnvironment();
-    if (RECORD) mkdirSync(HISTORIES, { recursive: true });
   });
   afterAll(async () => {
     await env?.teardown();
   });
 
   /**
-   * Runs a 90-day release of NUMBER against `fake`, driven by `drive`; records its history as
-   * `release-<name>.json` when recording, and answers what `drive` gave and the history's events.
+   * Runs a 90-day release of NUMBER against `fake`, driven by `drive`, as the workflow
+   * `release-p1-<NUMBER>-<name>` (its history is recorded under that name when recording);
+   * answers what `drive` gave and the history's events.
    */
   async function runRelease<T>(
     fake: ReturnType<typeof fakeActivities>,
@@ -166,6 +161,7 @@ describe('releaseNumber on the time-skipping server', () => {
     drive: (handle: WorkflowHandleWithFirstExecutionRunId<typeof releaseNumber>) => Promise<T>,
   ) {
     const taskQueue = uniqueTaskQueue('release');
+    const workflowId = `${releaseWorkflowId('p1', NUMBER)}-${name}`;
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
@@ -175,13 +171,12 @@ describe('releaseNumber on the time-skipping server', () => {
     return worker.runUntil(async () => {
       const handle = await env.client.workflow.start(releaseNumber, {
         taskQueue,
-        workflowId: releaseWorkflowId('p1', `${NUMBER}-${taskQueue}`),
+        workflowId,
         args: [input(90)],
       });
       const outcome = await drive(handle);
-      const history = await handle.fetchHistory();
-      if (RECORD) writeFileSync(join(HISTORIES, `release-${name}.json`), historyToJSON(history));
-      return { outcome, history: history.events ?? [] };
+      await recordHistories(env.client, [workflowId]);
+      return { outcome, history: (await handle.fetchHistory()).events ?? [] };
     });
   }
 
@@ -329,24 +324,4 @@ describe('releaseNumber on the time-skipping server', () => {
     }
     throw new Error(`${workflowId} never reached ${status}`);
   }
-});
-
-describe('recorded releaseNumber histories', () => {
-  const files = readdirSync(HISTORIES).filter((file) => /^release-.*\.json$/.test(file));
-
-  it('has a history of every release path', () => {
-    expect(files.sort()).toEqual([
-      'release-aged-90-days.json',
-      'release-failed-refused-step.json',
-      'release-reclaim-refused-day-91.json',
-      'release-reclaim-refused-while-releasing.json',
-      'release-reclaimed-day-45.json',
-      'release-refused-busy.json',
-    ]);
-  });
-
-  it.each(files)('replays %s with today’s workflow code', async (file) => {
-    const history = historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')));
-    await Worker.runReplayHistory({ workflowBundle: await portflowWorkflowBundle() }, history);
-  });
 });

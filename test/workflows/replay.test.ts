@@ -16,7 +16,13 @@ describe('recorded histories replay against the bundled workflows', () => {
       (await Promise.all(files.map(readRecordedHistory))).map((h) => h.workflowType),
     );
     expect([...types]).toEqual(
-      expect.arrayContaining(['portIn', 'portSubmission', 'numberClaim', 'orderNumbers']),
+      expect.arrayContaining([
+        'portIn',
+        'portSubmission',
+        'numberClaim',
+        'orderNumbers',
+        'releaseNumber',
+      ]),
     );
   });
 
