@@ -35,11 +35,10 @@ export async function callTemporal<T>(call: () => Promise<T>): Promise<T> {
 }
 
 function isTemporalUnavailable(error: unknown): boolean {
-  // An Update whose call ran out of time (no worker took it) is the same outage as a failed call.
-  const cause =
-    error instanceof ServiceError || error instanceof WorkflowUpdateRPCTimeoutOrCancelledError
-      ? error.cause
-      : error;
+  // An Update whose call ran out of time (no worker took it) is the same outage as a failed call;
+  // an update-with-start past its deadline ends CANCELLED rather than DEADLINE_EXCEEDED.
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const cause = error instanceof ServiceError ? error.cause : error;
   const code = (cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'number' && UNAVAILABLE_CODES.has(code);
 }

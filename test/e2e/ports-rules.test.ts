@@ -586,6 +586,43 @@ describe('the rules every port route keeps, over HTTP', () => {
     });
   });
 
+  describe('no worker running', () => {
+    let idle: Portflow;
+    beforeAll(async () => {
+      idle = await startPortflow({ worker: false });
+    });
+    afterAll(async () => {
+      await idle?.close();
+    });
+
+    it('answers 503 with Retry-After in time, and the port goes on once a worker runs', async () => {
+      const body = seedPortRequest(['+16077988201'], today);
+      const started = Date.now();
+      const waiting = await idle.call('POST', idle.portsPath(idle.partitionA), {
+        body,
+        idempotencyKey: 'no-worker-yet',
+      });
+      expect(waiting.status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      expect(waiting.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
+      expect(Number(waiting.headers['retry-after'])).toBeGreaterThan(0);
+
+      await idle.startWorker();
+      const retried = await idle.call('POST', idle.portsPath(idle.partitionA), {
+        body,
+        idempotencyKey: 'no-worker-yet',
+      });
+      expect(retried.status).toBe(202);
+      expect(retried.body.status).toBe('PENDING');
+      const { workflowId } = idle.handleOf(idle.partitionA, retried.body.portRequestId);
+      const runs = await eventually(
+        () => idle.temporal.client.workflow.count(`WorkflowId = '${workflowId}'`),
+        ({ count }) => count > 0,
+      );
+      expect(runs.count).toBe(1);
+    });
+  });
+
   it('documents every port route with its schemas in /openapi.json', async () => {
     const answer = await portflow.call('GET', '/openapi.json', { token: null });
     expect(answer.status).toBe(200);

@@ -177,6 +177,41 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
     expect(third.body.portRequestId).not.toBe(holder);
   });
 
+  it('answers concurrent submissions under one key from one port', async () => {
+    const body = seedPortRequest([att(3501)], today);
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => submit(body, 'same-key-at-once')),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202]);
+    expect(new Set(answers.map((answer) => answer.body.portRequestId)).size).toBe(1);
+  });
+
+  it('admits a retry of a request refused as NUMBER_BUSY once the number is free', async () => {
+    const number = att(3601);
+    const holder = await submit(seedPortRequest([number], today), 'holds-3601');
+    expect(holder.status).toBe(202);
+    const body = { ...seedPortRequest([number], today), accountId: 'acc_789' };
+    const refused = await submit(body, 'waits-for-3601');
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('NUMBER_BUSY');
+    // Still busy: the same refusal again.
+    const stillBusy = await submit(body, 'waits-for-3601');
+    expect(stillBusy.status).toBe(409);
+    expect(stillBusy.body.error.code).toBe('NUMBER_BUSY');
+
+    expect((await cancel(holder.body.portRequestId)).status).toBe(200);
+    const retried = await submit(body, 'waits-for-3601');
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({ accountId: 'acc_789', telephoneNumbers: [number] });
+    // From then on the key names that port.
+    const again = await submit(body, 'waits-for-3601');
+    expect(again.status).toBe(202);
+    expect(again.body.portRequestId).toBe(retried.body.portRequestId);
+    const reused = await submit({ ...body, accountId: 'acc_000' }, 'waits-for-3601');
+    expect(reused.status).toBe(409);
+    expect(reused.body.error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('cancels a port before the carrier approves it, upstream too', async () => {
     const number = att(4001);
     const submitted = await submit(seedPortRequest([number], today), 'cancel-early');
@@ -188,8 +223,11 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ portRequestId, status: 'CANCELLED', phase: 'DONE' });
     expect(await upstreamPort(upstreamPortRequestId)).toMatchObject({ status: 'CANCELLED' });
-    // Cancelling again is the same request, answered the same way.
-    const again = await cancel(portRequestId);
+    // Cancelling again is the same request, answered the same way (also from a client that
+    // sends a JSON content type with no body).
+    const again = await portflow.call('DELETE', portflow.portsPath(A, `/${portRequestId}`), {
+      headers: { 'content-type': 'application/json' },
+    });
     expect(again.status).toBe(200);
     expect(again.body.status).toBe('CANCELLED');
     expect((await read(portRequestId)).body.status).toBe('CANCELLED');

@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
-  WorkflowUpdateFailedError,
   type Client,
+  type WorkflowIdReusePolicy,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import { z } from 'zod';
 import type { Config } from '../../config';
@@ -41,9 +40,10 @@ import type { portIn } from '../../workflows/port-in';
 import type { App } from '../app';
 import { ApiError, notFound } from '../errors';
 import { idempotentId, keyReused, refuseOtherRequest, requestFingerprint } from '../idempotency';
+import { numberBusy } from '../number-busy';
 import { callPlatform } from '../platform-errors';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
-import { callTemporal, isWorkflowMissing } from '../temporal-errors';
+import { callTemporal, unlessMissing, updateOrReplay, updateRefusal } from '../temporal-errors';
 
 export interface PortRouteDeps {
   client: Client;
@@ -99,27 +99,26 @@ function quote(value: string): string {
   return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
+/** How long a port route waits on Temporal: a query or an Update needs a worker to answer. */
+const TEMPORAL_DEADLINE_MS = 10_000;
+
 export function portRoutes(app: App, { client, config, platform, taskQueue }: PortRouteDeps): void {
   const handleOf = (partitionId: string, portRequestId: string) =>
     client.workflow.getHandle(portWorkflowId(partitionId, portRequestId));
+  /** A call to Temporal that gives up in time: with no worker to answer, a 503 rather than a hang. */
+  const within = <T>(call: () => Promise<T>) =>
+    client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call);
+  const temporal = <T>(call: () => Promise<T>) => callTemporal(() => within(call));
+
+  /** The port object of the key's workflow, also of a request refused as busy (empty history). */
+  const queryPort = (partitionId: string, portRequestId: string) =>
+    unlessMissing(() => within(() => handleOf(partitionId, portRequestId).query(portQuery)));
 
   async function readPort(partitionId: string, portRequestId: string): Promise<PortObject> {
-    try {
-      const port = await callTemporal(() => handleOf(partitionId, portRequestId).query(portQuery));
-      // A request refused for a busy number was never a port.
-      if (port.history.length === 0) throw notFound(`No port ${portRequestId}`);
-      return port;
-    } catch (error) {
-      if (isWorkflowMissing(error)) throw notFound(`No port ${portRequestId}`);
-      throw error;
-    }
-  }
-
-  function refusal(error: unknown): ApiError | undefined {
-    if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
-    const cause = error.cause;
-    if (!(cause instanceof ApplicationFailure) || !cause.type) return undefined;
-    return new ApiError(409, cause.type, cause.message);
+    const port = await queryPort(partitionId, portRequestId);
+    // A request refused for a busy number was never a port.
+    if (port === undefined || port.history.length === 0) throw notFound(`No port ${portRequestId}`);
+    return port;
   }
 
   app.get(
@@ -168,52 +167,39 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
           webhooks: config.WEBHOOKS?.[partitionId] !== undefined,
         },
       };
-      let admission;
-      try {
-        admission = await callTemporal(() =>
+      // The workflow ID is the key: a running one is joined, so concurrent retries get one port.
+      const admit = (workflowIdReusePolicy: WorkflowIdReusePolicy) =>
+        temporal(() =>
           client.workflow.executeUpdateWithStart(admissionUpdate, {
             startWorkflowOperation: new WithStartWorkflowOperation<typeof portIn>('portIn', {
               workflowId,
               taskQueue,
               args: [input],
               workflowIdConflictPolicy: 'USE_EXISTING',
-              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              workflowIdReusePolicy,
               memo: { requestFingerprint: fingerprint },
               staticSummary: `Port ${body.telephoneNumbers.length} number(s) into account ${body.accountId}`,
             }),
           }),
         );
+      const answer = (port: PortObject) =>
+        reply.code(202).header('location', `${request.url}/${portRequestId}`).send(port);
+
+      let admission;
+      try {
+        admission = await admit('REJECT_DUPLICATE');
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-        // The key names a port that has already finished: answer with it, as a replay.
-        const port = await readPort(partitionId, portRequestId);
         await refuseOtherRequest(handleOf(partitionId, portRequestId), fingerprint);
-        return reply
-          .code(202)
-          .header('location', request.url + '/' + portRequestId)
-          .send(port);
+        const earlier = await queryPort(partitionId, portRequestId);
+        // The key names a port that has finished: answer with it, as a replay.
+        if (earlier && earlier.history.length > 0) return answer(earlier);
+        // The key's request was refused as busy and never became a port: a retry may go in now.
+        admission = await admit('ALLOW_DUPLICATE');
       }
       if (admission.requestFingerprint !== fingerprint) throw keyReused();
-      if (!admission.admitted) {
-        const portPrefix = portWorkflowId(partitionId, '');
-        const holders = admission.busy.map(({ telephoneNumber, heldBy }) => ({
-          telephoneNumber,
-          operation: heldBy.operation,
-          // Claims are per partition: a holding port is one of this partition's, named as clients name it.
-          ...(heldBy.holder.startsWith(portPrefix)
-            ? { portRequestId: heldBy.holder.slice(portPrefix.length) }
-            : {}),
-          heldBy: heldBy.holder,
-        }));
-        throw new ApiError(
-          409,
-          'NUMBER_BUSY',
-          `Busy with another open operation: ${holders.map((h) => `${h.telephoneNumber} (${h.operation} ${h.portRequestId ?? h.heldBy})`).join(', ')}`,
-          holders,
-        );
-      }
-      const port = await readPort(partitionId, portRequestId);
-      return reply.code(202).header('location', `${request.url}/${portRequestId}`).send(port);
+      if (!admission.admitted) throw numberBusy(partitionId, admission.busy);
+      return answer(await readPort(partitionId, portRequestId));
     },
   );
 
@@ -242,7 +228,7 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
       if (number) clauses.push(`TelephoneNumbers = ${quote(number)}`);
       const query = clauses.join(' AND ');
       const temporalToken = nextPageToken ? readPageToken(query, nextPageToken) : undefined;
-      const page = await callTemporal(() =>
+      const page = await temporal(() =>
         client.workflowService.listWorkflowExecutions({
           namespace: client.options.namespace,
           query,
@@ -281,18 +267,14 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
     async (request) => {
       const { partitionId, portRequestId } = request.params;
       await readPort(partitionId, portRequestId);
-      try {
-        return await callTemporal(() =>
-          handleOf(partitionId, portRequestId).executeUpdate(cancelPortUpdate),
-        );
-      } catch (error) {
-        const refused = refusal(error);
-        if (!refused) throw error;
+      return updateOrReplay(
+        () => within(() => handleOf(partitionId, portRequestId).executeUpdate(cancelPortUpdate)),
         // Cancelling a cancelled port again is the same request: answer it the same way.
-        const port = await readPort(partitionId, portRequestId);
-        if (port.status === 'CANCELLED') return port;
-        throw refused;
-      }
+        async () => {
+          const port = await readPort(partitionId, portRequestId);
+          return port.status === 'CANCELLED' ? port : undefined;
+        },
+      );
     },
   );
 
@@ -310,13 +292,13 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
       const { partitionId, portRequestId } = request.params;
       await readPort(partitionId, portRequestId);
       try {
-        return await callTemporal(() =>
+        return await temporal(() =>
           handleOf(partitionId, portRequestId).executeUpdate(supplementPortUpdate, {
             args: [request.body],
           }),
         );
       } catch (error) {
-        throw refusal(error) ?? error;
+        throw updateRefusal(error) ?? error;
       }
     },
   );
@@ -334,7 +316,7 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
     async (request, reply) => {
       const { partitionId, portRequestId } = request.params;
       await readPort(partitionId, portRequestId);
-      await callTemporal(() =>
+      await temporal(() =>
         handleOf(partitionId, portRequestId).signal(carrierEventSignal, request.body),
       );
       return reply.code(202).send({ accepted: true as const });
