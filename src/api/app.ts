@@ -43,6 +43,14 @@ export type App = FastifyInstance<
 
 const READINESS_TIMEOUT_MS = 2_000;
 
+/** The error body as the OpenAPI document shows it (any code, so no answer fails to serialize). */
+const errorResponse = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
+});
+const PARTITION_ERROR_RESPONSES = Object.fromEntries(
+  [400, 401, 403, 404, 409, 429, 502, 503].map((status) => [status, errorResponse]),
+);
+
 /** Builds the HTTP API; the caller listens (server.ts) or injects requests (tests). */
 export async function buildApp({ client, config, logger, platform }: AppDeps): Promise<App> {
   const base = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
@@ -60,6 +68,11 @@ export async function buildApp({ client, config, logger, platform }: AppDeps): P
         title: 'portflow',
         description: 'Durable telephone-number lifecycle: port in, order, assign, release',
         version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          authToken: { type: 'apiKey', in: 'header', name: 'X-AUTH-TOKEN' },
+        },
       },
     },
     transform: jsonSchemaTransform,
@@ -94,6 +107,17 @@ export async function buildApp({ client, config, logger, platform }: AppDeps): P
   const authenticate = createAuthenticator(config.API_TOKENS ?? {});
   await app.register(
     async (partition: App) => {
+      // Every partition route takes the token and may answer each of the API's errors: say so.
+      partition.addHook('onRoute', (route) => {
+        route.schema = {
+          security: [{ authToken: [] }],
+          ...route.schema,
+          response: {
+            ...PARTITION_ERROR_RESPONSES,
+            ...(route.schema?.response as Record<string, unknown> | undefined),
+          },
+        };
+      });
       partition.addHook('onRequest', (request, _reply, done) => {
         const { partitionId } = request.params as { partitionId: string };
         try {

@@ -648,10 +648,24 @@ describe('the rules every port route keeps, over HTTP', () => {
           parameters: expect.arrayContaining([
             expect.objectContaining({ in: 'path', name: 'partitionId' }),
           ]),
-          responses: expect.objectContaining({ [status]: expect.anything() }),
+          security: [{ authToken: [] }],
+          responses: expect.objectContaining({
+            [status]: expect.anything(),
+            '400': expect.anything(),
+            '401': expect.anything(),
+            '403': expect.anything(),
+            '404': expect.anything(),
+            '429': expect.anything(),
+            '503': expect.anything(),
+          }),
         }),
       });
     }
+    expect(answer.body.components.securitySchemes.authToken).toEqual({
+      type: 'apiKey',
+      in: 'header',
+      name: 'X-AUTH-TOKEN',
+    });
     const submit = paths[ports]?.post as {
       requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> } }> };
       responses: Record<string, { content: Record<string, { schema: unknown }> }>;
