@@ -1,9 +1,16 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { PlatformError } from '../platform/errors';
+import { PlatformError, isCredentialsRefusal } from '../platform/errors';
 import { PLATFORM_REJECTED } from '../workflows/definitions';
 
 /** The failure type of an unreachable or busy platform: Temporal retries it. */
 export const PLATFORM_UNAVAILABLE = 'PlatformUnavailable';
+
+/**
+ * The platform refused portflow's own token (401/403): not a verdict on the request, but a
+ * configuration an operator must fix. Retried, so the work waits for the fix instead of
+ * ending as if the number or the order were at fault.
+ */
+export const PLATFORM_CREDENTIALS_REFUSED = 'PlatformCredentialsRefused';
 
 /**
  * Runs one platform call and turns its error into the failure Temporal should act on: a
@@ -21,6 +28,13 @@ export async function callPlatform<T>(call: () => Promise<T>): Promise<T> {
 export function asActivityFailure(error: unknown): unknown {
   if (!(error instanceof PlatformError)) return error;
   const details = [{ status: error.status, code: error.code, details: error.details }];
+  if (isCredentialsRefusal(error)) {
+    return ApplicationFailure.create({
+      type: PLATFORM_CREDENTIALS_REFUSED,
+      message: `the platform refused portflow's credentials (${error.status}): check PLATFORM_TOKEN`,
+      details,
+    });
+  }
   if (!error.retryable) {
     return ApplicationFailure.create({
       type: PLATFORM_REJECTED,

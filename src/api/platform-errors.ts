@@ -1,4 +1,9 @@
-import { PlatformError, PlatformRateLimitedError, PlatformResponseError } from '../platform';
+import {
+  PlatformError,
+  PlatformRateLimitedError,
+  PlatformResponseError,
+  isCredentialsRefusal,
+} from '../platform';
 import { ApiError } from './errors';
 
 /**
@@ -20,6 +25,14 @@ function asApiError(error: unknown): unknown {
       502,
       'PLATFORM_BAD_RESPONSE',
       'The number platform gave an answer portflow cannot read',
+    );
+  }
+  if (isCredentialsRefusal(error)) {
+    // portflow's own token, not the caller's: a 401 here would send the caller after the wrong key.
+    return new ApiError(
+      502,
+      'PLATFORM_CREDENTIALS_REFUSED',
+      "The number platform refused portflow's credentials: an operator must fix them",
     );
   }
   if (error.retryable) {

@@ -55,6 +55,14 @@ export class PlatformRejectedError extends PlatformError {
   readonly retryable = false;
 }
 
+/**
+ * 401/403: the platform refused portflow's own token. Not a verdict on the request but a
+ * configuration to fix, so callers neither pass it on as the caller's 401 nor give up on the work.
+ */
+export function isCredentialsRefusal(error: PlatformError): boolean {
+  return error.status === 401 || error.status === 403;
+}
+
 /** 404: the partition, number, port, order or account is unknown to the platform. */
 export class PlatformNotFoundError extends PlatformRejectedError {}
 

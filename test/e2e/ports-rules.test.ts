@@ -551,6 +551,20 @@ describe('the rules every port route keeps, over HTTP', () => {
       expect(answer.body.error.code).toBe('PLATFORM_RATE_LIMITED');
     });
 
+    it("answers 502 when the platform refuses portflow's own credentials, not the caller's 401", async () => {
+      for (const status of [401, 403]) {
+        await portflow.emulator.control.addFault({
+          kind: 'status',
+          status,
+          count: 1,
+          match: { path: '*/port/check' },
+        });
+        const answer = await check();
+        expect(answer.status).toBe(502);
+        expect(answer.body.error.code).toBe('PLATFORM_CREDENTIALS_REFUSED');
+      }
+    });
+
     it('answers 502 when the platform fails with a 500', async () => {
       await portflow.emulator.control.addFault({
         kind: 'status',

@@ -177,6 +177,22 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
     expect(third.body.portRequestId).not.toBe(holder);
   });
 
+  it("waits out the platform refusing portflow's credentials instead of rejecting the port", async () => {
+    await portflow.emulator.control.addFault({
+      kind: 'status',
+      status: 401,
+      count: 2,
+      match: { path: `/v2/partition/${A}/telephone-number/port*` },
+    });
+    const submitted = await submit(seedPortRequest([att(3401)], today), 'credentials-refused');
+    expect(submitted.status).toBe(202);
+    const port = await submittedUpstream(submitted.body.portRequestId);
+    expect(port).toMatchObject({ status: 'PENDING', phase: 'AWAITING_CARRIER' });
+    expect(port.rejectionReason).toBeUndefined();
+    const refusals = await portflow.emulator.control.calls({ path: `/v2/partition/${A}/*` });
+    expect(refusals.filter((call) => call.status === 401)).toHaveLength(2);
+  });
+
   it('answers concurrent submissions under one key from one port', async () => {
     const body = seedPortRequest([att(3501)], today);
     const answers = await Promise.all(
