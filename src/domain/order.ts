@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import { accountId, orderedNumber, type OrderedNumber } from './numbers';
+import { accountId, orderedNumber } from './numbers';
+import { ORDER_STATUSES } from './order-status';
 
-/** The seed's order statuses, and IN_PROGRESS while portflow is still ordering in batches. */
-export const ORDER_STATUSES = ['IN_PROGRESS', 'COMPLETED', 'PARTIAL', 'FAILED'] as const;
+export {
+  NOT_ORDERED,
+  NOT_YET_ORDERED,
+  ORDERED,
+  ORDER_STATUSES,
+  finalOrderStatus,
+  type OrderStatus,
+} from './order-status';
+
 export const orderStatus = z.enum(ORDER_STATUSES);
-export type OrderStatus = z.output<typeof orderStatus>;
-
-/** The platform's word for an ordered number. */
-export const ORDERED = 'ACTIVE';
-/** portflow's word for a number whose batch has not been answered yet. */
-export const NOT_YET_ORDERED = 'PENDING';
-/** portflow's word for a number the platform did not order. */
-export const NOT_ORDERED = 'FAILED';
 
 /**
  * Where an order stands: the seed's order body (`orderId`, `status`, `telephoneNumbers`)
@@ -30,10 +30,3 @@ export const orderProgress = z.object({
   completedDate: z.string().optional(),
 });
 export type OrderProgress = z.output<typeof orderProgress>;
-
-/** A finished order's status over its numbers' outcomes: all, some or none ordered. */
-export function finalOrderStatus(numbers: readonly OrderedNumber[]): OrderStatus {
-  const ordered = numbers.filter((number) => number.status === ORDERED).length;
-  if (ordered === numbers.length) return 'COMPLETED';
-  return ordered > 0 ? 'PARTIAL' : 'FAILED';
-}

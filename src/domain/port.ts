@@ -2,41 +2,22 @@ import { z } from 'zod';
 import { e911Address, serviceAddress } from './address';
 import { addDays, daysBetween, isBusinessDay, isIsoDate } from './calendar';
 import { accountId, callerIdName } from './numbers';
+import { PORT_PHASES, PORT_STATUSES } from './port-status';
 import { telephoneNumber } from './telephone-number';
 
-/** The seed's port statuses. */
-export const PORT_STATUSES = [
-  'PENDING',
-  'APPROVED',
-  'IN_PROGRESS',
-  'COMPLETED',
-  'REJECTED',
-  'CANCELLED',
-] as const;
+export {
+  CANCELLABLE_PORT_STATUSES,
+  FINAL_PORT_STATUSES,
+  PORT_PHASES,
+  PORT_STATUSES,
+  aggregatePortStatus,
+  isKnownPortStatus,
+  type PortPhase,
+  type PortStatus,
+} from './port-status';
+
 export const portStatus = z.enum(PORT_STATUSES);
-export type PortStatus = z.output<typeof portStatus>;
-
-/** Statuses after which the carrier will not move the port again. */
-export const FINAL_PORT_STATUSES: readonly PortStatus[] = ['COMPLETED', 'CANCELLED'];
-
-/** The seed allows cancel only before carrier approval. */
-export const CANCELLABLE_PORT_STATUSES: readonly PortStatus[] = ['PENDING', 'REJECTED'];
-
-export function isKnownPortStatus(status: string): status is PortStatus {
-  return (PORT_STATUSES as readonly string[]).includes(status);
-}
-
-/** Where portflow's own work on a port stands (an addition to the seed's status). */
-export const PORT_PHASES = [
-  'CHECKING',
-  'SUBMITTING',
-  'AWAITING_CARRIER',
-  'ACTIVATING',
-  'AWAITING_SUPPLEMENT',
-  'DONE',
-] as const;
 export const portPhase = z.enum(PORT_PHASES);
-export type PortPhase = z.output<typeof portPhase>;
 
 export const MIN_PORT_LEAD_DAYS = 7;
 
@@ -202,21 +183,3 @@ export const portObject = z.object({
   createdDate: z.iso.datetime({ offset: true }),
 });
 export type PortObject = z.output<typeof portObject>;
-
-const PROGRESS: readonly PortStatus[] = ['PENDING', 'APPROVED', 'IN_PROGRESS', 'COMPLETED'];
-
-/**
- * A port's status from its numbers' own outcomes. Numbers never submitted (NOT_PORTABLE) do
- * not count. All cancelled: CANCELLED; any rejected: REJECTED; otherwise the least advanced.
- * When nothing was submitted at all, the port was REJECTED.
- */
-export function aggregatePortStatus(outcomes: readonly PortNumberOutcome[]): PortStatus {
-  const statuses = outcomes
-    .map((o) => o.status)
-    .filter((s): s is PortStatus => s !== 'NOT_PORTABLE');
-  if (statuses.length === 0) return 'REJECTED';
-  if (statuses.every((s) => s === 'CANCELLED')) return 'CANCELLED';
-  if (statuses.includes('REJECTED')) return 'REJECTED';
-  const active = statuses.filter((s) => s !== 'CANCELLED');
-  return PROGRESS[Math.min(...active.map((s) => PROGRESS.indexOf(s)))] ?? 'PENDING';
-}

@@ -12,15 +12,10 @@ import {
 } from '@temporalio/workflow';
 import { RetryState } from '@temporalio/common';
 import type { createActivities } from '../activities';
-import { formatDuration } from '../domain/duration';
 import type { OrderedNumber } from '../domain/numbers';
-import {
-  NOT_ORDERED,
-  NOT_YET_ORDERED,
-  ORDERED,
-  finalOrderStatus,
-  type OrderProgress,
-} from '../domain/order';
+import type { OrderProgress } from '../domain/order';
+import { NOT_ORDERED, NOT_YET_ORDERED, ORDERED, finalOrderStatus } from '../domain/order-status';
+import { formatDuration } from '../domain/time';
 import {
   AccountIdKey,
   PLATFORM_REJECTED,

@@ -14,15 +14,13 @@ import {
   type SignalDefinition,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import type { PortNumberOutcome, PortObject, PortSupplement } from '../domain/port';
 import {
   CANCELLABLE_PORT_STATUSES,
   aggregatePortStatus,
-  type PortNumberOutcome,
-  type PortObject,
   type PortPhase,
   type PortStatus,
-  type PortSupplement,
-} from '../domain/port';
+} from '../domain/port-status';
 import {
   AccountIdKey,
   CurrentProviderKey,

@@ -11,7 +11,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import { isKnownPortStatus, type PlatformPort, type PortSupplement } from '../domain/port';
+import type { PlatformPort, PortSupplement } from '../domain/port';
+import { isKnownPortStatus } from '../domain/port-status';
 import {
   PLATFORM_REJECTED,
   abandonSubmissionSignal,

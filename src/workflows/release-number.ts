@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { WebhookEvent } from '../activities/webhooks';
-import { DAY_MS, formatDuration } from '../domain/duration';
+import { DAY_MS, formatDuration } from '../domain/time';
 import type { ReleaseObject, ReleaseStatus } from '../domain/release';
 import {
   AccountIdKey,

@@ -1,0 +1,55 @@
+/*
+ * Port status rules without zod: workflow code imports them, and every module a workflow
+ * imports is evaluated again for each workflow execution (the SDK's reusable V8 context).
+ */
+import type { PortNumberOutcome } from './port';
+
+/** The seed's port statuses. */
+export const PORT_STATUSES = [
+  'PENDING',
+  'APPROVED',
+  'IN_PROGRESS',
+  'COMPLETED',
+  'REJECTED',
+  'CANCELLED',
+] as const;
+export type PortStatus = (typeof PORT_STATUSES)[number];
+
+/** Statuses after which the carrier will not move the port again. */
+export const FINAL_PORT_STATUSES: readonly PortStatus[] = ['COMPLETED', 'CANCELLED'];
+
+/** The seed allows cancel only before carrier approval. */
+export const CANCELLABLE_PORT_STATUSES: readonly PortStatus[] = ['PENDING', 'REJECTED'];
+
+export function isKnownPortStatus(status: string): status is PortStatus {
+  return (PORT_STATUSES as readonly string[]).includes(status);
+}
+
+/** Where portflow's own work on a port stands (an addition to the seed's status). */
+export const PORT_PHASES = [
+  'CHECKING',
+  'SUBMITTING',
+  'AWAITING_CARRIER',
+  'ACTIVATING',
+  'AWAITING_SUPPLEMENT',
+  'DONE',
+] as const;
+export type PortPhase = (typeof PORT_PHASES)[number];
+
+const PROGRESS: readonly PortStatus[] = ['PENDING', 'APPROVED', 'IN_PROGRESS', 'COMPLETED'];
+
+/**
+ * A port's status from its numbers' own outcomes. Numbers never submitted (NOT_PORTABLE) do
+ * not count. All cancelled: CANCELLED; any rejected: REJECTED; otherwise the least advanced.
+ * When nothing was submitted at all, the port was REJECTED.
+ */
+export function aggregatePortStatus(outcomes: readonly PortNumberOutcome[]): PortStatus {
+  const statuses = outcomes
+    .map((o) => o.status)
+    .filter((s): s is PortStatus => s !== 'NOT_PORTABLE');
+  if (statuses.length === 0) return 'REJECTED';
+  if (statuses.every((s) => s === 'CANCELLED')) return 'CANCELLED';
+  if (statuses.includes('REJECTED')) return 'REJECTED';
+  const active = statuses.filter((s) => s !== 'CANCELLED');
+  return PROGRESS[Math.min(...active.map((s) => PROGRESS.indexOf(s)))] ?? 'PENDING';
+}
