@@ -7,6 +7,11 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** `host:port` to listen on, as `0.0.0.0:9464` or `[::1]:9464`. */
+const listenAddress = z
+  .string()
+  .regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'must be host:port, as 0.0.0.0:9464');
+
 function json<T extends z.ZodType>(schema: T) {
   return z.string().transform((text, ctx): z.output<T> => {
     let parsed: unknown;
@@ -68,6 +73,8 @@ export const configSchema = z.object({
   API_PORT: port.default(3000),
   API_TOKENS: json(apiTokensSchema).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /** Where a worker serves its Prometheus metrics (the SDK's and portflow's workflow outcomes). */
+  WORKER_METRICS_ADDRESS: listenAddress.optional(),
 
   PLATFORM_BASE_URL: z.url().optional(),
   PLATFORM_TOKEN: z.string().min(1).optional(),

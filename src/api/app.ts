@@ -21,6 +21,8 @@ import type { PlatformClient } from '../platform';
 import { createAuthenticator } from './auth';
 import { acceptJsonBodiesOnly } from './content-types';
 import { ApiError, registerErrorHandling } from './errors';
+import { healthRoutes } from './health';
+import { createApiMetrics, registerMetrics, type ApiMetrics } from './metrics';
 import { orderRoutes } from './routes/orders';
 import { numberRoutes } from './routes/numbers';
 import { portRoutes } from './routes/ports';
@@ -30,6 +32,10 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   platform: PlatformClient;
+  /** The registry `/metrics` serves; a fresh one when absent. */
+  metrics?: ApiMetrics;
+  /** The in-process worker's metrics endpoint (embedded mode), served under `/metrics` too. */
+  workerMetricsUrl?: string;
 }
 
 /** The app with zod as its type provider: routes declare zod schemas for params, body, response. */
@@ -41,8 +47,6 @@ export type App = FastifyInstance<
   ZodTypeProvider
 >;
 
-const READINESS_TIMEOUT_MS = 2_000;
-
 /** The error body as the OpenAPI document shows it (any code, so no answer fails to serialize). */
 const errorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
@@ -52,7 +56,14 @@ const PARTITION_ERROR_RESPONSES = Object.fromEntries(
 );
 
 /** Builds the HTTP API; the caller listens (server.ts) or injects requests (tests). */
-export async function buildApp({ client, config, logger, platform }: AppDeps): Promise<App> {
+export async function buildApp({
+  client,
+  config,
+  logger,
+  platform,
+  metrics = createApiMetrics(),
+  workerMetricsUrl,
+}: AppDeps): Promise<App> {
   const base = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: logger,
   });
@@ -60,6 +71,7 @@ export async function buildApp({ client, config, logger, platform }: AppDeps): P
   base.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(base);
   acceptJsonBodiesOnly(base);
+  registerMetrics(base, { metrics, workerMetricsUrl, logger });
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   await app.register(fastifySwagger, {
@@ -80,29 +92,7 @@ export async function buildApp({ client, config, logger, platform }: AppDeps): P
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
-  app.get(
-    '/healthz',
-    { schema: { response: { 200: z.object({ status: z.literal('ok') }) } } },
-    () => ({ status: 'ok' as const }),
-  );
-
-  app.get(
-    '/readyz',
-    { schema: { response: { 200: z.object({ status: z.literal('ready') }) } } },
-    async () => {
-      try {
-        await client.connection.withDeadline(Date.now() + READINESS_TIMEOUT_MS, () =>
-          client.connection.workflowService.getSystemInfo({}),
-        );
-      } catch (error) {
-        logger.warn({ err: error }, 'readiness: Temporal unreachable');
-        throw new ApiError(503, 'NOT_READY', 'Temporal is unreachable', {
-          temporal: 'unreachable',
-        });
-      }
-      return { status: 'ready' as const };
-    },
-  );
+  healthRoutes(app, { client, platform, logger });
 
   const authenticate = createAuthenticator(config.API_TOKENS ?? {});
   await app.register(

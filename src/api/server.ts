@@ -7,6 +7,7 @@ import { waitForShutdownSignal } from '../shutdown';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { buildApp } from './app';
 import { closeGracefully } from './close';
+import { createApiMetrics } from './metrics';
 
 /** `npm run start:api`: the HTTP API for any Temporal cluster named by the environment. */
 async function run(): Promise<void> {
@@ -20,7 +21,8 @@ async function run(): Promise<void> {
       dataConverter: dataConverterFor(config.CODEC_KEYS),
     });
     const platform = platformClientFromConfig(config, logger.child({ component: 'platform' }));
-    const app = await buildApp({ client, config, logger, platform });
+    const metrics = createApiMetrics({ processMetrics: true });
+    const app = await buildApp({ client, config, logger, platform, metrics });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });
     const signal = await waitForShutdownSignal();
     logger.info({ signal }, 'closing: finishing requests in flight');

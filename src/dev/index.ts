@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { closeGracefully } from '../api/close';
+import { createApiMetrics, scrapeUrlOf } from '../api/metrics';
 import { loadConfigOrExit, type Config } from '../config';
 import { DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
 import { createLogger, type Logger } from '../logger';
@@ -15,6 +16,7 @@ import { dataConverterFor } from '../temporal/codec';
 import { createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
 import { startDevServer } from './dev-server';
+import { freePort } from './net';
 import { loadOrCreateDevCodecKeys, loadOrCreateDevToken } from './dev-secrets';
 import { resolveTemporalCli } from './temporal-cli';
 
@@ -128,6 +130,8 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
     config: effective,
     logger: logger.child({ component: 'api' }),
     platform: platformClient,
+    metrics: createApiMetrics({ processMetrics: true }),
+    workerMetricsUrl: config.WORKER_METRICS_ADDRESS && scrapeUrlOf(config.WORKER_METRICS_ADDRESS),
   });
   const apiUrl = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   parts.add('api', () => closeGracefully(app));
@@ -164,13 +168,20 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'portflow' });
+  // The worker's metrics are served under the API's /metrics; an address of their own is optional.
+  const metricsAddress = config.WORKER_METRICS_ADDRESS ?? `127.0.0.1:${await freePort()}`;
   // This process orders the shutdown itself, so the SDK must not react to signals on its own.
-  installTemporalRuntime(logger, { handleSignals: false });
+  installTemporalRuntime(logger, { handleSignals: false, metricsAddress });
   const parts = new RunningParts(logger);
   const signal = waitForShutdownSignal();
   let running = false;
   try {
-    await Promise.race([startAll(config, logger, parts).then(() => (running = true)), signal]);
+    await Promise.race([
+      startAll({ ...config, WORKER_METRICS_ADDRESS: metricsAddress }, logger, parts).then(
+        () => (running = true),
+      ),
+      signal,
+    ]);
     if (running) logger.info({ signal: await signal }, 'stopping');
   } finally {
     await parts.closeAll();

@@ -133,6 +133,12 @@ export interface PlatformClient {
     telephoneNumber: string,
     options?: Partial<IdempotencyOptions>,
   ): Promise<NumberRelease>;
+  /**
+   * Readiness: resolves once the platform answers `GET /healthz` (under the base URL) within
+   * `timeoutMs` with any status below 500: a 404 from a platform without one still proves it is
+   * up. Rejects with a PlatformUnavailableError otherwise.
+   */
+  checkReachable(timeoutMs: number): Promise<void>;
   /** Closes the client's connections; calls after it fail. */
   close(): Promise<void>;
 }
@@ -245,6 +251,23 @@ function errorForStatus(
   return new PlatformResponseError(`platform answered an unexpected ${status}`, init);
 }
 
+/** A call that got no answer: timed out (it may still have taken effect) or never reached the platform. */
+function transportError(
+  cause: unknown,
+  deadline: AbortSignal,
+  timeoutMs: number,
+  at: Pick<PlatformErrorInit, 'method' | 'path'>,
+): PlatformUnavailableError {
+  if (deadline.aborted) {
+    return new PlatformTimeoutError(`platform gave no answer within ${timeoutMs} ms`, {
+      ...at,
+      cause,
+    });
+  }
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new PlatformUnavailableError(`platform unreachable: ${reason}`, { ...at, cause });
+}
+
 export function createPlatformClient(options: PlatformClientOptions): PlatformClient {
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/+$/, '');
@@ -302,20 +325,7 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
       retryAfter = headerValue(response.headers['retry-after']);
       text = await response.body.text();
     } catch (cause) {
-      if (deadline.aborted) {
-        return fail(
-          undefined,
-          new PlatformTimeoutError(`platform gave no answer within ${options.timeoutMs} ms`, {
-            ...at,
-            cause,
-          }),
-        );
-      }
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      return fail(
-        undefined,
-        new PlatformUnavailableError(`platform unreachable: ${reason}`, { ...at, cause }),
-      );
+      return fail(undefined, transportError(cause, deadline, options.timeoutMs, at));
     }
 
     if (status < 200 || status >= 300)
@@ -441,6 +451,25 @@ export function createPlatformClient(options: PlatformClientOptions): PlatformCl
         idempotencyKey: releaseOptions?.idempotencyKey,
         schema: numberRelease,
       }),
+    async checkReachable(timeoutMs) {
+      const at = { method: 'GET', path: `${prefix}/healthz` };
+      const deadline = AbortSignal.timeout(timeoutMs);
+      let status: number;
+      try {
+        const response = await request(base.origin + at.path, {
+          dispatcher: pool,
+          method: 'GET',
+          signal: deadline,
+        });
+        status = response.statusCode;
+        await response.body.dump();
+      } catch (cause) {
+        throw transportError(cause, deadline, timeoutMs, at);
+      }
+      if (status >= 500) {
+        throw new PlatformUnavailableError(`platform answered ${status}`, { ...at, status });
+      }
+    },
     close: () => pool.close(),
   };
 }

@@ -13,6 +13,9 @@ export interface WorkerDeps {
   platform: PlatformClient;
 }
 
+/** Workflow interceptors the worker bundles with the workflows: the end of every workflow is counted. */
+export const workflowInterceptorModules = [require.resolve('../workflows/interceptors')];
+
 /** The portflow worker: every workflow in src/workflows and the activities they call. */
 export function createWorker({
   connection,
@@ -30,6 +33,7 @@ export function createWorker({
     dataConverter,
     // Resolves to workflows/index.ts under test and to dist/workflows/index.js when built.
     workflowsPath: require.resolve('../workflows'),
+    interceptors: { workflowModules: workflowInterceptorModules },
     activities: createActivities({
       config,
       logger,

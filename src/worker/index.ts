@@ -11,7 +11,7 @@ import { installTemporalRuntime } from './runtime';
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
-  installTemporalRuntime(logger);
+  installTemporalRuntime(logger, { metricsAddress: config.WORKER_METRICS_ADDRESS });
   const connectionOptions = temporalConnectionOptions(config);
   const connection = await NativeConnection.connect(connectionOptions);
   try {
@@ -22,7 +22,11 @@ async function run(): Promise<void> {
     const platform = platformClientFromConfig(config, logger.child({ component: 'platform' }));
     const worker = await createWorker({ connection, config, logger, platform });
     logger.info(
-      { address: connectionOptions.address, taskQueue: config.TEMPORAL_TASK_QUEUE },
+      {
+        address: connectionOptions.address,
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        metrics: config.WORKER_METRICS_ADDRESS,
+      },
       'worker polling',
     );
     // Worker.run() handles SIGINT/SIGTERM itself: it drains and resolves.

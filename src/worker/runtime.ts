@@ -9,11 +9,21 @@ const PINO_LEVEL = {
   ERROR: 'error',
 } as const satisfies Record<LogLevel, string>;
 
+export interface RuntimeOptions {
+  /** False when the caller orders its own shutdown on SIGINT/SIGTERM. */
+  handleSignals?: boolean;
+  /** `host:port` where the SDK serves the worker's metrics (its own and portflow's) at `/metrics`. */
+  metricsAddress?: string;
+}
+
 /**
- * Routes the Temporal SDK's own log lines (worker, activities, workflow.log) to pino.
- * `handleSignals: false` when the caller orders its own shutdown on SIGINT/SIGTERM.
+ * Routes the Temporal SDK's own log lines (worker, activities, workflow.log) to pino, and
+ * serves the worker's Prometheus metrics when given an address.
  */
-export function installTemporalRuntime(logger: Logger, options = { handleSignals: true }): void {
+export function installTemporalRuntime(
+  logger: Logger,
+  { handleSignals = true, metricsAddress }: RuntimeOptions = {},
+): void {
   const sdkLogger = logger.child({ component: 'temporal-sdk' });
   const log = (level: LogLevel, message: string, meta?: LogMetadata) =>
     sdkLogger[PINO_LEVEL[level]](meta ?? {}, message);
@@ -26,6 +36,9 @@ export function installTemporalRuntime(logger: Logger, options = { handleSignals
       warn: (message, meta) => log('WARN', message, meta),
       error: (message, meta) => log('ERROR', message, meta),
     },
-    ...(options.handleSignals ? {} : { shutdownSignals: [] }),
+    ...(handleSignals ? {} : { shutdownSignals: [] }),
+    ...(metricsAddress
+      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress } } } }
+      : {}),
   });
 }

@@ -1,4 +1,3 @@
-import { Client, Connection } from '@temporalio/client';
 import { z } from 'zod';
 import { buildApp, type App } from '../../src/api/app';
 import { ApiError } from '../../src/api/errors';
@@ -49,36 +48,6 @@ describe('the API app', () => {
     const response = await app.inject({ method: 'GET', url: '/healthz' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({ status: 'ok' });
-  });
-
-  it('is ready when Temporal answers', async () => {
-    const response = await app.inject({ method: 'GET', url: '/readyz' });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ status: 'ready' });
-  });
-
-  it('is not ready when Temporal is unreachable', async () => {
-    const connection = Connection.lazy({ address: '127.0.0.1:1' });
-    const unreachable = await buildApp({
-      client: new Client({ connection }),
-      config,
-      logger,
-      platform: unreachablePlatform(),
-    });
-    try {
-      const response = await unreachable.inject({ method: 'GET', url: '/readyz' });
-      expect(response.statusCode).toBe(503);
-      expect(response.json()).toEqual({
-        error: {
-          code: 'NOT_READY',
-          message: 'Temporal is unreachable',
-          details: { temporal: 'unreachable' },
-        },
-      });
-    } finally {
-      await unreachable.close();
-      await connection.close();
-    }
   });
 
   it('names each bad field of a request in a 400', async () => {

@@ -8,6 +8,7 @@ import { createActivities } from '../../src/activities';
 import { createLogger } from '../../src/logger';
 import { createPlatformClient, type PlatformClient } from '../../src/platform';
 import type { PortObject } from '../../src/domain';
+import { workflowInterceptorModules } from '../../src/worker/create-worker';
 import { portWorkflowId } from '../../src/workflows/definitions';
 import { jsonRequest, startTestEmulator, type HttpMethod, type TestEmulator } from './emulator';
 import { seedCaller } from '../emulator/support';
@@ -67,10 +68,11 @@ export interface ApiAnswer {
 
 let portflowBundle: Promise<WorkflowBundle> | undefined;
 
-/** src/workflows bundled once per test file. */
+/** src/workflows bundled once per test file, with the interceptors the worker bundles. */
 export function portflowWorkflowBundle(): Promise<WorkflowBundle> {
   portflowBundle ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../../src/workflows'),
+    workflowInterceptorModules,
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
   });
   return portflowBundle;

@@ -322,6 +322,7 @@ export function numberRoutes(
           }),
         ),
       );
+      app.metrics.workflowStarted('releaseNumber');
       if (!admission.admitted) {
         throw numberBusy(partitionId, [{ telephoneNumber: number, heldBy: admission.heldBy }]);
       }

@@ -115,6 +115,7 @@ export function orderRoutes(
           }),
         ),
       );
+      app.metrics.workflowStarted('orderNumbers');
       if (started.requestFingerprint !== fingerprint) throw keyReused();
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -197,6 +197,7 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
         // The key's request was refused as busy and never became a port: a retry may go in now.
         admission = await admit('ALLOW_DUPLICATE');
       }
+      app.metrics.workflowStarted('portIn');
       if (admission.requestFingerprint !== fingerprint) throw keyReused();
       if (!admission.admitted) throw numberBusy(partitionId, admission.busy);
       return answer(await readPort(partitionId, portRequestId));
