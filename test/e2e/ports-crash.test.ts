@@ -4,10 +4,16 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { toIsoDate, type PortObject } from '../../src/domain';
+import { toIsoDate } from '../../src/domain';
 import { compileApp, startNodeProcess, type NodeProcess } from '../helpers/compiled-app';
 import { seedPortRequest } from '../emulator/support';
-import { advanceCarrierUntil, eventually, startPortflow, type Portflow } from '../helpers/portflow';
+import {
+  advanceCarrierUntil,
+  eventually,
+  readPort,
+  startPortflow,
+  type Portflow,
+} from '../helpers/portflow';
 import { testTemporalAddress } from '../helpers/temporal';
 
 const NUMBERS = ['+16077989001', '+16077989002', '+16077989003'];
@@ -140,13 +146,11 @@ describe('a worker killed with SIGKILL while ports are in flight', () => {
     proxy.state.withholding = false;
 
     worker = await startWorkerProcess();
-    const read = async (id: string) =>
-      (await portflow.call('GET', portflow.portsPath(A, `/${id}`))).body as PortObject;
     // Temporal retries each lost call once its start-to-close timeout (30 s) has passed.
     for (const id of ids) {
       await eventually(
-        () => read(id),
-        (port) => port.numbers.every((n) => n.upstreamPortRequestId),
+        () => readPort(portflow, A, id),
+        (port) => port?.numbers.every((n) => n.upstreamPortRequestId) ?? false,
         45_000,
       );
     }

@@ -211,11 +211,12 @@ export async function advanceCarrierUntil(
             `/telephone-number/port/${upstreamPortRequestId}`,
           )
         ).body.status;
-  const readPort = async () => (await portflow.call('GET', path)).body as PortObject;
+  const read = () => readPort(portflow, partitionId, portRequestId);
   const readWhenCaughtUp = () =>
     eventually(
       async () => {
-        const port = await readPort();
+        const port = await read();
+        if (port === undefined) return { caughtUp: false };
         if (done(port)) return { port, caughtUp: true };
         const said = await Promise.all(
           port.numbers.map((n) => carrierStatus(n.upstreamPortRequestId)),
@@ -230,13 +231,33 @@ export async function advanceCarrierUntil(
     );
   for (let day = 0; ; day++) {
     const { port, carrierDone } = await readWhenCaughtUp();
+    if (port === undefined) throw new Error('unreachable: a caught-up read has a port');
     if (done(port)) return port;
     // The carrier will not move again: what is left is portflow's own work.
-    if (carrierDone) return eventually(readPort, done);
+    if (carrierDone) {
+      return (await eventually(read, (later) => later !== undefined && done(later))) as PortObject;
+    }
     if (day === maxDays) throw new Error(`not reached in ${maxDays} days: ${JSON.stringify(port)}`);
     await portflow.emulator.control.advance({ days: 1 });
     await portflow.call('POST', `${path}/events`, { body: {} });
   }
+}
+
+/**
+ * A port as the API answers it; undefined while the API answers 503 (no worker has answered
+ * the query yet, as just after a worker restart): a client retries that.
+ */
+export async function readPort(
+  portflow: Portflow,
+  partitionId: string,
+  portRequestId: string,
+): Promise<PortObject | undefined> {
+  const answer = await portflow.call('GET', portflow.portsPath(partitionId, `/${portRequestId}`));
+  if (answer.status === 503) return undefined;
+  if (answer.status !== 200) {
+    throw new Error(`GET port ${portRequestId}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  }
+  return answer.body as PortObject;
 }
 
 /** A platform client for tests that never reach the platform. */
