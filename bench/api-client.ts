@@ -1,0 +1,109 @@
+/** portflow's HTTP API as a client sees it, and the bodies a bench sends it. */
+import { Pool } from 'undici';
+import { addBusinessDays, addDays, toIsoDate, type PortRequest } from '../src/domain';
+
+export interface ApiAnswer {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the bench reads a few fields of JSON answers
+  body: any;
+}
+
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export class ApiClient {
+  private readonly pool: Pool;
+
+  constructor(
+    readonly url: string,
+    private readonly token: string,
+    connections = 256,
+  ) {
+    // Answers may take minutes (a 10,000-number port): no client-side timeout cuts them short.
+    this.pool = new Pool(url, { connections, headersTimeout: 600_000, bodyTimeout: 600_000 });
+  }
+
+  async call(
+    method: Method,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer> {
+    const response = await this.pool.request({
+      method,
+      path,
+      signal,
+      headers: {
+        'x-auth-token': this.token,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.body.text();
+    return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Calls and fails unless the answer has status `expected`. */
+  async expect(
+    expected: number,
+    method: Method,
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer> {
+    const answer = await this.call(method, path, body, signal);
+    if (answer.status !== expected) {
+      throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    }
+    return answer;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+}
+
+export const partitionPath = (partitionId: string, rest: string) =>
+  `/v2/partition/${partitionId}${rest}`;
+
+/**
+ * Portable numbers nobody holds: exchanges 800-999 of the emulator's NPAs, which its inventory
+ * (exchanges below 800) never uses. Each NPA has its own losing carrier.
+ */
+export const PORT_NPAS = ['607', '212', '312', '415', '512'] as const;
+const EXCHANGE_BASE = 800;
+const LINES_PER_EXCHANGE = 10_000;
+const taken = new Map<string, number>();
+
+/** `count` numbers never handed out before in this run, round-robin over `npas`. */
+export function freshNumbers(count: number, npas: readonly string[] = PORT_NPAS): string[] {
+  return Array.from({ length: count }, (_, index) => {
+    const npa = npas[index % npas.length] as string;
+    const serial = taken.get(npa) ?? 0;
+    taken.set(npa, serial + 1);
+    const exchange = EXCHANGE_BASE + Math.floor(serial / LINES_PER_EXCHANGE);
+    const line = String(serial % LINES_PER_EXCHANGE).padStart(4, '0');
+    return `+1${npa}${exchange}${line}`;
+  });
+}
+
+/** The first business day at least `days` days after `today`. */
+export function businessDayAfter(today: string, days: number): string {
+  return addBusinessDays(addDays(today, days), 0);
+}
+
+/** The seed's port request, matching the emulator's default carrier record so it is approved. */
+export function portRequestBody(
+  telephoneNumbers: string[],
+  requestedDate = businessDayAfter(toIsoDate(new Date()), 10),
+): PortRequest {
+  return {
+    telephoneNumbers,
+    accountId: 'acc_bench',
+    subscriber: { firstName: 'John', lastName: 'Doe', authorizedName: 'John Doe' },
+    serviceAddress: { street: '135 Front St', city: 'Binghamton', state: 'NY', zipCode: '13905' },
+    billingTelephoneNumber: telephoneNumbers[0] as string,
+    accountNumber: '123456789',
+    pin: '1234',
+    requestedDate,
+  };
+}

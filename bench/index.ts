@@ -1,0 +1,127 @@
+/**
+ * `npm run bench`: portflow beside bare Temporal, on loopback, in processes of its own. Prints
+ * the results and writes them into BENCHMARKS.md (a full run of every section only).
+ *
+ * BENCH_SCALE=small runs every section at a size for development (about two minutes);
+ * BENCH_ONLY=throughput,latency,lifecycles,big-port,big-order,open-ports runs some sections.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createLogger } from '../src/logger';
+import { installTemporalRuntime } from '../src/worker/runtime';
+import { measureLatency } from './latency';
+import { measureLifecycles } from './lifecycles';
+import { errorMessage } from './load';
+import { describeMachine } from './machine';
+import { renderReport, type Results, type SectionName } from './report';
+import { measureBigOrder, measureBigPort, measureOpenPorts } from './scale';
+import { startStack } from './stack';
+import { measureThroughput } from './throughput';
+
+const SIZES = {
+  full: {
+    throughput: { ports: 1_000, concurrency: 64, timeoutMs: 900_000 },
+    latency: { rates: [50, 100, 200], durationMs: 20_000, warmupMs: 5_000 },
+    bigPort: 10_000,
+    bigOrder: 10_000,
+    openPorts: { ports: 10_000, concurrency: 32, perSecond: 100, durationMs: 20_000 },
+  },
+  small: {
+    throughput: { ports: 50, concurrency: 16, timeoutMs: 120_000 },
+    latency: { rates: [20, 50], durationMs: 3_000, warmupMs: 1_000 },
+    bigPort: 100,
+    bigOrder: 200,
+    openPorts: { ports: 100, concurrency: 16, perSecond: 50, durationMs: 3_000 },
+  },
+} as const;
+
+const SECTIONS: SectionName[] = [
+  'throughput',
+  'latency',
+  'lifecycles',
+  'big-port',
+  'big-order',
+  'open-ports',
+];
+
+/** The repository: dist/bench/bench/index.js is three levels down. */
+const ROOT = join(__dirname, '..', '..', '..');
+const REPORT = join(ROOT, 'BENCHMARKS.md');
+const BEGIN = '<!-- bench:begin (written by npm run bench) -->';
+const END = '<!-- bench:end -->';
+
+/** Replaces what lies between the markers, keeping the notes written around them. */
+function writeReport(path: string, table: string): void {
+  const previous = existsSync(path)
+    ? readFileSync(path, 'utf8')
+    : `# Benchmarks\n\n${BEGIN}\n${END}\n`;
+  const begin = previous.indexOf(BEGIN);
+  const end = previous.indexOf(END);
+  const next =
+    begin >= 0 && end > begin
+      ? `${previous.slice(0, begin + BEGIN.length)}\n${table}\n${previous.slice(end)}`
+      : `${previous.trimEnd()}\n\n${BEGIN}\n${table}\n${END}\n`;
+  writeFileSync(path, next);
+}
+
+async function run(): Promise<void> {
+  const scale = process.env.BENCH_SCALE === 'small' ? 'small' : 'full';
+  const sizes = SIZES[scale];
+  const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+  const unknown = only?.filter((name) => !SECTIONS.includes(name as SectionName)) ?? [];
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown ${unknown.join(', ')}`);
+  const chosen = SECTIONS.filter((name) => !only || only.includes(name));
+
+  const logger = createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'warn', name: 'bench' });
+  installTemporalRuntime(logger, { handleSignals: false });
+  const startedAt = performance.now();
+  const stack = await startStack({ dist: join(ROOT, 'dist'), benchDist: __dirname }, logger);
+  const results: Results = {
+    scale,
+    machine: await describeMachine(ROOT, stack.client),
+    sections: {},
+  };
+  const measure: Record<SectionName, () => Promise<unknown>> = {
+    throughput: () => measureThroughput(stack, sizes.throughput),
+    latency: () => measureLatency(stack, sizes.latency),
+    lifecycles: () => measureLifecycles(stack),
+    'big-port': () => measureBigPort(stack, sizes.bigPort),
+    'big-order': () => measureBigOrder(stack, sizes.bigOrder),
+    'open-ports': () => measureOpenPorts(stack, sizes.openPorts),
+  };
+  try {
+    for (const name of chosen) {
+      const sectionStart = performance.now();
+      process.stdout.write(`bench: ${name}...\n`);
+      try {
+        const value = await measure[name]();
+        results.sections[name] = { ok: true, value } as never;
+      } catch (error) {
+        results.sections[name] = { ok: false, error: errorMessage(error) };
+        logger.error({ err: error, section: name }, 'section failed');
+      }
+      const seconds = (performance.now() - sectionStart) / 1_000;
+      process.stdout.write(`bench: ${name} done in ${seconds.toFixed(0)} s\n`);
+    }
+  } finally {
+    await stack.close();
+  }
+  results.totalSeconds = (performance.now() - startedAt) / 1_000;
+  results.loadAtEnd = loadavg();
+  const table = renderReport(results);
+  process.stdout.write(`\n${table}\n`);
+  const complete =
+    scale === 'full' &&
+    chosen.length === SECTIONS.length &&
+    Object.values(results.sections).every((section) => section?.ok);
+  const target = complete ? REPORT : join(ROOT, 'dist', 'bench', `BENCHMARKS.${scale}.md`);
+  writeReport(target, table);
+  process.stdout.write(`bench: written to ${target}\n`);
+}
+
+run().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,140 @@
+/**
+ * Item 1: ports per second from POST to COMPLETED with a carrier that approves at once, beside
+ * bare Temporal (one no-op activity per workflow, started by the plain client) in the same run.
+ */
+import type { Client } from '@temporalio/client';
+import { mapConcurrently } from '../src/activities/concurrency';
+import { freshNumbers, partitionPath, portRequestBody } from './api-client';
+import { bareNoop } from './bare/workflows';
+import { percentile } from './load';
+import { waitUntil, type Measured } from './processes';
+import type { Stack } from './stack';
+
+export interface CompletionRun {
+  workflows: number;
+  /** First start to the last close. */
+  seconds: number;
+  perSecond: number;
+  /** Start to close of each workflow. */
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU time each process spent per workflow. */
+  cpuMsPerWorkflow: Record<string, number>;
+  /** Workflows that closed otherwise than expected (a port not COMPLETED). */
+  unexpected: number;
+}
+
+export interface ThroughputResult {
+  bare: CompletionRun;
+  portflow: CompletionRun;
+  /** Started at once, in both runs. */
+  concurrency: number;
+}
+
+interface CompletionOptions {
+  client: Client;
+  count: number;
+  concurrency: number;
+  /** Starts workflow `index`. */
+  start: (index: number) => Promise<void>;
+  /** A visibility query matching the run's workflows. */
+  query: string;
+  /** A query matching those that closed as expected. */
+  expected: string;
+  processes: Measured[];
+  timeoutMs: number;
+}
+
+/** Starts `count` workflows, `concurrency` at a time, and waits until all have closed. */
+export async function runToCompletion(options: CompletionOptions): Promise<CompletionRun> {
+  const { client, count, query, processes } = options;
+  const cpuBefore = processes.map((p) => p.cpuMs());
+  const startedAt = Date.now();
+  await mapConcurrently(
+    Array.from({ length: count }, (_, index) => index),
+    options.concurrency,
+    options.start,
+  );
+  const closed = `${query} AND ExecutionStatus != 'Running'`;
+  await waitUntil(
+    `${count} workflows closed`,
+    async () => (await client.workflow.count(closed)).count >= count,
+    options.timeoutMs,
+  );
+  const cpuAfter = processes.map((p) => p.cpuMs());
+  const durations: number[] = [];
+  let lastClose = startedAt;
+  for await (const execution of client.workflow.list({ query: closed })) {
+    const closeTime = execution.closeTime?.getTime() ?? startedAt;
+    lastClose = Math.max(lastClose, closeTime);
+    durations.push(closeTime - execution.startTime.getTime());
+  }
+  durations.sort((a, b) => a - b);
+  const seconds = (lastClose - startedAt) / 1_000;
+  const { count: asExpected } = await client.workflow.count(`${closed} AND ${options.expected}`);
+  return {
+    workflows: count,
+    seconds,
+    perSecond: count / seconds,
+    p50Ms: percentile(durations, 50),
+    p99Ms: percentile(durations, 99),
+    cpuMsPerWorkflow: Object.fromEntries(
+      processes.map((p, index) => [
+        p.name,
+        ((cpuAfter[index] ?? 0) - (cpuBefore[index] ?? 0)) / count,
+      ]),
+    ),
+    unexpected: count - asExpected,
+  };
+}
+
+export async function measureThroughput(
+  stack: Stack,
+  options: { ports: number; concurrency: number; timeoutMs: number },
+): Promise<ThroughputResult> {
+  const { ports: count, concurrency, timeoutMs } = options;
+  const taskQueue = 'bare-throughput';
+  const bareWorker = await stack.startBareWorker(taskQueue);
+  const bare = await runToCompletion({
+    client: stack.bareClient,
+    count,
+    concurrency,
+    start: async (index) => {
+      await stack.bareClient.workflow.start(bareNoop, {
+        taskQueue,
+        workflowId: `bare-throughput-${index}`,
+      });
+    },
+    query: `WorkflowType = 'bareNoop' AND TaskQueue = '${taskQueue}'`,
+    expected: `ExecutionStatus = 'Completed'`,
+    processes: [stack.devServer, bareWorker],
+    timeoutMs,
+  });
+  await bareWorker.stop();
+
+  // The carrier approves and completes each port at its first look.
+  await stack.emulator.control('PUT', '/carrier', { pace: 'immediate' });
+  const portflow = await stack.startPortflow('throughput', { PORT_POLL_INTERVAL: '1s' });
+  const partitionId = 'bench-throughput';
+  const numbers = freshNumbers(count);
+  const result = await runToCompletion({
+    client: stack.client,
+    count,
+    concurrency,
+    start: async (index) => {
+      await portflow.api.expect(
+        202,
+        'POST',
+        partitionPath(partitionId, '/telephone-number/port'),
+        portRequestBody([numbers[index] as string]),
+      );
+    },
+    query: `WorkflowType = 'portIn' AND PartitionId = '${partitionId}'`,
+    expected: `PortStatus = 'COMPLETED'`,
+    processes: [stack.devServer, portflow.worker, portflow.apiProcess, stack.emulator.process],
+    timeoutMs,
+  });
+  await portflow.stop();
+  await stack.emulator.control('PUT', '/carrier', { pace: 'business-days' });
+  return { bare, portflow: result, concurrency };
+}
