@@ -51,6 +51,21 @@ export const codecKeysSchema = z.record(
   z.string().refine((key) => Buffer.from(key, 'base64').length === 32, 'must be 32 bytes, base64'),
 );
 
+/** `http://127.0.0.1:8233,https://temporal-ui.example`: browser origins (scheme, host, port). */
+export const originsSchema = z
+  .string()
+  .transform((text) => text.split(',').map((origin) => origin.trim()))
+  .pipe(
+    z.array(
+      z
+        .string()
+        .regex(
+          /^https?:\/\/[^/\s]+$/,
+          'must be origins like http://127.0.0.1:8233, comma-separated',
+        ),
+    ),
+  );
+
 /** The whole environment of every portflow process, parsed once at start-up. */
 export const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -101,6 +116,8 @@ export const configSchema = z.object({
     .refine((ms) => ms <= 60_000, 'must be at most 60s')
     .default(5_000),
   CODEC_KEYS: json(codecKeysSchema).optional(),
+  /** The Temporal Web UI origins allowed to call the codec endpoint from a browser. */
+  CODEC_CORS_ORIGINS: originsSchema.optional(),
   WEBHOOKS: json(webhooksSchema).optional(),
 });
 
@@ -152,24 +169,50 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; throws a ConfigError naming every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/** Why an entry point cannot run without a variable that is optional elsewhere. */
+const REQUIRED_BECAUSE: Partial<Record<keyof Config, string>> = {
+  CODEC_KEYS:
+    'is required: carrier PINs and account numbers are never stored in clear in Temporal. ' +
+    `Make a key with: node -e "console.log(require('crypto').randomBytes(32).toString('base64'))" ` +
+    `and set CODEC_KEYS='{"k1":"<that key>"}'`,
+};
+
+/** The configuration with `K` present. */
+export type ConfigWith<K extends keyof Config> = Config & { [P in K]-?: NonNullable<Config[P]> };
+
+export interface LoadOptions<K extends keyof Config> {
+  /** Variables this entry point cannot run without, though the schema allows them unset. */
+  required?: readonly K[];
+}
+
+/** Parses the environment; throws a ConfigError naming every bad or missing variable. */
+export function loadConfig<K extends keyof Config = never>(
+  env: NodeJS.ProcessEnv = process.env,
+  { required = [] }: LoadOptions<K> = {},
+): ConfigWith<K> {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
   const result = configSchema.superRefine(checkAgingRules).safeParse(present);
-  if (!result.success) {
-    throw new ConfigError(
-      result.error.issues.map(
+  const problems = result.success
+    ? []
+    : result.error.issues.map(
         (issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`,
-      ),
-    );
+      );
+  for (const variable of required) {
+    if (present[variable] === undefined) {
+      problems.push(`${variable}: ${REQUIRED_BECAUSE[variable] ?? 'is required'}`);
+    }
   }
-  return result.data;
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+  return result.data as ConfigWith<K>;
 }
 
 /** For entry points: parse the environment, or print what is wrong and exit. */
-export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfigOrExit<K extends keyof Config = never>(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions<K> = {},
+): ConfigWith<K> {
   try {
-    return loadConfig(env);
+    return loadConfig(env, options);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

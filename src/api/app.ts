@@ -19,6 +19,7 @@ import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
 import { createAuthenticator } from './auth';
+import { codecRoutes } from './codec';
 import { acceptJsonBodiesOnly } from './content-types';
 import { ApiError, registerErrorHandling } from './errors';
 import { healthRoutes } from './health';
@@ -137,6 +138,15 @@ export async function buildApp({
     },
     { prefix: '/v2/partition/:partitionId' },
   );
+
+  if (config.CODEC_KEYS) {
+    await app.register(codecRoutes, {
+      prefix: '/codec',
+      codecKeys: config.CODEC_KEYS,
+      tokens: config.API_TOKENS ?? {},
+      corsOrigins: config.CODEC_CORS_ORIGINS ?? [],
+    });
+  }
 
   return app;
 }

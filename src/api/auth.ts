@@ -17,10 +17,10 @@ declare module 'fastify' {
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /**
- * Checks `X-AUTH-TOKEN` against the configured tokens. Every token is compared, in constant
- * time over digests of equal length, so the answer's timing tells nothing about a token.
+ * The caller a presented token names, or undefined. Every token is compared, in constant time
+ * over digests of equal length, so the answer's timing tells nothing about a token.
  */
-export function createAuthenticator(tokens: Record<string, string[]>) {
+export function createTokenChecker(tokens: Record<string, string[]>) {
   const known = Object.entries(tokens).map(([token, partitions]) => ({
     digest: digest(token),
     caller: {
@@ -29,13 +29,23 @@ export function createAuthenticator(tokens: Record<string, string[]>) {
     },
   }));
 
-  return function authenticate(request: FastifyRequest, partitionId: string): Caller {
-    const header = request.headers['x-auth-token'];
-    const presented = typeof header === 'string' && header.length > 0 ? digest(header) : undefined;
+  return function callerOf(token: string | undefined): Caller | undefined {
+    const presented = token ? digest(token) : undefined;
     let caller: Caller | undefined;
     for (const entry of known) {
       if (presented && timingSafeEqual(entry.digest, presented)) caller = entry.caller;
     }
+    return caller;
+  };
+}
+
+/** Checks `X-AUTH-TOKEN` and that its token may use the partition. */
+export function createAuthenticator(tokens: Record<string, string[]>) {
+  const callerOf = createTokenChecker(tokens);
+
+  return function authenticate(request: FastifyRequest, partitionId: string): Caller {
+    const header = request.headers['x-auth-token'];
+    const caller = callerOf(typeof header === 'string' ? header : undefined);
     if (!caller) throw new ApiError(401, 'UNAUTHORIZED', 'A valid X-AUTH-TOKEN header is required');
     if (caller.partitions !== 'ALL' && !caller.partitions.includes(partitionId)) {
       throw new ApiError(403, 'FORBIDDEN', `This token may not use partition ${partitionId}`);

@@ -11,7 +11,7 @@ import { createApiMetrics } from './metrics';
 
 /** `npm run start:api`: the HTTP API for any Temporal cluster named by the environment. */
 async function run(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(process.env, { required: ['CODEC_KEYS'] });
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
   const connection = await Connection.connect(temporalConnectionOptions(config));
   try {

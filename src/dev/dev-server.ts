@@ -13,6 +13,8 @@ export interface DevServerOptions {
   dbFile?: string;
   /** Serves the Web UI on this port; headless when absent. */
   uiPort?: number;
+  /** The remote codec the Web UI decodes payloads with (`<api>/codec`). */
+  codecEndpoint?: string;
   readyTimeoutMs?: number;
 }
 
@@ -24,6 +26,10 @@ export interface RunningDevServer {
 
 /** Without a network the dev server must not phone home for a version check. */
 const DYNAMIC_CONFIG = ['frontend.enableServerVersionCheck=false'];
+
+function codecArgs({ uiPort, codecEndpoint }: DevServerOptions): string[] {
+  return uiPort !== undefined && codecEndpoint ? ['--ui-codec-endpoint', codecEndpoint] : [];
+}
 
 /** Starts `temporal server start-dev` and resolves once its frontend answers. */
 export async function startDevServer(options: DevServerOptions): Promise<RunningDevServer> {
@@ -50,6 +56,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     ...DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+    ...codecArgs(options),
   ];
   const child = startChild(options.cli.path, args, {
     logger: options.logger.child({ component: 'temporal-dev-server' }),
@@ -85,7 +92,10 @@ async function startWithSdkDownload(
       dbFilename: options.dbFile,
       ui: options.uiPort !== undefined,
       uiPort: options.uiPort,
-      extraArgs: DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
+      extraArgs: [
+        ...DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
+        ...codecArgs(options),
+      ],
     },
   });
   return { address: environment.address, uiUrl, stop: () => environment.teardown() };

@@ -5,7 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { closeGracefully } from '../api/close';
 import { createApiMetrics, scrapeUrlOf } from '../api/metrics';
-import { loadConfigOrExit, type Config } from '../config';
+import { loadConfigOrExit, type Config, type ConfigWith } from '../config';
 import { DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
 import { createLogger, type Logger } from '../logger';
 import { waitForShutdownSignal } from '../shutdown';
@@ -43,6 +43,18 @@ class RunningParts {
   }
 }
 
+/** Where a browser on this machine reaches the API's codec endpoint. */
+function codecEndpointOf(config: Config): string {
+  const host = ['0.0.0.0', '::'].includes(config.API_HOST) ? '127.0.0.1' : config.API_HOST;
+  return `http://${host}:${config.API_PORT}/codec`;
+}
+
+/** The dev server's Web UI as a browser names it, by address or as localhost. */
+function uiOriginsOf(uiUrl: string): string[] {
+  const { port } = new URL(uiUrl);
+  return [new URL(uiUrl).origin, `http://localhost:${port}`];
+}
+
 async function startTemporal(
   config: Config,
   logger: Logger,
@@ -58,6 +70,7 @@ async function startTemporal(
     uiPort: config.TEMPORAL_UI_PORT,
     namespace: config.TEMPORAL_NAMESPACE,
     dbFile: join(config.DATA_DIR, 'temporal.sqlite'),
+    codecEndpoint: codecEndpointOf(config),
   });
   parts.add('temporal dev server', () => server.stop());
   return { connectionOptions: { address: server.address }, uiUrl: server.uiUrl };
@@ -89,13 +102,15 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
   const temporal = await startTemporal(config, logger, parts);
   const platform = await startPlatform(config, logger, parts);
   const devToken = config.API_TOKENS ? undefined : loadOrCreateDevToken(config.DATA_DIR);
-  const effective: Config = {
+  const effective: ConfigWith<'CODEC_KEYS'> = {
     ...config,
     TEMPORAL_ADDRESS: temporal.connectionOptions.address,
     PLATFORM_BASE_URL: platform.url,
     PLATFORM_TOKEN: platform.token,
     API_TOKENS: devToken ? { [devToken]: ['*'] } : config.API_TOKENS,
     CODEC_KEYS: config.CODEC_KEYS ?? loadOrCreateDevCodecKeys(config.DATA_DIR),
+    CODEC_CORS_ORIGINS:
+      config.CODEC_CORS_ORIGINS ?? (temporal.uiUrl ? uiOriginsOf(temporal.uiUrl) : undefined),
   };
 
   const workerConnection = await NativeConnection.connect(temporal.connectionOptions);
@@ -151,6 +166,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
       `  API          ${apiUrl}`,
       `  API docs     ${apiUrl}/docs`,
       `  Temporal UI  ${temporal.uiUrl ?? '(external cluster)'}`,
+      `  Codec        ${apiUrl}/codec (browser sign-in: ${apiUrl}/codec/session)`,
       `  Temporal     ${temporal.connectionOptions.address}`,
       `  ${platform.emulated ? 'Emulator' : 'Platform'}     ${platform.url}`,
       'Press Ctrl-C to stop.',

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { redactCustomerSecrets } from '../domain/secrets';
 
 const ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
@@ -79,10 +80,49 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The data converter of every portflow client and worker: encrypted when keys are configured. */
-export function dataConverterFor(codecKeys: Record<string, string> | undefined): DataConverter {
-  return codecKeys ? { payloadCodecs: [EncryptionCodec.fromBase64(codecKeys)] } : {};
+/** The data converter of every portflow client and worker: every payload encrypted. */
+export function dataConverterFor(codecKeys: Record<string, string>): DataConverter {
+  return { payloadCodecs: [EncryptionCodec.fromBase64(codecKeys)] };
 }
+
+/**
+ * A decoded payload as an operator may read it: a JSON value with every customer secret
+ * replaced by `[REDACTED]`. Only the worker ever needs the secrets themselves.
+ */
+export function withoutCustomerSecrets(payload: Payload): Payload {
+  if (read(payload.metadata?.encoding) !== 'json/plain') return payload;
+  let value: unknown;
+  try {
+    value = JSON.parse(read(payload.data));
+  } catch {
+    return payload;
+  }
+  const redacted = redactCustomerSecrets(value);
+  return redacted === value ? payload : { ...payload, data: text(JSON.stringify(redacted)) };
+}
+
+/** A payload as Temporal's remote-codec JSON carries it: every byte string in base64. */
+export interface RemotePayload {
+  metadata: Record<string, string>;
+  data: string;
+}
+
+export const toRemotePayload = ({ metadata, data }: Payload): RemotePayload => ({
+  metadata: Object.fromEntries(
+    Object.entries(metadata ?? {}).map(([key, value]) => [
+      key,
+      Buffer.from(value ?? []).toString('base64'),
+    ]),
+  ),
+  data: Buffer.from(data ?? []).toString('base64'),
+});
+
+export const fromRemotePayload = ({ metadata, data }: RemotePayload): Payload => ({
+  metadata: Object.fromEntries(
+    Object.entries(metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
+  ),
+  data: Buffer.from(data, 'base64'),
+});
 
 /** A fresh key for CODEC_KEYS, base64. */
 export function newCodecKey(): string {

@@ -1,14 +1,15 @@
 import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import type { Config } from '../config';
+import type { ConfigWith } from '../config';
 import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
 import { dataConverterFor } from '../temporal/codec';
 
 export interface WorkerDeps {
   connection: NativeConnection;
-  config: Config;
+  /** Without codec keys no worker runs: every payload it writes is encrypted. */
+  config: ConfigWith<'CODEC_KEYS'>;
   logger: Logger;
   platform: PlatformClient;
 }

@@ -9,7 +9,7 @@ import { installTemporalRuntime } from './runtime';
 
 /** `npm run start:worker`: a worker for any Temporal cluster named by the environment. */
 async function run(): Promise<void> {
-  const config = loadConfigOrExit();
+  const config = loadConfigOrExit(process.env, { required: ['CODEC_KEYS'] });
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'worker' });
   installTemporalRuntime(logger, { metricsAddress: config.WORKER_METRICS_ADDRESS });
   const connectionOptions = temporalConnectionOptions(config);

@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../src/dev/net';
+import { newCodecKey } from '../../src/temporal/codec';
 import { compileApp, startNodeProcess } from '../helpers/compiled-app';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { testTemporalAddress, uniqueTaskQueue } from '../helpers/temporal';
@@ -20,12 +21,25 @@ describe('npm run start:api and start:worker', () => {
       PLATFORM_TOKEN: platform.token,
       TEMPORAL_TASK_QUEUE: uniqueTaskQueue('entry'),
       API_PORT: String(await freePort()),
+      CODEC_KEYS: JSON.stringify({ k1: newCodecKey() }),
     };
   });
 
   afterAll(async () => {
     await platform?.close();
     rmSync(appRoot, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['api', 'server.js'],
+    ['worker', 'index.js'],
+  ])('%s refuses to start without CODEC_KEYS, naming it', async (part, file) => {
+    const { CODEC_KEYS: _unset, ...withoutKeys } = env;
+    const started = startNodeProcess(join(appRoot, 'dist', part, file), withoutKeys);
+    await expect(started.waitForLine(() => false)).rejects.toThrow(
+      /Invalid configuration:\n {2}- CODEC_KEYS: is required: carrier PINs and account numbers are never stored in clear/,
+    );
+    expect(await started.stop('SIGTERM')).toBe(1);
   });
 
   it('serves the API for the cluster in the environment and closes on SIGTERM', async () => {

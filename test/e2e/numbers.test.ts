@@ -61,7 +61,7 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
   const accountPath = (partitionId: string, rest: string) =>
     `/v2/partition/${partitionId}/account/acc_123${rest}`;
   const releaseHandle = (partitionId: string, number: string) =>
-    portflow.temporal.client.workflow.getHandle(releaseWorkflowId(partitionId, number));
+    portflow.client.workflow.getHandle(releaseWorkflowId(partitionId, number));
 
   /** The seed's search and order through portflow: the number is ACTIVE and unassigned in acc_123. */
   async function orderedNumber(partitionId: string, index: number): Promise<string> {

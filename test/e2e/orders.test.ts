@@ -42,7 +42,7 @@ describe('search and order over HTTP (dev server, worker, API, emulator)', () =>
       headers: idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey },
     });
   const workflowOf = (partitionId: string, orderId: string) =>
-    portflow.temporal.client.workflow.getHandle(orderWorkflowId(partitionId, orderId));
+    portflow.client.workflow.getHandle(orderWorkflowId(partitionId, orderId));
 
   /** The finished order: the POST's own answer when it was done in time, else GET once the workflow ends. */
   async function settled(partitionId: string, answer: ApiAnswer): Promise<Json> {

@@ -1,4 +1,5 @@
 import { loadConfig } from '../../src/config';
+import { newCodecKey } from '../../src/temporal/codec';
 import { createLogger } from '../../src/logger';
 import { unreachablePlatform } from '../helpers/portflow';
 import { createWorker } from '../../src/worker/create-worker';
@@ -16,7 +17,13 @@ describe('the portflow worker', () => {
   });
 
   it('bundles src/workflows, polls its task queue and drains on shutdown', async () => {
-    const config = loadConfig({ TEMPORAL_TASK_QUEUE: uniqueTaskQueue('portflow') });
+    const config = loadConfig(
+      {
+        TEMPORAL_TASK_QUEUE: uniqueTaskQueue('portflow'),
+        CODEC_KEYS: JSON.stringify({ k1: newCodecKey() }),
+      },
+      { required: ['CODEC_KEYS'] },
+    );
     const worker = await createWorker({
       connection: temporal.nativeConnection,
       config,
