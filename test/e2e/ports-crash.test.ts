@@ -111,6 +111,7 @@ describe('a worker killed with SIGKILL while ports are in flight', () => {
       PLATFORM_BASE_URL: proxy.url,
       PLATFORM_TOKEN: portflow.emulator.token,
       PORT_POLL_INTERVAL: '1s',
+      CODEC_KEYS: JSON.stringify(portflow.config.CODEC_KEYS),
     });
     await started.waitForLine((line) => line.includes('worker polling'));
     return started;

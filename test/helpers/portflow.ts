@@ -1,6 +1,6 @@
 /** The whole of portflow for integration tests: the run's dev server, a real worker, the API over HTTP and the emulator. */
 import { randomBytes } from 'node:crypto';
-import type { WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
 import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { buildApp, type App } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
@@ -8,11 +8,17 @@ import { createActivities } from '../../src/activities';
 import { createLogger } from '../../src/logger';
 import { createPlatformClient, type PlatformClient } from '../../src/platform';
 import type { PortObject } from '../../src/domain';
+import { dataConverterFor, newCodecKey } from '../../src/temporal/codec';
 import { workflowInterceptorModules } from '../../src/worker/create-worker';
 import { portWorkflowId } from '../../src/workflows/definitions';
 import { jsonRequest, startTestEmulator, type HttpMethod, type TestEmulator } from './emulator';
 import { seedCaller } from '../emulator/support';
-import { connectToTestTemporal, uniqueTaskQueue, type TestTemporal } from './temporal';
+import {
+  TEST_NAMESPACE,
+  connectToTestTemporal,
+  uniqueTaskQueue,
+  type TestTemporal,
+} from './temporal';
 
 export interface Portflow {
   apiUrl: string;
@@ -27,7 +33,10 @@ export interface Portflow {
   /** A token for `partitionA` only. */
   tokenA: string;
   emulator: TestEmulator;
+  /** Raw connections: `temporal.client` has no codec and sees payloads as Temporal stores them. */
   temporal: TestTemporal;
+  /** A client with the run's payload codec, as the API and the worker have: reads results and queries. */
+  client: Client;
   taskQueue: string;
   config: Config;
   /** Calls the API: JSON in, status, headers and JSON out. */
@@ -47,6 +56,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** False when the test runs its worker elsewhere (its own process). */
   worker?: boolean;
+  /** Another Temporal frontend than the run's shared dev server. */
+  temporalAddress?: string;
 }
 
 export interface CallOptions {
@@ -81,23 +92,34 @@ export function portflowWorkflowBundle(): Promise<WorkflowBundle> {
 export async function startPortflow({
   env = {},
   worker: withWorker = true,
+  temporalAddress,
 }: StartOptions = {}): Promise<Portflow> {
   const emulator = await startTestEmulator();
-  const temporal = await connectToTestTemporal();
+  const temporal = await connectToTestTemporal(temporalAddress);
   const taskQueue = uniqueTaskQueue('portflow');
   const suffix = randomBytes(4).toString('hex');
   const partitionA = `pa-${suffix}`;
   const partitionB = `pb-${suffix}`;
   const token = `tok-all-${randomBytes(12).toString('hex')}`;
   const tokenA = `tok-a-${randomBytes(12).toString('hex')}`;
-  const config = loadConfig({
-    LOG_LEVEL: 'silent',
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    PLATFORM_BASE_URL: emulator.url,
-    PLATFORM_TOKEN: emulator.token,
-    PORT_POLL_INTERVAL: '1s',
-    API_TOKENS: JSON.stringify({ [token]: ['*'], [tokenA]: [partitionA] }),
-    ...env,
+  const config = loadConfig(
+    {
+      LOG_LEVEL: 'silent',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      PLATFORM_BASE_URL: emulator.url,
+      PLATFORM_TOKEN: emulator.token,
+      PORT_POLL_INTERVAL: '1s',
+      API_TOKENS: JSON.stringify({ [token]: ['*'], [tokenA]: [partitionA] }),
+      CODEC_KEYS: JSON.stringify({ [`k-${suffix}`]: newCodecKey() }),
+      ...env,
+    },
+    { required: ['CODEC_KEYS'] },
+  );
+  const dataConverter = dataConverterFor(config.CODEC_KEYS);
+  const client = new Client({
+    connection: temporal.connection,
+    namespace: TEST_NAMESPACE,
+    dataConverter,
   });
   const logger = createLogger({ level: process.env.PORTFLOW_TEST_LOG ?? 'silent' });
   const platform: PlatformClient = createPlatformClient({
@@ -113,11 +135,12 @@ export async function startPortflow({
       connection: temporal.nativeConnection,
       taskQueue,
       workflowBundle: await portflowWorkflowBundle(),
+      dataConverter,
       activities: createActivities({
         config,
         logger,
         platform,
-        temporal: temporal.client,
+        temporal: client,
         taskQueue,
       }),
     });
@@ -130,7 +153,7 @@ export async function startPortflow({
   }
   if (withWorker) await startWorker();
 
-  const app: App = await buildApp({ client: temporal.client, config, logger, platform });
+  const app: App = await buildApp({ client, config, logger, platform });
   const apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
 
   return {
@@ -141,6 +164,7 @@ export async function startPortflow({
     tokenA,
     emulator,
     temporal,
+    client,
     taskQueue,
     config,
     call(method, path, options = {}) {
@@ -156,7 +180,7 @@ export async function startPortflow({
     portsPath: (partitionId, rest = '') =>
       `/v2/partition/${partitionId}/telephone-number/port${rest}`,
     handleOf: (partitionId, portRequestId) =>
-      temporal.client.workflow.getHandle(portWorkflowId(partitionId, portRequestId)),
+      client.workflow.getHandle(portWorkflowId(partitionId, portRequestId)),
     stopWorker,
     startWorker,
     async close() {
