@@ -199,7 +199,7 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
       Array.from({ length: 5 }, () => submit(body, 'same-key-at-once')),
     );
     expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202, 202, 202]);
-    expect(new Set(answers.map((answer) => answer.body.portRequestId)).size).toBe(1);
+    expect(new Set(answers.map((answer) => answer.body.portRequestId as string)).size).toBe(1);
   });
 
   it('admits a retry of a request refused as NUMBER_BUSY once the number is free', async () => {
