@@ -26,8 +26,17 @@ function json<T extends z.ZodType>(schema: T) {
       for (const issue of result.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
       return z.NEVER;
     }
-    return result.data;
+    return withoutPrototype(result.data);
   });
+}
+
+/**
+ * These maps are read by partition ID, token or key ID, which may be `__proto__` or
+ * `constructor`: such a key must find nothing, not what every object inherits.
+ */
+function withoutPrototype<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  return Object.assign(Object.create(null) as T & object, value);
 }
 
 /** `{"tok-a": ["p1", "p2"], "tok-admin": ["*"]}`: each token and the partitions it may use. */

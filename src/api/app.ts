@@ -21,7 +21,7 @@ import type { PlatformClient } from '../platform';
 import { createAuthenticator } from './auth';
 import { codecRoutes } from './codec';
 import { acceptJsonBodiesOnly } from './content-types';
-import { ApiError, registerErrorHandling } from './errors';
+import { ApiError, answerClientError, answerFrameworkError, registerErrorHandling } from './errors';
 import { healthRoutes } from './health';
 import { createApiMetrics, registerMetrics, type ApiMetrics } from './metrics';
 import { orderRoutes } from './routes/orders';
@@ -67,6 +67,8 @@ export async function buildApp({
 }: AppDeps): Promise<App> {
   const base = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: logger,
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
   base.setValidatorCompiler(validatorCompiler);
   base.setSerializerCompiler(serializerCompiler);

@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
@@ -117,4 +119,72 @@ export function registerErrorHandling(app: FastifyInstance): void {
 
 function fieldList(details: { field: string }[]): string {
   return details.map((detail) => detail.field || '(root)').join(', ');
+}
+
+/** What Node's HTTP parser refuses before any route runs, in the API's words. */
+const PARSER_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'HEADERS_TOO_LARGE',
+    message: 'The request line and headers are too large',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'REQUEST_TIMEOUT',
+    message: 'The request took too long to arrive',
+  },
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node cannot parse (a control character in a
+ * header, headers over 16 KB, a broken request line) gets the API's error body too, not
+ * Fastify's own shape. The connection is closed after it, as Node would.
+ */
+export function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const { status, code, message } = PARSER_ERRORS[error.code ?? ''] ?? {
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: 'The request is not valid HTTP',
+  };
+  const payload = JSON.stringify(body(code, message));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +
+        `content-type: application/json; charset=utf-8\r\n` +
+        `content-length: ${Buffer.byteLength(payload)}\r\n` +
+        `connection: close\r\n\r\n${payload}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/** URLs the router refuses before any route or hook runs. */
+const URL_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'BAD_REQUEST',
+    message: 'The URL is not validly percent-encoded',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'URI_TOO_LONG',
+    message: 'A path parameter is longer than 100 characters',
+  },
+};
+
+/** Fastify's `frameworkErrors`: a URL the router cannot read gets the API's error body too. */
+export function answerFrameworkError(
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): void {
+  const known = URL_ERRORS[error.code];
+  if (!known) request.log.error({ err: error }, 'request failed');
+  const { status, code, message } = known ?? {
+    status: 500,
+    code: 'INTERNAL',
+    message: 'Internal server error',
+  };
+  void reply.code(status).send(body(code, message));
 }

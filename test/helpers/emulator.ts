@@ -30,6 +30,8 @@ export interface EmulatorControl {
   /** Lets simulated time run on its own at `msPerDay` real ms per day; 0 stops it. */
   setSpeed(msPerDay: number): Promise<{ now: string; msPerDay: number }>;
   setCarrierRecord(telephoneNumber: string, record: CarrierRecord): Promise<CarrierRecord>;
+  /** `immediate`: a port submitted from now on is final at its first read; `business-days`: the real timeline. */
+  setCarrierPace(pace: 'immediate' | 'business-days'): Promise<void>;
   addFault(fault: FaultInput): Promise<Fault>;
   clearFaults(): Promise<void>;
   calls(filter?: CallFilter): Promise<CallRecord[]>;
@@ -103,6 +105,9 @@ export function emulatorControl(url: string): EmulatorControl {
     setSpeed: (msPerDay) => controlCall(url, 'PUT', '/clock', { msPerDay }),
     setCarrierRecord: (telephoneNumber, record) =>
       controlCall(url, 'PUT', `/carrier-records/${encodeURIComponent(telephoneNumber)}`, record),
+    setCarrierPace: async (pace) => {
+      await controlCall(url, 'PUT', '/carrier', { pace });
+    },
     addFault: (fault) => controlCall(url, 'POST', '/faults', fault),
     clearFaults: async () => {
       await controlCall(url, 'DELETE', '/faults');
