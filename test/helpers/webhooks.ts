@@ -1,0 +1,60 @@
+/** A loopback webhook receiver that checks each delivery's signature and may refuse some. */
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SIGNATURE_HEADER, signWebhook, type WebhookEvent } from '../../src/activities/webhooks';
+
+export interface Delivery {
+  event: WebhookEvent;
+  /** The signature header is the HMAC of this body under the secret. */
+  signed: boolean;
+  /** What the receiver answered: 2xx took the event, anything else asks for it again. */
+  status: number;
+}
+
+export interface WebhookReceiver {
+  url: string;
+  deliveries: Delivery[];
+  close(): Promise<void>;
+}
+
+function isSigned(secret: string, body: string, header: string | string[] | undefined): boolean {
+  const match = typeof header === 'string' ? /^t=(\d+),v1=[0-9a-f]{64}$/.exec(header) : null;
+  return match !== null && signWebhook(secret, body, Number(match[1])) === header;
+}
+
+/** `refuse(n)` says whether to answer the n-th delivery (from 1) with a 500. */
+export async function startWebhookReceiver({
+  secret,
+  refuse = () => false,
+}: {
+  secret: string;
+  refuse?: (delivery: number) => boolean;
+}): Promise<WebhookReceiver> {
+  const deliveries: Delivery[] = [];
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const status = refuse(deliveries.length + 1) ? 500 : 204;
+      deliveries.push({
+        event: JSON.parse(body) as WebhookEvent,
+        signed: isSigned(secret, body, request.headers[SIGNATURE_HEADER]),
+        status,
+      });
+      response.writeHead(status).end();
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    deliveries,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
