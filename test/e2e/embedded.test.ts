@@ -98,6 +98,16 @@ describe('embedded mode (npm start)', () => {
     expect(await statusOf(`${first.api}/readyz`)).toBe(200);
     expect(await statusOf(`${first.docs}/json`)).toBe(200);
     expect(await statusOf(first.temporalUi)).toBe(200);
+    // The Web UI is given the API's codec endpoint, which answers the UI origin's preflight.
+    const uiSettings = (await (await fetch(`${first.temporalUi}/api/v1/settings`)).json()) as {
+      Codec: { Endpoint: string };
+    };
+    expect(uiSettings.Codec.Endpoint).toBe(`${first.api}/codec`);
+    const preflight = await fetch(`${first.api}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: first.temporalUi, 'access-control-request-method': 'POST' },
+    });
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(first.temporalUi);
     expect(await statusOf(`${first.platform}/healthz`)).toBe(200);
 
     // A test-only workflow on its own task queue stands in for a port in flight.

@@ -58,6 +58,8 @@ export interface StartOptions {
   worker?: boolean;
   /** Another Temporal frontend than the run's shared dev server. */
   temporalAddress?: string;
+  /** The API's port, when something must know it before the API starts; any free one otherwise. */
+  apiPort?: number;
 }
 
 export interface CallOptions {
@@ -93,6 +95,7 @@ export async function startPortflow({
   env = {},
   worker: withWorker = true,
   temporalAddress,
+  apiPort = 0,
 }: StartOptions = {}): Promise<Portflow> {
   const emulator = await startTestEmulator();
   const temporal = await connectToTestTemporal(temporalAddress);
@@ -154,7 +157,7 @@ export async function startPortflow({
   if (withWorker) await startWorker();
 
   const app: App = await buildApp({ client, config, logger, platform });
-  const apiUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  const apiUrl = await app.listen({ host: '127.0.0.1', port: apiPort });
 
   return {
     apiUrl,

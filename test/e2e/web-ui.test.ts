@@ -1,0 +1,183 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startDevServer, type RunningDevServer } from '../../src/dev/dev-server';
+import { freePort } from '../../src/dev/net';
+import { resolveTemporalCli } from '../../src/dev/temporal-cli';
+import { toIsoDate } from '../../src/domain';
+import { defaultCarrierRecord } from '../../src/emulator/carrier';
+import { createLogger } from '../../src/logger';
+import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
+import { portWorkflowId } from '../../src/workflows/definitions';
+import { seedPortRequest } from '../emulator/support';
+import { advanceCarrierUntil, startPortflow, type Portflow } from '../helpers/portflow';
+import { TEST_NAMESPACE } from '../helpers/temporal';
+
+const CHROMIUM = '/usr/bin/chromium';
+const NUMBER = '+16077986464';
+const PIN = 'Q7ZK4M9PW2';
+const ACCOUNT_NUMBER = 'ACCT-88217-ZQ';
+
+/** Where the screenshots go, to look at after a run. */
+const SHOTS = mkdtempSync(join(tmpdir(), 'portflow-web-ui-'));
+
+describe('the Temporal Web UI, as an operator sees a port', () => {
+  let devServer: RunningDevServer;
+  let uiUrl: string;
+  let portflow: Portflow;
+  let browser: BrowserContext;
+  let profile: string;
+  let portRequestId: string;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) {
+      throw new Error(
+        `${CHROMIUM} is missing: this test drives the Debian chromium package. ` +
+          'Install it with `apt-get update && apt-get install -y chromium` (as .ci/run does).',
+      );
+    }
+    const logger = createLogger({ level: 'warn' });
+    const apiPort = await freePort();
+    // The run's shared dev server has no UI: this file starts one with the UI and the codec endpoint.
+    devServer = await startDevServer({
+      cli: await resolveTemporalCli({ logger }),
+      logger,
+      port: await freePort(),
+      uiPort: await freePort(),
+      namespace: TEST_NAMESPACE,
+      codecEndpoint: `http://127.0.0.1:${apiPort}/codec`,
+    });
+    uiUrl = devServer.uiUrl as string;
+    const connection = await Connection.connect({ address: devServer.address });
+    try {
+      await ensureSearchAttributes(connection, TEST_NAMESPACE);
+    } finally {
+      await connection.close();
+    }
+    portflow = await startPortflow({
+      temporalAddress: devServer.address,
+      apiPort,
+      env: { CODEC_CORS_ORIGINS: new URL(uiUrl).origin },
+    });
+
+    const A = portflow.partitionA;
+    await portflow.emulator.control.setCarrierRecord(NUMBER, {
+      ...defaultCarrierRecord(NUMBER),
+      pin: PIN,
+      accountNumber: ACCOUNT_NUMBER,
+    });
+    const today = toIsoDate(new Date(await portflow.emulator.control.now()));
+    const submitted = await portflow.call('POST', portflow.portsPath(A), {
+      body: { ...seedPortRequest([NUMBER], today), pin: PIN, accountNumber: ACCOUNT_NUMBER },
+    });
+    expect(submitted.status).toBe(202);
+    portRequestId = submitted.body.portRequestId;
+    await advanceCarrierUntil(portflow, A, portRequestId, (port) => port.status === 'APPROVED');
+
+    profile = mkdtempSync(join(tmpdir(), 'portflow-chromium-'));
+    browser = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      viewport: { width: 1440, height: 2000 },
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await portflow?.close();
+    await devServer?.stop();
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    process.stderr.write(`Web UI screenshots: ${SHOTS}\n`);
+  });
+
+  async function shot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  }
+
+  /** What the page holds, shown or not: its whole DOM and its visible text. */
+  async function everythingOn(page: Page): Promise<string> {
+    return `${await page.content()}\n${await page.locator('body').innerText()}`;
+  }
+
+  async function openPortFromList(page: Page): Promise<string> {
+    const portId = portWorkflowId(portflow.partitionA, portRequestId);
+    await page.goto(`${uiUrl}/namespaces/${TEST_NAMESPACE}/workflows`);
+    await page.getByTestId('toggle-manual-query').click();
+    await page
+      .getByTestId('manual-search-input')
+      .fill(`PortStatus = "APPROVED" AND TelephoneNumbers = "${NUMBER}"`);
+    await page.getByTestId('manual-search-button').click();
+    const link = page.getByRole('link', { name: portId, exact: true });
+    await link.waitFor();
+    await expect(page.getByRole('link', { name: /^port-|^number-/ }).count()).resolves.toBe(1);
+    await shot(page, '1-list-filtered');
+    await link.click();
+    await page.getByRole('heading', { name: 'Event History' }).waitFor();
+    return portId;
+  }
+
+  it('finds the port by PortStatus and number and shows its history, with no secret in the page', async () => {
+    const page = await browser.newPage();
+    const portId = await openPortFromList(page);
+    await page.getByText('encryption-key-id').first().waitFor();
+    await shot(page, '2-port-without-codec');
+
+    const seen = await everythingOn(page);
+    expect(seen).toContain(portId);
+    expect(seen).toContain('portIn');
+    // Activities read as steps.
+    for (const step of ['claimNumbers', 'checkPortability']) expect(seen).toContain(step);
+    // The input is on the page, as Temporal stores it: encrypted.
+    expect(seen).toContain('encryption-key-id');
+    // The codec endpoint is configured but this browser is not signed in: it decodes nothing.
+    expect(seen).toContain('Codec Server could not connect');
+    for (const secret of [PIN, ACCOUNT_NUMBER]) expect(seen).not.toContain(secret);
+    await page.close();
+  });
+
+  it('shows the decoded request, secrets redacted, once the browser is signed in to the codec', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${portflow.apiUrl}/codec/session`);
+    await page.locator('#token').fill(portflow.token);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('Signed in until').waitFor();
+
+    await openPortFromList(page);
+    // The codec settings, as an operator fills them in. The panel opens under the page's
+    // sticky bars, which take a pointer's clicks: each control is clicked without one.
+    await page.locator('[data-testid^="data-encoder-status"]').first().click();
+    await page.getByTestId('data-encoder-title').waitFor();
+    await page.locator('#use-local-endpoint-radio').dispatchEvent('click');
+    await page.locator('#data-encoder-endpoint-input').fill(`${portflow.apiUrl}/codec`);
+    const includeCredentials = page.locator('input#pass-access-credentials');
+    await includeCredentials.dispatchEvent('click');
+    await expect(includeCredentials.isChecked()).resolves.toBe(true);
+    await page.getByTestId('confirm-data-encoder-button').dispatchEvent('click');
+    await page.reload();
+    await page.getByText('[REDACTED]').first().waitFor();
+    await shot(page, '3-port-with-codec');
+
+    const seen = await everythingOn(page);
+    expect(seen).toContain(NUMBER);
+    expect(seen).toContain('acc_123');
+    for (const secret of [PIN, ACCOUNT_NUMBER]) expect(seen).not.toContain(secret);
+
+    // The summaries, in words, are payloads too: the codec shows them.
+    await page.getByRole('tab', { name: 'User Metadata' }).click();
+    await page.getByText('Port 1 number(s) into account acc_123').waitFor();
+    await shot(page, '4-user-metadata-with-codec');
+    await page.close();
+  });
+});
