@@ -62,11 +62,13 @@ export function updateRefusal(error: unknown): ApiError | undefined {
 export async function updateOrReplay<T>(
   update: () => Promise<T>,
   replay: () => Promise<T | undefined>,
+  /** The refusal when the workflow has already ended and takes no Update at all. */
+  closed?: () => ApiError,
 ): Promise<T> {
   try {
     return await callTemporal(update);
   } catch (error) {
-    const refused = updateRefusal(error);
+    const refused = updateRefusal(error) ?? (isWorkflowMissing(error) ? closed?.() : undefined);
     if (!refused) throw error;
     const earlier = await replay();
     if (earlier === undefined) throw refused;

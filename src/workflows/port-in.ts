@@ -101,6 +101,7 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
   let supplementsReceived = 0;
   /** When the port was last rejected, for the supplement window; a supplement restarts it. */
   let rejectedSince: number | undefined;
+  let claimsReleased = false;
   let changed = false;
 
   function transition(status: PortStatus, phase: PortPhase, detail: string): void {
@@ -108,7 +109,7 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     port.status = status;
     port.phase = phase;
     port.history.push({ at: new Date().toISOString(), status, phase, detail });
-    upsertSearchAttributes([{ key: PortStatusKey, value: status }] as never);
+    upsertSearchAttributes([{ key: PortStatusKey, value: status }]);
     if (settings.webhooks) {
       eventSequence += 1;
       const id = `${workflowId}-event-${eventSequence}`;
@@ -191,7 +192,8 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
           nonRetryable: true,
         });
       }
-      await condition(() => port.phase === 'DONE');
+      // Answer once the numbers are free again, so a new port of them is admitted at once.
+      await condition(() => claimsReleased);
       return port;
     },
     {
@@ -215,7 +217,12 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
       const supplement = ++supplementsReceived;
       // Submissions started from now on carry the correction; those already started are told.
       Object.assign(request, correction);
-      if (correction.requestedDate) port.requestedDate = correction.requestedDate;
+      if (correction.requestedDate) {
+        port.requestedDate = correction.requestedDate;
+        upsertSearchAttributes([
+          { key: RequestedDateKey, value: new Date(`${correction.requestedDate}T00:00:00Z`) },
+        ]);
+      }
       port.history.push({
         at: new Date().toISOString(),
         status: port.status,
@@ -270,7 +277,7 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     { key: AccountIdKey, value: request.accountId },
     { key: TelephoneNumbersKey, value: request.telephoneNumbers.slice(0, MAX_SEARCHABLE_NUMBERS) },
     { key: RequestedDateKey, value: new Date(`${request.requestedDate}T00:00:00Z`) },
-  ] as never);
+  ]);
   transition('PENDING', 'CHECKING', 'received: checking portability');
 
   try {
@@ -282,6 +289,7 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
         telephoneNumbers: request.telephoneNumbers,
         holder: workflowId,
       });
+      claimsReleased = true;
       await Promise.allSettled(webhooks);
     });
   }
@@ -307,7 +315,7 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     port.currentProvider = request.currentProvider ?? (carriers.join(', ') || undefined);
     upsertSearchAttributes([
       { key: CurrentProviderKey, value: port.currentProvider ?? 'UNKNOWN' },
-    ] as never);
+    ]);
     if (notPortable.length > 0 && (!port.allowPartial || carriers.length === 0)) {
       port.rejectionReason = `not portable: ${notPortable.map((c) => `${c.telephoneNumber} (${c.reason ?? 'not portable'})`).join(', ')}`;
       for (const outcome of port.numbers) {
@@ -387,6 +395,12 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
         continue;
       }
       rejectedSince = undefined;
+      port.rejectionReason = undefined;
+      // Waiting for the carrier starts once every submission has reached the platform.
+      if ([...children.values()].some((child) => child.last === undefined)) {
+        await condition(() => changed);
+        continue;
+      }
       transition(status, 'AWAITING_CARRIER', describe(status));
       await condition(() => changed);
     }

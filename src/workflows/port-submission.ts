@@ -31,7 +31,8 @@ type Report = Omit<SubmissionReport, 'submissionWorkflowId'>;
 const ENDS = ['COMPLETED', 'CANCELLED', 'REJECTED'];
 
 const { submitPort, cancelUpstreamPort } = proxyActivities<Activities>({
-  startToCloseTimeout: '30 seconds',
+  // The platform client gives up after PLATFORM_TIMEOUT (10 s): a crashed worker's call is retried soon.
+  startToCloseTimeout: '15 seconds',
   retry: { maximumInterval: '5 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
 });
 

@@ -43,7 +43,7 @@ import { idempotentId, keyReused, refuseOtherRequest, requestFingerprint } from 
 import { numberBusy } from '../number-busy';
 import { callPlatform } from '../platform-errors';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
-import { callTemporal, unlessMissing, updateOrReplay, updateRefusal } from '../temporal-errors';
+import { callTemporal, unlessMissing, updateOrReplay } from '../temporal-errors';
 
 export interface PortRouteDeps {
   client: Client;
@@ -275,6 +275,12 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
           const port = await readPort(partitionId, portRequestId);
           return port.status === 'CANCELLED' ? port : undefined;
         },
+        () =>
+          new ApiError(
+            409,
+            'PORT_NOT_CANCELLABLE',
+            'The port has ended: it can no longer be cancelled',
+          ),
       );
     },
   );
@@ -292,15 +298,21 @@ export function portRoutes(app: App, { client, config, platform, taskQueue }: Po
     async (request) => {
       const { partitionId, portRequestId } = request.params;
       await readPort(partitionId, portRequestId);
-      try {
-        return await temporal(() =>
-          handleOf(partitionId, portRequestId).executeUpdate(supplementPortUpdate, {
-            args: [request.body],
-          }),
-        );
-      } catch (error) {
-        throw updateRefusal(error) ?? error;
-      }
+      return updateOrReplay(
+        () =>
+          within(() =>
+            handleOf(partitionId, portRequestId).executeUpdate(supplementPortUpdate, {
+              args: [request.body],
+            }),
+          ),
+        () => Promise.resolve(undefined),
+        () =>
+          new ApiError(
+            409,
+            'PORT_NOT_SUPPLEMENTABLE',
+            'The port has ended: it takes no supplement',
+          ),
+      );
     },
   );
 
