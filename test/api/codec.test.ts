@@ -12,13 +12,12 @@ import {
   type RemotePayload,
 } from '../../src/temporal/codec';
 import { unreachablePlatform } from '../helpers/portflow';
+import { ACCOUNT_NUMBER, PIN } from '../helpers/secrets';
 
 const OPERATOR = 'tok-operator-0123456789abcdef';
 const PARTITION_ONLY = 'tok-p1-only-0123456789abcdef';
 const UI_ORIGIN = 'http://127.0.0.1:8233';
 const KEY = newCodecKey();
-const PIN = 'Q7ZK4M9PW2';
-const ACCOUNT_NUMBER = 'ACCT-88217-ZQ';
 const portInput = {
   partitionId: 'p1',
   request: {

@@ -6,10 +6,9 @@ import { createLogger } from '../../src/logger';
 import { PlatformRejectedError } from '../../src/platform/errors';
 import { seedPortRequest } from '../emulator/support';
 import { unreachablePlatform } from '../helpers/portflow';
+import { ACCOUNT_NUMBER, PIN } from '../helpers/secrets';
 
 const TOKEN = 'tok-logging-0123456789abcdef';
-const PIN = 'Q7ZK4M9PW2';
-const ACCOUNT_NUMBER = 'ACCT-88217-ZQ';
 const WEBHOOK_SECRET = 'whsec-0123456789abcdef';
 const portRequest = {
   ...seedPortRequest(['+16077981234'], '2030-01-02'),

@@ -2,7 +2,6 @@ import type { WorkflowExecutionInfo } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { toIsoDate } from '../../src/domain';
-import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { EncryptionCodec, fromRemotePayload, toRemotePayload } from '../../src/temporal/codec';
 import {
   numberClaimWorkflowId,
@@ -13,13 +12,12 @@ import {
 import { seedPortRequest } from '../emulator/support';
 import { jsonRequest } from '../helpers/emulator';
 import { advanceCarrierUntil, eventually, startPortflow, type Portflow } from '../helpers/portflow';
+import { ACCOUNT_NUMBER, PIN, submitPortWithSecrets } from '../helpers/secrets';
 
 type History = temporal.api.history.v1.IHistory;
 
 const NUMBER = '+16077984242';
 const WRONG_PIN = 'WRONGPIN7Q3Z';
-const PIN = 'Q7ZK4M9PW2';
-const ACCOUNT_NUMBER = 'ACCT-88217-ZQ';
 
 /** Every string and byte string a history holds, as Temporal stores it (bytes read as Latin-1). */
 function storedText(value: unknown): string {
@@ -42,17 +40,7 @@ describe('customer secrets in Temporal (dev server, worker, API, emulator)', () 
 
   it('stores the PIN and account number only encrypted; the codec reads them back', async () => {
     const A = portflow.partitionA;
-    await portflow.emulator.control.setCarrierRecord(NUMBER, {
-      ...defaultCarrierRecord(NUMBER),
-      pin: PIN,
-      accountNumber: ACCOUNT_NUMBER,
-    });
-    const today = toIsoDate(new Date(await portflow.emulator.control.now()));
-    const submitted = await portflow.call('POST', portflow.portsPath(A), {
-      body: { ...seedPortRequest([NUMBER], today), pin: WRONG_PIN, accountNumber: ACCOUNT_NUMBER },
-    });
-    expect(submitted.status).toBe(202);
-    const { portRequestId } = submitted.body;
+    const portRequestId = await submitPortWithSecrets(portflow, NUMBER, WRONG_PIN);
     // A rejection, a supplement with the right PIN and a resubmission: secrets at every step.
     await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.phase === 'AWAITING_SUPPLEMENT');
     const now = toIsoDate(new Date(await portflow.emulator.control.now()));

@@ -6,19 +6,15 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startDevServer, type RunningDevServer } from '../../src/dev/dev-server';
 import { freePort } from '../../src/dev/net';
 import { resolveTemporalCli } from '../../src/dev/temporal-cli';
-import { toIsoDate } from '../../src/domain';
-import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { createLogger } from '../../src/logger';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { portWorkflowId } from '../../src/workflows/definitions';
-import { seedPortRequest } from '../emulator/support';
 import { advanceCarrierUntil, startPortflow, type Portflow } from '../helpers/portflow';
+import { ACCOUNT_NUMBER, PIN, submitPortWithSecrets } from '../helpers/secrets';
 import { TEST_NAMESPACE } from '../helpers/temporal';
 
 const CHROMIUM = '/usr/bin/chromium';
 const NUMBER = '+16077986464';
-const PIN = 'Q7ZK4M9PW2';
-const ACCOUNT_NUMBER = 'ACCT-88217-ZQ';
 
 /** Where the screenshots go, to look at after a run. */
 const SHOTS = mkdtempSync(join(tmpdir(), 'portflow-web-ui-'));
@@ -63,17 +59,7 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
     });
 
     const A = portflow.partitionA;
-    await portflow.emulator.control.setCarrierRecord(NUMBER, {
-      ...defaultCarrierRecord(NUMBER),
-      pin: PIN,
-      accountNumber: ACCOUNT_NUMBER,
-    });
-    const today = toIsoDate(new Date(await portflow.emulator.control.now()));
-    const submitted = await portflow.call('POST', portflow.portsPath(A), {
-      body: { ...seedPortRequest([NUMBER], today), pin: PIN, accountNumber: ACCOUNT_NUMBER },
-    });
-    expect(submitted.status).toBe(202);
-    portRequestId = submitted.body.portRequestId;
+    portRequestId = await submitPortWithSecrets(portflow, NUMBER);
     await advanceCarrierUntil(portflow, A, portRequestId, (port) => port.status === 'APPROVED');
 
     profile = mkdtempSync(join(tmpdir(), 'portflow-chromium-'));
