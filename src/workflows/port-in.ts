@@ -313,9 +313,7 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     }
     const carriers = [...new Set(checks.filter((c) => c.portable).map((c) => c.currentCarrier))];
     port.currentProvider = request.currentProvider ?? (carriers.join(', ') || undefined);
-    upsertSearchAttributes([
-      { key: CurrentProviderKey, value: port.currentProvider ?? 'UNKNOWN' },
-    ]);
+    upsertSearchAttributes([{ key: CurrentProviderKey, value: port.currentProvider ?? 'UNKNOWN' }]);
     if (notPortable.length > 0 && (!port.allowPartial || carriers.length === 0)) {
       port.rejectionReason = `not portable: ${notPortable.map((c) => `${c.telephoneNumber} (${c.reason ?? 'not portable'})`).join(', ')}`;
       for (const outcome of port.numbers) {
