@@ -113,10 +113,10 @@ export async function codecRoutes(codecScope: App, options: CodecRouteOptions): 
   };
 
   const operatorOnly =
-    (options?: { sessions: boolean }) =>
+    (accepting?: { sessions: boolean }) =>
     (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
       try {
-        requireOperator(request, options);
+        requireOperator(request, accepting);
         done();
       } catch (error) {
         done(error as Error);
