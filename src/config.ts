@@ -102,7 +102,13 @@ export const configSchema = z.object({
 
   PLATFORM_BASE_URL: z.url().optional(),
   PLATFORM_TOKEN: z.string().min(1).optional(),
-  PLATFORM_TIMEOUT: durationMs.default(10_000),
+  /**
+   * Below the 15 s start-to-close of a port submission (src/workflows/port-submission.ts): a
+   * call still waiting then is timed out by Temporal and retried, over and over.
+   */
+  PLATFORM_TIMEOUT: durationMs
+    .refine((ms) => ms <= 14_000, 'must be at most 14s: a port submission is retried after 15 s')
+    .default(10_000),
 
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   EMULATOR_PORT: port.default(4010),

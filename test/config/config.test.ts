@@ -1,4 +1,4 @@
-import { agingPeriodOf, loadConfig } from '../../src/config';
+import { ConfigError, agingPeriodOf, loadConfig } from '../../src/config';
 
 describe('configuration maps read by partition ID', () => {
   const config = loadConfig({
@@ -24,5 +24,15 @@ describe('configuration maps read by partition ID', () => {
       lineType: 'BUSINESS',
     });
     expect(config.WEBHOOKS?.p1?.url).toBe('http://127.0.0.1:9/hooks');
+  });
+});
+
+describe('PLATFORM_TIMEOUT', () => {
+  it('stays below the 15 s a port submission may take, so that a slow answer is not retried for ever', () => {
+    expect(loadConfig({ PLATFORM_TIMEOUT: '14s' }).PLATFORM_TIMEOUT).toBe(14_000);
+    expect(() => loadConfig({ PLATFORM_TIMEOUT: '15s' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PLATFORM_TIMEOUT: '15s' })).toThrow(
+      /PLATFORM_TIMEOUT: must be at most 14s/,
+    );
   });
 });
