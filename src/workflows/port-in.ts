@@ -59,8 +59,11 @@ const { activateNumbers } = proxyActivities<Activities>({
   retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: ['PlatformRejected'] },
 });
 
-/** Search attributes hold at most this many numbers; the rest are found through each number's workflow. */
-const MAX_SEARCHABLE_NUMBERS = 200;
+/**
+ * Search attributes hold at most this many numbers; the rest are found through each number's
+ * workflow. Temporal terminates a workflow whose keyword list exceeds 2 KiB: 100 numbers are 1.5 KiB.
+ */
+const MAX_SEARCHABLE_NUMBERS = 100;
 
 /**
  * A port-in: claim every number → check portability → one submission per losing carrier →
