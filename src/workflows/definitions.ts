@@ -107,7 +107,7 @@ export interface PortInInput {
 }
 
 export type PortAdmission =
-  | { admitted: true; requestFingerprint: string; port: PortObject }
+  | { admitted: true; requestFingerprint: string }
   | {
       admitted: false;
       requestFingerprint: string;

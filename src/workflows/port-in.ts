@@ -160,10 +160,11 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
   }
 
   setHandler(portQuery, () => port);
+  // The answer holds no port object: a client retrying a slow admission adds an Update each
+  // time, and with 10,000 numbers a few port objects outgrow a workflow task's 4 MB.
   setHandler(admissionUpdate, async () => {
     await condition(() => admission !== undefined);
-    const decided = admission as PortAdmission;
-    return decided.admitted ? { ...decided, port } : decided;
+    return admission as PortAdmission;
   });
   setHandler(submissionReportSignal, (report) => {
     const child = children.get(report.submissionWorkflowId);
@@ -274,7 +275,7 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     await condition(allHandlersFinished);
     return port;
   }
-  admission = { admitted: true, requestFingerprint: input.requestFingerprint, port };
+  admission = { admitted: true, requestFingerprint: input.requestFingerprint };
   upsertSearchAttributes([
     { key: PartitionIdKey, value: partitionId },
     { key: AccountIdKey, value: request.accountId },
