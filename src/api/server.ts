@@ -4,7 +4,7 @@ import { createLogger } from '../logger';
 import { platformClientFromConfig } from '../platform';
 import { dataConverterFor } from '../temporal/codec';
 import { waitForShutdownSignal } from '../shutdown';
-import { temporalConnectionOptions } from '../temporal/connection';
+import { clientConnectionOptions, temporalConnectionOptions } from '../temporal/connection';
 import { buildApp } from './app';
 import { closeGracefully } from './close';
 import { createApiMetrics } from './metrics';
@@ -13,7 +13,9 @@ import { createApiMetrics } from './metrics';
 async function run(): Promise<void> {
   const config = loadConfigOrExit(process.env, { required: ['CODEC_KEYS'] });
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
-  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const connection = await Connection.connect(
+    clientConnectionOptions(temporalConnectionOptions(config)),
+  );
   try {
     const client = new Client({
       connection,

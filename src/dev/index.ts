@@ -9,7 +9,11 @@ import { loadConfigOrExit, type Config, type ConfigWith } from '../config';
 import { DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
 import { createLogger, type Logger } from '../logger';
 import { waitForShutdownSignal } from '../shutdown';
-import { temporalConnectionOptions, type TemporalConnectionOptions } from '../temporal/connection';
+import {
+  clientConnectionOptions,
+  temporalConnectionOptions,
+  type TemporalConnectionOptions,
+} from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { platformClientFromConfig } from '../platform';
 import { dataConverterFor } from '../temporal/codec';
@@ -133,7 +137,9 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
     await workerRun;
   });
 
-  const clientConnection = await Connection.connect(temporal.connectionOptions);
+  const clientConnection = await Connection.connect(
+    clientConnectionOptions(temporal.connectionOptions),
+  );
   parts.add('client connection', () => clientConnection.close());
   const client = new Client({
     connection: clientConnection,

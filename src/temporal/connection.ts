@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import type { TLSConfig } from '@temporalio/client';
+import type { Interceptor } from '@grpc/grpc-js';
+import {
+  defaultGrpcRetryOptions,
+  makeGrpcRetryInterceptor,
+  type ConnectionOptions,
+  type TLSConfig,
+} from '@temporalio/client';
 import { ConfigError, type Config } from '../config';
 
 /** What both a client Connection and a worker NativeConnection accept. */
@@ -66,4 +72,33 @@ export function temporalConnectionOptions(config: TemporalConfig): TemporalConne
   return config.TEMPORAL_API_KEY === undefined
     ? { address, tls }
     : { address, tls, apiKey: config.TEMPORAL_API_KEY };
+}
+
+/**
+ * Temporal's own gRPC retries (UNAVAILABLE and the like, backing off up to 5 s between
+ * attempts), except that they never sleep past the call's deadline: with Temporal down, a call
+ * given 10 s fails after 10 s, where the default retries answered up to 5 s later.
+ */
+export function deadlineBoundRetries(): Interceptor {
+  const defaults = defaultGrpcRetryOptions();
+  return (options, nextCall) => {
+    const { deadline } = options;
+    const until =
+      deadline === undefined
+        ? Infinity
+        : typeof deadline === 'number'
+          ? deadline
+          : deadline.getTime();
+    return makeGrpcRetryInterceptor({
+      retryableDecider: (attempt, status) =>
+        Date.now() < until && defaults.retryableDecider(attempt, status),
+      delayFunction: (attempt, status) =>
+        Math.min(defaults.delayFunction(attempt, status), Math.max(0, until - Date.now())),
+    })(options, nextCall);
+  };
+}
+
+/** What a client Connection (the API's) takes: the options above with deadline-bound retries. */
+export function clientConnectionOptions(options: TemporalConnectionOptions): ConnectionOptions {
+  return { ...options, interceptors: [deadlineBoundRetries()] };
 }

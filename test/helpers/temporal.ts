@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { ensureTestServer } from '../../src/dev/test-server';
 import { createLogger } from '../../src/logger';
+import { clientConnectionOptions } from '../../src/temporal/connection';
 import { searchAttributeDefinitions } from '../../src/temporal/search-attributes';
 import { TEST_NAMESPACE, TEST_TEMPORAL_ADDRESS_VAR } from './temporal-env';
 
@@ -30,7 +31,7 @@ export interface TestTemporal {
 export async function connectToTestTemporal(
   address = testTemporalAddress(),
 ): Promise<TestTemporal> {
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect(clientConnectionOptions({ address }));
   const nativeConnection = await NativeConnection.connect({ address });
   return {
     client: new Client({ connection, namespace: TEST_NAMESPACE }),
