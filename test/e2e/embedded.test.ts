@@ -109,6 +109,10 @@ describe('embedded mode (npm start)', () => {
     });
     expect(preflight.headers.get('access-control-allow-origin')).toBe(first.temporalUi);
     expect(await statusOf(`${first.platform}/healthz`)).toBe(200);
+    // The API's /metrics serve the in-process worker's too (the SDK's exporter on a loopback port).
+    const metrics = await (await fetch(`${first.api}/metrics`)).text();
+    expect(metrics).toMatch(/^portflow_http_requests_total\{/m);
+    expect(metrics).toMatch(/^temporal_worker_task_slots_available\{/m);
 
     // A test-only workflow on its own task queue stands in for a port in flight.
     temporal = await connectToTestTemporal(first.temporal);
