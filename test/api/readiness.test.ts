@@ -74,39 +74,30 @@ describe('GET /readyz checks Temporal and the platform', () => {
     expect(answer.body).toEqual({ status: 'ready' });
   });
 
-  it('answers 503 naming Temporal when only Temporal is down', async () => {
-    const answer = await readiness(downTemporal(), platform);
-    expect(answer.status).toBe(503);
-    expect(answer.body).toEqual({
-      error: {
-        code: 'NOT_READY',
-        message: 'Temporal is unreachable',
-        details: { temporal: 'unreachable', platform: 'up' },
-      },
-    });
-  });
-
-  it('answers 503 naming the platform when only the platform is down', async () => {
-    const answer = await readiness(temporal.client, unreachablePlatform());
-    expect(answer.status).toBe(503);
-    expect(answer.body).toEqual({
-      error: {
-        code: 'NOT_READY',
-        message: 'the platform is unreachable',
-        details: { temporal: 'up', platform: 'unreachable' },
-      },
-    });
-  });
-
-  it('names both when both are down', async () => {
-    const answer = await readiness(downTemporal(), unreachablePlatform());
-    expect(answer.status).toBe(503);
-    expect(answer.body.error).toEqual({
-      code: 'NOT_READY',
-      message: 'Temporal and the platform are unreachable',
-      details: { temporal: 'unreachable', platform: 'unreachable' },
-    });
-  });
+  it.each([
+    ['only Temporal', true, false, 'Temporal is unreachable'],
+    ['only the platform', false, true, 'the platform is unreachable'],
+    ['both', true, true, 'Temporal and the platform are unreachable'],
+  ] as const)(
+    'answers 503 naming what is down: %s',
+    async (_case, temporalDown, platformDown, message) => {
+      const answer = await readiness(
+        temporalDown ? downTemporal() : temporal.client,
+        platformDown ? unreachablePlatform() : platform,
+      );
+      expect(answer.status).toBe(503);
+      expect(answer.body).toEqual({
+        error: {
+          code: 'NOT_READY',
+          message,
+          details: {
+            temporal: temporalDown ? 'unreachable' : 'up',
+            platform: platformDown ? 'unreachable' : 'up',
+          },
+        },
+      });
+    },
+  );
 
   it('gives up on a platform that never answers within its short timeout', async () => {
     const silent = await startSilentPlatform();

@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { mapConcurrently } from '../../src/activities/concurrency';
 import { toIsoDate, type PortObject } from '../../src/domain';
+import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { portWorkflowId } from '../../src/workflows/definitions';
 import { seedPortRequest } from '../emulator/support';
 import { startPortflow, type Portflow } from '../helpers/portflow';
@@ -23,21 +24,6 @@ const cases = Array.from({ length: PORTS }, (_, index): { number: string; expect
   number: `+1607798${2000 + index}`,
   expected: index % 10 === 0 ? 'NOT_PORTABLE' : index % 10 === 5 ? 'PIN_REFUSED' : 'COMPLETED',
 }));
-
-const carrierRecord = (changes: { portable?: boolean; pin?: string }) => ({
-  currentCarrier: 'AT&T',
-  lineType: 'BUSINESS',
-  portable: true,
-  subscriber: {
-    firstName: 'John',
-    lastName: 'Doe',
-    companyName: 'Acme Corporation',
-    authorizedName: 'John Doe',
-  },
-  accountNumber: '123456789',
-  pin: '1234',
-  ...changes,
-});
 
 describe('a hundred ports through a fault storm', () => {
   /** A partition of its own, named before portflow starts so that its webhook can be configured. */
@@ -65,9 +51,12 @@ describe('a hundred ports through a fault storm', () => {
     await control.setCarrierPace('immediate');
     for (const { number, expected } of cases) {
       if (expected === 'NOT_PORTABLE')
-        await control.setCarrierRecord(number, carrierRecord({ portable: false }));
+        await control.setCarrierRecord(number, {
+          ...defaultCarrierRecord(number),
+          portable: false,
+        });
       if (expected === 'PIN_REFUSED')
-        await control.setCarrierRecord(number, carrierRecord({ pin: '9999' }));
+        await control.setCarrierRecord(number, { ...defaultCarrierRecord(number), pin: '9999' });
     }
     const seedPath = `/v2/partition/${A}/*`;
     const submissions = `/v2/partition/${A}/telephone-number/port`;
