@@ -582,6 +582,8 @@ describe('bad input against every route', () => {
     // Every route was tried.
     expect([...seen.keys()].sort()).toEqual(all.map((r) => `${r.method} ${r.path}`).sort());
 
+    // Nothing refused reached the platform either.
+    expect(await portflow.emulator.control.calls()).toEqual([]);
     // A good order as a control: once visibility shows it, it is all that ever started.
     const control = await portflow.call(
       'POST',
