@@ -2,8 +2,16 @@
 import { Pool } from 'undici';
 import { addBusinessDays, addDays, toIsoDate, type PortRequest } from '../src/domain';
 
+export interface CallOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  idempotencyKey?: string;
+}
+
 export interface ApiAnswer {
   status: number;
+  /** Seconds, when the answer asked to retry later. */
+  retryAfter: number;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the bench reads a few fields of JSON answers
   body: any;
 }
@@ -22,12 +30,8 @@ export class ApiClient {
     this.pool = new Pool(url, { connections, headersTimeout: 600_000, bodyTimeout: 600_000 });
   }
 
-  async call(
-    method: Method,
-    path: string,
-    body?: unknown,
-    signal?: AbortSignal,
-  ): Promise<ApiAnswer> {
+  async call(method: Method, path: string, options: CallOptions = {}): Promise<ApiAnswer> {
+    const { body, signal, idempotencyKey } = options;
     const response = await this.pool.request({
       method,
       path,
@@ -35,11 +39,16 @@ export class ApiClient {
       headers: {
         'x-auth-token': this.token,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.body.text();
-    return { status: response.statusCode, body: text ? JSON.parse(text) : undefined };
+    return {
+      status: response.statusCode,
+      retryAfter: Number(response.headers['retry-after'] ?? Number.NaN),
+      body: text ? JSON.parse(text) : undefined,
+    };
   }
 
   /** Calls and fails unless the answer has status `expected`. */
@@ -47,10 +56,9 @@ export class ApiClient {
     expected: number,
     method: Method,
     path: string,
-    body?: unknown,
-    signal?: AbortSignal,
+    options: CallOptions = {},
   ): Promise<ApiAnswer> {
-    const answer = await this.call(method, path, body, signal);
+    const answer = await this.call(method, path, options);
     if (answer.status !== expected) {
       throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
     }

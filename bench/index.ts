@@ -16,7 +16,13 @@ import { measureLifecycles } from './lifecycles';
 import { errorMessage } from './load';
 import { describeMachine } from './machine';
 import { renderReport, type Results, type SectionName } from './report';
-import { measureBigOrder, measureBigPort, measureOpenPorts } from './scale';
+import {
+  WORKER_SETTINGS,
+  measureBigOrder,
+  measureBigPort,
+  measureOpenPorts,
+  type WorkerSetting,
+} from './scale';
 import { startStack } from './stack';
 import { measureThroughput } from './throughput';
 
@@ -66,6 +72,13 @@ function writeReport(path: string, table: string): void {
   writeFileSync(path, next);
 }
 
+/** One measurement per worker setting, one after the other. */
+async function eachSetting<T>(measure: (setting: WorkerSetting, run: number) => Promise<T>) {
+  const results: T[] = [];
+  for (const [run, setting] of WORKER_SETTINGS.entries()) results.push(await measure(setting, run));
+  return results;
+}
+
 async function run(): Promise<void> {
   const scale = process.env.BENCH_SCALE === 'small' ? 'small' : 'full';
   const sizes = SIZES[scale];
@@ -87,8 +100,10 @@ async function run(): Promise<void> {
     throughput: () => measureThroughput(stack, sizes.throughput),
     latency: () => measureLatency(stack, sizes.latency),
     lifecycles: () => measureLifecycles(stack),
-    'big-port': () => measureBigPort(stack, sizes.bigPort),
-    'big-order': () => measureBigOrder(stack, sizes.bigOrder),
+    'big-port': () =>
+      eachSetting((setting, run) => measureBigPort(stack, sizes.bigPort, setting, run)),
+    'big-order': () =>
+      eachSetting((setting, run) => measureBigOrder(stack, sizes.bigOrder, setting, run)),
     'open-ports': () => measureOpenPorts(stack, sizes.openPorts),
   };
   try {

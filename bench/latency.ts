@@ -67,8 +67,7 @@ export function requestOf(
           202,
           'POST',
           partitionPath(partitionId, '/telephone-number/port'),
-          portRequestBody([telephoneNumber as string]),
-          signal,
+          { body: portRequestBody([telephoneNumber as string]), signal },
         );
         targets.ports.push(body.portRequestId as string);
       };
@@ -90,8 +89,7 @@ export function requestOf(
           200,
           'GET',
           partitionPath(partitionId, `/telephone-number/port/${portRequestId}`),
-          undefined,
-          signal,
+          { signal },
         );
       };
     case 'bare query':
@@ -101,7 +99,7 @@ export function requestOf(
       };
     case 'GET /healthz':
       return async (_index, signal) => {
-        await api.expect(200, 'GET', '/healthz', undefined, signal);
+        await api.expect(200, 'GET', '/healthz', { signal });
       };
   }
 }

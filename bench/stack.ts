@@ -46,9 +46,12 @@ export interface Emulator {
 /** A portflow worker and API started for one measurement. */
 export interface Portflow {
   api: ApiClient;
+  /** The running worker; `restartWorker` replaces it. */
   worker: BenchProcess;
   apiProcess: BenchProcess;
   taskQueue: string;
+  /** Stops the worker and starts another with `env` added (the API keeps running). */
+  restartWorker(env: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -75,14 +78,15 @@ async function isHealthy(url: string): Promise<boolean> {
   return response.statusCode === 200;
 }
 
-/** Whether a worker polls `taskQueue` for workflow tasks yet. */
-async function hasPoller(client: Client, taskQueue: string): Promise<boolean> {
+/** Whether the worker process `pid` polls `taskQueue` for workflow tasks yet. */
+async function hasPoller(client: Client, taskQueue: string, pid: number): Promise<boolean> {
   const { pollers } = await client.workflowService.describeTaskQueue({
     namespace: NAMESPACE,
     taskQueue: { name: taskQueue },
     taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
   });
-  return (pollers ?? []).length > 0;
+  // The SDK's default worker identity is `<pid>@<host>`.
+  return (pollers ?? []).some((poller) => poller.identity?.startsWith(`${pid}@`));
 }
 
 async function startEmulatorProcess(
@@ -195,8 +199,20 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
         CODEC_KEYS: JSON.stringify(codecKeys),
         ...env,
       };
-      const worker = await startTracked('worker', join(layout.dist, 'worker', 'index.js'), common);
-      await waitUntil('worker', () => hasPoller(client, taskQueue), STARTUP_TIMEOUT_MS, worker);
+      const startWorker = async (extra: Record<string, string> = {}) => {
+        const worker = await startTracked('worker', join(layout.dist, 'worker', 'index.js'), {
+          ...common,
+          ...extra,
+        });
+        await waitUntil(
+          'worker',
+          () => hasPoller(client, taskQueue, worker.pid),
+          STARTUP_TIMEOUT_MS,
+          worker,
+        );
+        return worker;
+      };
+      const worker = await startWorker();
       const apiProcess = await startTracked('api', join(layout.dist, 'api', 'server.js'), {
         ...common,
         API_HOST: '127.0.0.1',
@@ -208,17 +224,22 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
       const url = `http://127.0.0.1:${apiPort}`;
       await waitUntil('api', () => isHealthy(`${url}/readyz`), STARTUP_TIMEOUT_MS, apiProcess);
       const api = new ApiClient(url, apiToken);
-      return {
+      const portflow: Portflow = {
         api,
         worker,
         apiProcess,
         taskQueue,
+        async restartWorker(extra) {
+          await portflow.worker.stop();
+          portflow.worker = await startWorker(extra);
+        },
         async stop() {
           await api.close();
           await apiProcess.stop();
-          await worker.stop();
+          await portflow.worker.stop();
         },
       };
+      return portflow;
     },
 
     async startBareWorker(taskQueue) {
@@ -232,7 +253,7 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
       );
       await waitUntil(
         'bare worker',
-        () => hasPoller(client, taskQueue),
+        () => hasPoller(client, taskQueue, worker.pid),
         STARTUP_TIMEOUT_MS,
         worker,
       );

@@ -122,12 +122,9 @@ export async function measureThroughput(
     count,
     concurrency,
     start: async (index) => {
-      await portflow.api.expect(
-        202,
-        'POST',
-        partitionPath(partitionId, '/telephone-number/port'),
-        portRequestBody([numbers[index] as string]),
-      );
+      await portflow.api.expect(202, 'POST', partitionPath(partitionId, '/telephone-number/port'), {
+        body: portRequestBody([numbers[index] as string]),
+      });
     },
     query: `WorkflowType = 'portIn' AND PartitionId = '${partitionId}'`,
     expected: `PortStatus = 'COMPLETED'`,
