@@ -99,6 +99,14 @@ export function businessDayAfter(today: string, days: number): string {
   return addBusinessDays(addDays(today, days), 0);
 }
 
+/** The subscriber's address in every request the bench sends (service and E911). */
+export const SERVICE_ADDRESS = {
+  street: '135 Front St',
+  city: 'Binghamton',
+  state: 'NY',
+  zipCode: '13905',
+} as const;
+
 /** The seed's port request, matching the emulator's default carrier record so it is approved. */
 export function portRequestBody(
   telephoneNumbers: string[],
@@ -108,7 +116,7 @@ export function portRequestBody(
     telephoneNumbers,
     accountId: 'acc_bench',
     subscriber: { firstName: 'John', lastName: 'Doe', authorizedName: 'John Doe' },
-    serviceAddress: { street: '135 Front St', city: 'Binghamton', state: 'NY', zipCode: '13905' },
+    serviceAddress: SERVICE_ADDRESS,
     billingTelephoneNumber: telephoneNumbers[0] as string,
     accountNumber: '123456789',
     pin: '1234',

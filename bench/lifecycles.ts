@@ -25,7 +25,7 @@ import {
   type PortInInput,
   type ReleaseNumberInput,
 } from '../src/workflows/definitions';
-import { businessDayAfter, freshNumbers, portRequestBody } from './api-client';
+import { SERVICE_ADDRESS, businessDayAfter, freshNumbers, portRequestBody } from './api-client';
 import { historySize, portHistories, type HistorySize } from './histories';
 import { NAMESPACE, type Stack } from './stack';
 
@@ -225,12 +225,7 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
         {
           telephoneNumber,
           primary: true,
-          e911Address: {
-            street: '135 Front St',
-            city: 'Binghamton',
-            state: 'NY',
-            zipCode: '13905',
-          },
+          e911Address: SERVICE_ADDRESS,
         },
       );
       const input: ReleaseNumberInput = {

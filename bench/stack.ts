@@ -175,6 +175,19 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
     };
   }
 
+  /** A worker process, once it polls `taskQueue`. */
+  async function startPolling(
+    name: string,
+    entry: string,
+    taskQueue: string,
+    env: Record<string, string>,
+  ): Promise<BenchProcess> {
+    const worker = await startTracked(name, entry, env);
+    const polling = () => hasPoller(client, taskQueue, worker.pid);
+    await waitUntil(name, polling, STARTUP_TIMEOUT_MS, worker);
+    return worker;
+  }
+
   return {
     dist: layout.dist,
     temporalAddress: server.address,
@@ -199,19 +212,11 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
         CODEC_KEYS: JSON.stringify(codecKeys),
         ...env,
       };
-      const startWorker = async (extra: Record<string, string> = {}) => {
-        const worker = await startTracked('worker', join(layout.dist, 'worker', 'index.js'), {
+      const startWorker = (extra: Record<string, string> = {}) =>
+        startPolling('worker', join(layout.dist, 'worker', 'index.js'), taskQueue, {
           ...common,
           ...extra,
         });
-        await waitUntil(
-          'worker',
-          () => hasPoller(client, taskQueue, worker.pid),
-          STARTUP_TIMEOUT_MS,
-          worker,
-        );
-        return worker;
-      };
       const worker = await startWorker();
       const apiProcess = await startTracked('api', join(layout.dist, 'api', 'server.js'), {
         ...common,
@@ -242,22 +247,11 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
       return portflow;
     },
 
-    async startBareWorker(taskQueue) {
-      const worker = await startTracked(
-        'bare worker',
-        join(layout.benchDist, 'bare', 'worker.js'),
-        {
-          TEMPORAL_ADDRESS: server.address,
-          TEMPORAL_TASK_QUEUE: taskQueue,
-        },
-      );
-      await waitUntil(
-        'bare worker',
-        () => hasPoller(client, taskQueue, worker.pid),
-        STARTUP_TIMEOUT_MS,
-        worker,
-      );
-      return worker;
+    startBareWorker(taskQueue) {
+      return startPolling('bare worker', join(layout.benchDist, 'bare', 'worker.js'), taskQueue, {
+        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+      });
     },
 
     async close() {
