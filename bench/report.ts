@@ -145,9 +145,12 @@ function throughputSection(result: ThroughputResult, targets: Target[]): string 
   ].join('\n\n');
 }
 
-function latencyRows(rows: LatencyRow[]): string {
+/** A table of fixed-rate runs; `context` names what differs between groups of rows. */
+function latencyRows(rows: (LatencyRow & { context?: string })[]): string {
+  const withContext = rows.some((row) => row.context !== undefined);
   return table(
     [
+      ...(withContext ? ['worker'] : []),
       'req/s',
       'request',
       'ok / due',
@@ -158,7 +161,8 @@ function latencyRows(rows: LatencyRow[]): string {
       'max ms',
       'answered/s',
     ],
-    rows.map(({ perSecond, kind, summary }) => [
+    rows.map(({ perSecond, kind, summary, context }) => [
+      ...(withContext ? [context ?? ''] : []),
       String(perSecond),
       kind,
       `${count(summary.ok)} / ${count(summary.due)}`,
@@ -314,7 +318,9 @@ function scaleSection(results: Results, targets: Target[]): string {
           fixed(run.api.rssMiB, 0),
         ]),
       ),
-      latencyRows(value.runs.flatMap((run) => run.latency)),
+      latencyRows(
+        value.runs.flatMap((run) => run.latency.map((row) => ({ ...row, context: run.setting }))),
+      ),
     );
   }
   const histories = bigRows.flatMap((row) => row.histories);
