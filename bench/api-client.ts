@@ -1,4 +1,6 @@
 /** portflow's HTTP API as a client sees it, and the bodies a bench sends it. */
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import { Pool } from 'undici';
 import { addBusinessDays, addDays, toIsoDate, type PortRequest } from '../src/domain';
 
@@ -7,6 +9,18 @@ export interface CallOptions {
   signal?: AbortSignal;
   idempotencyKey?: string;
 }
+
+/** What a client retrying 503s saw. */
+export interface Submitted {
+  /** The accepting answer, or undefined when the API refused otherwise than with a 503. */
+  answer?: ApiAnswer;
+  attempts: number;
+  /** Each answer that was not an acceptance: `503`, `500 (...)`. */
+  refusals: string[];
+}
+
+/** Retries of one POST answered 503: about five minutes at the API's Retry-After of 5 s. */
+const MAX_ATTEMPTS = 60;
 
 export interface ApiAnswer {
   status: number;
@@ -63,6 +77,23 @@ export class ApiClient {
       throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
     }
     return answer;
+  }
+
+  /**
+   * POSTs with an Idempotency-Key until the API accepts (200 or 202), retrying a 503 after its
+   * Retry-After as a client would: the API answers 503 when admission outlasts its deadline.
+   */
+  async postUntilAccepted(path: string, body: unknown): Promise<Submitted> {
+    const idempotencyKey = `bench-${randomUUID()}`;
+    const refusals: string[] = [];
+    for (let attempts = 1; ; attempts++) {
+      const answer = await this.call('POST', path, { body, idempotencyKey });
+      if (answer.status === 200 || answer.status === 202) return { answer, attempts, refusals };
+      const message = (answer.body as { error?: { message?: string } } | undefined)?.error?.message;
+      refusals.push(answer.status === 503 ? '503' : `${answer.status} (${message ?? ''})`);
+      if (answer.status !== 503 || attempts === MAX_ATTEMPTS) return { attempts, refusals };
+      await delay((Number.isFinite(answer.retryAfter) ? answer.retryAfter : 1) * 1_000);
+    }
   }
 
   close(): Promise<void> {

@@ -76,16 +76,20 @@ function processTable(): ProcessEntry[] {
 }
 
 /**
- * The pid of a process this one started (at any depth: startChild runs each command under a
- * small sh guard) whose command is `command` with `marker` among its arguments.
+ * The pid of a process started under `root` (at any depth: startChild runs each command under
+ * a small sh guard) whose command is `command` with `marker` among its arguments.
  */
-export async function findDescendant(command: string, marker: string): Promise<number> {
+export async function findDescendant(
+  command: string,
+  marker: string,
+  root = process.pid,
+): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const table = processTable();
     const parentOf = new Map(table.map((entry) => [entry.pid, entry.parent]));
     const descends = (pid: number) => {
       for (let at = parentOf.get(pid); at !== undefined && at > 1; at = parentOf.get(at)) {
-        if (at === process.pid) return true;
+        if (at === root) return true;
       }
       return false;
     };
@@ -115,7 +119,8 @@ export async function startNodeProcess(
     if (reason) throw new Error(`${name}: ${reason}\n${child.recentOutput()}`);
   };
   // Memory and CPU are those of node itself, not of the guard startChild runs it under.
-  const pid = await findDescendant(process.execPath, entry).catch((error: unknown) => {
+  const guard = child.process.pid ?? -1;
+  const pid = await findDescendant(process.execPath, entry, guard).catch((error: unknown) => {
     assertRunning();
     throw error;
   });

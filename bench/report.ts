@@ -117,6 +117,7 @@ function throughputSection(result: ThroughputResult, targets: Target[]): string 
     ms(run.p99Ms),
     cpuText(run),
     String(run.unexpected),
+    run.retried === undefined ? 'n/a' : String(run.retried),
   ];
   const ratio = result.portflow.perSecond / result.bare.perSecond;
   targets.push({
@@ -138,6 +139,7 @@ function throughputSection(result: ThroughputResult, targets: Target[]): string 
         'p99 ms',
         'CPU ms per workflow',
         'not as expected',
+        'POSTs retried after 503',
       ],
       [row('bare Temporal (1 no-op activity)', result.bare), row('portflow port', result.portflow)],
     ),

@@ -4,18 +4,11 @@
  * while they wait). Each gets a fresh worker process, so its peak RSS is its own.
  */
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
 import { mapConcurrently } from '../src/activities/concurrency';
 import type { OrderProgress, PortObject } from '../src/domain';
 import { RATE_CENTERS } from '../src/emulator';
 import { numberClaimWorkflowId } from '../src/workflows/definitions';
-import {
-  freshNumbers,
-  partitionPath,
-  portRequestBody,
-  type ApiAnswer,
-  type ApiClient,
-} from './api-client';
+import { freshNumbers, partitionPath, portRequestBody, type Submitted } from './api-client';
 import { historySize, portHistories, type HistorySize } from './histories';
 import { rateSeries, type LatencyRow, type Targets } from './latency';
 import { quiesce, waitUntil, type Memory } from './processes';
@@ -51,31 +44,6 @@ export interface OpenPortsResult {
   opened: { seconds: number; perSecond: number; failed: number; firstError?: string };
   concurrency: number;
   runs: WaitingWorker[];
-}
-
-/** A 503 asks to retry after `Retry-After`; a client with an Idempotency-Key does. */
-const MAX_ATTEMPTS = 60;
-
-interface Submitted {
-  /** The accepting answer, or undefined when the API refused otherwise than with a 503. */
-  answer?: ApiAnswer;
-  attempts: number;
-  /** Each answer that was not an acceptance: `503`, `500 (...)`. */
-  refusals: string[];
-}
-
-/** POSTs with an Idempotency-Key until the API accepts, as a client retrying a 503 would. */
-async function postUntilAccepted(api: ApiClient, path: string, body: unknown): Promise<Submitted> {
-  const idempotencyKey = `bench-${path}-${Date.now()}`;
-  const refusals: string[] = [];
-  for (let attempts = 1; ; attempts++) {
-    const answer = await api.call('POST', path, { body, idempotencyKey });
-    if (answer.status === 200 || answer.status === 202) return { answer, attempts, refusals };
-    const message = (answer.body as { error?: { message?: string } } | undefined)?.error?.message;
-    refusals.push(answer.status === 503 ? '503' : `${answer.status} (${message ?? ''})`);
-    if (answer.status !== 503 || attempts === MAX_ATTEMPTS) return { attempts, refusals };
-    await delay((Number.isFinite(answer.retryAfter) ? answer.retryAfter : 1) * 1_000);
-  }
 }
 
 /** The one workflow of `type` on a task queue the bench gave this measurement alone. */
@@ -145,8 +113,7 @@ export async function measureBigPort(
     // Five NPAs, so five losing carriers and five submissions.
     const numbers = freshNumbers(count);
     const startedAt = performance.now();
-    const submitted = await postUntilAccepted(
-      portflow.api,
+    const submitted = await portflow.api.postUntilAccepted(
       partitionPath(partitionId, '/telephone-number/port'),
       portRequestBody(numbers),
     );
@@ -195,8 +162,7 @@ export async function measureBigOrder(
   try {
     const partitionId = `bench-big-order-${run}`;
     const startedAt = performance.now();
-    const submitted = await postUntilAccepted(
-      portflow.api,
+    const submitted = await portflow.api.postUntilAccepted(
       partitionPath(partitionId, '/telephone-number/order'),
       { telephoneNumbers: inventoryNumbers(count), accountId: 'acc_bench' },
     );

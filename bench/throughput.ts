@@ -22,6 +22,8 @@ export interface CompletionRun {
   cpuMsPerWorkflow: Record<string, number>;
   /** Workflows that closed otherwise than expected (a port not COMPLETED). */
   unexpected: number;
+  /** POSTs answered 503 (admission past the API's deadline) and sent again after Retry-After. */
+  retried?: number;
 }
 
 export interface ThroughputResult {
@@ -95,43 +97,54 @@ export async function measureThroughput(
   const { ports: count, concurrency, timeoutMs } = options;
   const taskQueue = 'bare-throughput';
   const bareWorker = await stack.startBareWorker(taskQueue);
-  const bare = await runToCompletion({
-    client: stack.bareClient,
-    count,
-    concurrency,
-    start: async (index) => {
-      await stack.bareClient.workflow.start(bareNoop, {
-        taskQueue,
-        workflowId: `bare-throughput-${index}`,
-      });
-    },
-    query: `WorkflowType = 'bareNoop' AND TaskQueue = '${taskQueue}'`,
-    expected: `ExecutionStatus = 'Completed'`,
-    processes: [stack.devServer, bareWorker],
-    timeoutMs,
-  });
-  await bareWorker.stop();
+  let bare: CompletionRun;
+  try {
+    bare = await runToCompletion({
+      client: stack.bareClient,
+      count,
+      concurrency,
+      start: async (index) => {
+        await stack.bareClient.workflow.start(bareNoop, {
+          taskQueue,
+          workflowId: `bare-throughput-${index}`,
+        });
+      },
+      query: `WorkflowType = 'bareNoop' AND TaskQueue = '${taskQueue}'`,
+      expected: `ExecutionStatus = 'Completed'`,
+      processes: [stack.devServer, bareWorker],
+      timeoutMs,
+    });
+  } finally {
+    await bareWorker.stop();
+  }
 
   // The carrier approves and completes each port at its first look.
   await stack.emulator.control('PUT', '/carrier', { pace: 'immediate' });
   const portflow = await stack.startPortflow('throughput', { PORT_POLL_INTERVAL: '1s' });
-  const partitionId = 'bench-throughput';
-  const numbers = freshNumbers(count);
-  const result = await runToCompletion({
-    client: stack.client,
-    count,
-    concurrency,
-    start: async (index) => {
-      await portflow.api.expect(202, 'POST', partitionPath(partitionId, '/telephone-number/port'), {
-        body: portRequestBody([numbers[index] as string]),
-      });
-    },
-    query: `WorkflowType = 'portIn' AND PartitionId = '${partitionId}'`,
-    expected: `PortStatus = 'COMPLETED'`,
-    processes: [stack.devServer, portflow.worker, portflow.apiProcess, stack.emulator.process],
-    timeoutMs,
-  });
-  await portflow.stop();
-  await stack.emulator.control('PUT', '/carrier', { pace: 'business-days' });
-  return { bare, portflow: result, concurrency };
+  try {
+    const partitionId = 'bench-throughput';
+    const numbers = freshNumbers(count);
+    let retried = 0;
+    const result = await runToCompletion({
+      client: stack.client,
+      count,
+      concurrency,
+      start: async (index) => {
+        const submitted = await portflow.api.postUntilAccepted(
+          partitionPath(partitionId, '/telephone-number/port'),
+          portRequestBody([numbers[index] as string]),
+        );
+        retried += submitted.attempts - 1;
+        if (!submitted.answer) throw new Error(`POST port: ${submitted.refusals.join(', ')}`);
+      },
+      query: `WorkflowType = 'portIn' AND PartitionId = '${partitionId}'`,
+      expected: `PortStatus = 'COMPLETED'`,
+      processes: [stack.devServer, portflow.worker, portflow.apiProcess, stack.emulator.process],
+      timeoutMs,
+    });
+    return { bare, portflow: { ...result, retried }, concurrency };
+  } finally {
+    await portflow.stop();
+    await stack.emulator.control('PUT', '/carrier', { pace: 'business-days' });
+  }
 }
