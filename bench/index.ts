@@ -2,8 +2,9 @@
  * `npm run bench`: portflow beside bare Temporal, on loopback, in processes of its own. Prints
  * the results and writes them into BENCHMARKS.md (a full run of every section only).
  *
- * BENCH_SCALE=small runs every section at a size for development (about two minutes);
- * BENCH_ONLY=throughput,latency,lifecycles,big-port,big-order,open-ports runs some sections.
+ * BENCH_SCALE=small runs every section at a size for development (a few minutes);
+ * BENCH_ONLY=throughput,latency,lifecycles,big-port,big-order,open-ports runs some sections;
+ * BENCH_RENDER=dist/bench/results.full.json writes the tables again from saved results.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -29,7 +30,7 @@ import { measureThroughput } from './throughput';
 const SIZES = {
   full: {
     throughput: { ports: 1_000, concurrency: 64, timeoutMs: 900_000 },
-    latency: { rates: [50, 100, 200], durationMs: 20_000, warmupMs: 5_000 },
+    latency: { rates: [10, 50, 100, 200], durationMs: 20_000, warmupMs: 5_000 },
     bigPort: 10_000,
     bigOrder: 10_000,
     openPorts: { ports: 10_000, concurrency: 32, perSecond: 100, durationMs: 20_000 },
@@ -80,6 +81,9 @@ async function eachSetting<T>(measure: (setting: WorkerSetting, run: number) => 
 }
 
 async function run(): Promise<void> {
+  // BENCH_RENDER=<results JSON>: the tables again from a run's saved results, nothing measured.
+  const render = process.env.BENCH_RENDER;
+  if (render) return publish(JSON.parse(readFileSync(render, 'utf8')) as Results);
   const scale = process.env.BENCH_SCALE === 'small' ? 'small' : 'full';
   const sizes = SIZES[scale];
   const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
@@ -125,13 +129,18 @@ async function run(): Promise<void> {
   }
   results.totalSeconds = (performance.now() - startedAt) / 1_000;
   results.loadAtEnd = loadavg();
+  const saved = join(ROOT, 'dist', 'bench', `results.${scale}.json`);
+  writeFileSync(saved, JSON.stringify(results));
+  process.stdout.write(`bench: results saved in ${saved}\n`);
+  publish(results);
+}
+
+/** Prints the tables and writes them: into BENCHMARKS.md when every section of a full run ran. */
+function publish(results: Results): void {
   const table = renderReport(results);
   process.stdout.write(`\n${table}\n`);
-  const complete =
-    scale === 'full' &&
-    chosen.length === SECTIONS.length &&
-    Object.values(results.sections).every((section) => section?.ok);
-  const target = complete ? REPORT : join(ROOT, 'dist', 'bench', `BENCHMARKS.${scale}.md`);
+  const complete = results.scale === 'full' && SECTIONS.every((name) => results.sections[name]?.ok);
+  const target = complete ? REPORT : join(ROOT, 'dist', 'bench', `BENCHMARKS.${results.scale}.md`);
   writeReport(target, table);
   process.stdout.write(`bench: written to ${target}\n`);
 }

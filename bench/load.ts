@@ -61,8 +61,10 @@ export async function atFixedRate(options: FixedRateOptions): Promise<LatencySum
       dropped += 1;
       continue;
     }
+    // A timer may fire a little early: a latency never starts before the request is sent.
+    const sentAt = Math.max(dueAt, performance.now());
     const request = call(index, AbortSignal.timeout(timeoutMs)).then(
-      () => void latencies.push(performance.now() - dueAt),
+      () => void latencies.push(performance.now() - sentAt),
       (error: unknown) => {
         failed += 1;
         firstError ??= errorMessage(error);

@@ -73,8 +73,10 @@ function runSection(results: Results): string {
       `${machine.cpuModel}, ${machine.cores} cores, ${fixed(machine.memoryGiB)} GiB, Linux ${machine.kernel}`,
     ],
     [
-      'load average at start (1/5/15 min)',
-      machine.loadAtStart.map((load) => fixed(load, 2)).join(' / '),
+      'load average (1/5/15 min) at start; at end',
+      [machine.loadAtStart, results.loadAtEnd ?? []]
+        .map((loads) => loads.map((load) => fixed(load, 2)).join(' / ') || 'n/a')
+        .join('; '),
     ],
     ['Node', machine.node],
     [
