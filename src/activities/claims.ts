@@ -1,5 +1,4 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { heartbeat } from '@temporalio/activity';
 import {
   claimNumberUpdate,
   numberClaimWorkflowId,
@@ -8,7 +7,7 @@ import {
   type NumberClaim,
 } from '../workflows/definitions';
 import type { numberClaim } from '../workflows/number-claim';
-import { mapConcurrently } from './concurrency';
+import { heartbeatUnlessLocal, mapConcurrently } from './concurrency';
 
 export interface ClaimDeps {
   temporal: Client;
@@ -66,7 +65,7 @@ export function createClaimActivities({ temporal, taskQueue }: ClaimDeps) {
         input.telephoneNumbers,
         CLAIM_CONCURRENCY,
         async (telephoneNumber) => {
-          heartbeat();
+          heartbeatUnlessLocal();
           return {
             telephoneNumber,
             result: await claimOne(partitionId, telephoneNumber, holder, operation),
@@ -92,7 +91,7 @@ export function createClaimActivities({ temporal, taskQueue }: ClaimDeps) {
       holder: string;
     }): Promise<void> {
       await mapConcurrently(input.telephoneNumbers, CLAIM_CONCURRENCY, (telephoneNumber) => {
-        heartbeat();
+        heartbeatUnlessLocal();
         return releaseOne(input.partitionId, telephoneNumber, input.holder);
       });
     },

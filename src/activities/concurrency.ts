@@ -1,3 +1,5 @@
+import { activityInfo, heartbeat } from '@temporalio/activity';
+
 /** Maps `items` through `work` with at most `limit` calls in flight, keeping the order. */
 export async function mapConcurrently<T, R>(
   items: readonly T[],
@@ -14,4 +16,12 @@ export async function mapConcurrently<T, R>(
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
   return results;
+}
+
+/**
+ * Tells Temporal a long activity still runs. A local activity (workflows since the
+ * `local-calls` patch) has no heartbeat: its workflow task is kept alive instead.
+ */
+export function heartbeatUnlessLocal(): void {
+  if (!activityInfo().isLocal) heartbeat();
 }

@@ -1,9 +1,8 @@
-import { heartbeat } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { PlatformPort, PortabilityCheck, PortActivation } from '../domain';
 import { PlatformRejectedError, type PlatformClient, type PortSubmission } from '../platform';
 import { asActivityFailure, callPlatform } from './failures';
-import { mapConcurrently } from './concurrency';
+import { heartbeatUnlessLocal, mapConcurrently } from './concurrency';
 
 /** How many numbers are checked at once against the platform. */
 const CHECK_CONCURRENCY = 8;
@@ -16,7 +15,7 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
       telephoneNumbers: string[];
     }): Promise<PortabilityCheck[]> {
       return mapConcurrently(input.telephoneNumbers, CHECK_CONCURRENCY, async (telephoneNumber) => {
-        heartbeat();
+        heartbeatUnlessLocal();
         try {
           return await callPlatform(() =>
             platform.checkPortability(input.partitionId, telephoneNumber),
@@ -102,7 +101,7 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
     }): Promise<void> {
       const { partitionId, accountId, activation } = input;
       for (const telephoneNumber of input.telephoneNumbers) {
-        heartbeat();
+        heartbeatUnlessLocal();
         const body =
           activation.target.type === 'USER' || activation.target.type === 'DEVICE_LINE'
             ? { telephoneNumber, primary: activation.primary, e911Address: activation.e911Address }

@@ -35,6 +35,7 @@ export function createWorker({
     // Resolves to workflows/index.ts under test and to dist/workflows/index.js when built.
     workflowsPath: require.resolve('../workflows'),
     interceptors: { workflowModules: workflowInterceptorModules },
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     activities: createActivities({
       config,
       logger,

@@ -1,5 +1,11 @@
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+} from '@temporalio/workflow';
 import type { PortObject, PortRequest, PortStatus, PortSupplement } from '../domain/port';
 import type { ReleaseObject } from '../domain/release';
 import type { OrderProgress } from '../domain/order';
@@ -33,6 +39,29 @@ export const SEARCH_ATTRIBUTE_KEYS = [
 
 /** The failure type activities give a platform refusal (a 4xx): retrying cannot help. */
 export const PLATFORM_REJECTED = 'PlatformRejected';
+
+/**
+ * The failure an activity ended with, from the error a workflow caught: an activity's comes
+ * wrapped in an ActivityFailure, a local activity's may come as it was thrown.
+ */
+export function activityFailureCause(error: unknown): ApplicationFailure | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure ? cause : undefined;
+}
+
+// ---- Patches: workflows already running when these changed keep their old path on replay. ----
+
+/**
+ * Short calls (claims, checks, platform steps, webhooks) are local activities: one marker
+ * event each, inside the workflow task, instead of an activity task and a workflow task more.
+ * Polls stay activities: their retries are the polls, and they add no event.
+ */
+export const LOCAL_CALLS_PATCH = 'local-calls';
+/**
+ * A numberClaim asks whether its holder still runs when another operation wants the number,
+ * not once a day: a held number costs no event while it waits.
+ */
+export const HOLDER_CHECKED_ON_CLAIM_PATCH = 'holder-checked-on-claim';
 
 // ---- Workflow IDs: they read as what they are, and each has its inverse. ----
 

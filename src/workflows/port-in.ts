@@ -5,13 +5,18 @@ import {
   condition,
   allHandlersFinished,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
+  type ActivityOptions,
   type ChildWorkflowHandle,
   type SignalDefinition,
+  type ActivityInterfaceFor,
+  type LocalActivityInterfaceFor,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { PortNumberOutcome, PortObject, PortSupplement } from '../domain/port';
@@ -24,6 +29,7 @@ import {
 import {
   AccountIdKey,
   CurrentProviderKey,
+  LOCAL_CALLS_PATCH,
   PartitionIdKey,
   PortStatusKey,
   RequestedDateKey,
@@ -43,21 +49,50 @@ import {
   type SubmissionReport,
 } from './definitions';
 import { portSubmission } from './port-submission';
-import { deliverWebhook } from './webhooks';
+import { deliverWebhook, deliverWebhookLocally } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
+type Proxied = ActivityInterfaceFor<Activities> | LocalActivityInterfaceFor<Activities>;
+/** What an activity and a local activity share. */
+type CallOptions = Pick<
+  ActivityOptions,
+  'startToCloseTimeout' | 'scheduleToCloseTimeout' | 'retry'
+>;
 
-const { claimNumbers, releaseNumberClaims, checkPortability } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { maximumInterval: '1 minute' },
-});
-
-const { activateNumbers } = proxyActivities<Activities>({
+const admissionCalls: CallOptions = { retry: { maximumInterval: '1 minute' } };
+const activation: CallOptions = {
   startToCloseTimeout: '5 minutes',
   scheduleToCloseTimeout: '1 day',
   retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: ['PlatformRejected'] },
-});
+};
+
+/** The calls portIn makes, as activities (before LOCAL_CALLS_PATCH) or as local activities. */
+function calls(admission: Proxied, platform: Proxied, webhook: Proxied['deliverWebhook']) {
+  const { claimNumbers, releaseNumberClaims, checkPortability } = admission;
+  return {
+    claimNumbers,
+    releaseNumberClaims,
+    checkPortability,
+    activateNumbers: platform.activateNumbers,
+    deliverWebhook: webhook,
+  };
+}
+
+const activities = calls(
+  proxyActivities<Activities>({
+    ...admissionCalls,
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '1 minute',
+  }),
+  proxyActivities<Activities>(activation),
+  deliverWebhook,
+);
+/** A 10,000-number port claims and checks for a minute or two: the workflow task is kept alive. */
+const localActivities = calls(
+  proxyLocalActivities<Activities>({ ...admissionCalls, startToCloseTimeout: '10 minutes' }),
+  proxyLocalActivities<Activities>(activation),
+  deliverWebhookLocally,
+);
 
 /**
  * Search attributes hold at most this many numbers; the rest are found through each number's
@@ -72,6 +107,8 @@ const MAX_SEARCHABLE_NUMBERS = 100;
 export async function portIn(input: PortInInput): Promise<PortObject> {
   const { workflowId } = workflowInfo();
   const { request, partitionId, settings } = input;
+  const { claimNumbers, releaseNumberClaims, checkPortability, activateNumbers, deliverWebhook } =
+    patched(LOCAL_CALLS_PATCH) ? localActivities : activities;
 
   const port: PortObject = {
     portRequestId: input.portRequestId,

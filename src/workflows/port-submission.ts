@@ -1,12 +1,12 @@
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   condition,
   getExternalWorkflowHandle,
   isCancellation,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -14,8 +14,10 @@ import type { createActivities } from '../activities';
 import type { PlatformPort, PortSupplement } from '../domain/port';
 import { isKnownPortStatus } from '../domain/port-status';
 import {
+  LOCAL_CALLS_PATCH,
   PLATFORM_REJECTED,
   abandonSubmissionSignal,
+  activityFailureCause,
   cancelSubmissionSignal,
   carrierEventSignal,
   submissionReportSignal,
@@ -30,11 +32,14 @@ type Report = Omit<SubmissionReport, 'submissionWorkflowId'>;
 /** Statuses that end the following of one submission. */
 const ENDS = ['COMPLETED', 'CANCELLED', 'REJECTED'];
 
-const { submitPort, cancelUpstreamPort } = proxyActivities<Activities>({
+const platformCalls = {
   // The platform client gives up after PLATFORM_TIMEOUT (10 s): a crashed worker's call is retried soon.
   startToCloseTimeout: '15 seconds',
   retry: { maximumInterval: '5 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
-});
+};
+/** Before LOCAL_CALLS_PATCH. */
+const activities = proxyActivities<Activities>(platformCalls);
+const localActivities = proxyLocalActivities<Activities>(platformCalls);
 
 /**
  * One losing carrier's share of a port: submit once per attempt (the idempotency key is this
@@ -44,6 +49,9 @@ const { submitPort, cancelUpstreamPort } = proxyActivities<Activities>({
 export async function portSubmission(input: PortSubmissionInput): Promise<void> {
   const { workflowId } = workflowInfo();
   const { partitionId } = input;
+  const { submitPort, cancelUpstreamPort } = patched(LOCAL_CALLS_PATCH)
+    ? localActivities
+    : activities;
   const parent = getExternalWorkflowHandle(input.parentWorkflowId);
   // Polls are activity retries: however long the carrier takes, history grows only on change.
   const { awaitCarrierStatus } = proxyActivities<Activities>({
@@ -211,12 +219,7 @@ async function untilInterrupted<T>(
 
 /** The platform's own words when it refused a call for good; any other failure goes on up. */
 function platformRefusal(error: unknown): string {
-  if (
-    error instanceof ActivityFailure &&
-    error.cause instanceof ApplicationFailure &&
-    error.cause.type === PLATFORM_REJECTED
-  ) {
-    return error.cause.message;
-  }
+  const cause = activityFailureCause(error);
+  if (cause?.type === PLATFORM_REJECTED) return cause.message;
   throw error;
 }

@@ -5,10 +5,14 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
+  type ActivityInterfaceFor,
+  type LocalActivityInterfaceFor,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { WebhookEvent } from '../activities/webhooks';
@@ -16,8 +20,10 @@ import { DAY_MS, formatDuration } from '../domain/time';
 import type { ReleaseObject, ReleaseStatus } from '../domain/release';
 import {
   AccountIdKey,
+  LOCAL_CALLS_PATCH,
   NOT_AGING,
   PLATFORM_REJECTED,
+  activityFailureCause,
   PartitionIdKey,
   TelephoneNumbersKey,
   reclaimUpdate,
@@ -26,21 +32,46 @@ import {
   type ReleaseAdmission,
   type ReleaseNumberInput,
 } from './definitions';
-import { deliverWebhook } from './webhooks';
+import { deliverWebhook, deliverWebhookLocally } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
+type Proxied = ActivityInterfaceFor<Activities> | LocalActivityInterfaceFor<Activities>;
 
-const { claimNumbers, releaseNumberClaims } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { maximumInterval: '1 minute' },
-});
+const claimCalls = { startToCloseTimeout: '5 minutes', retry: { maximumInterval: '1 minute' } };
 // A release must finish: platform outages are retried for as long as they last, refusals are not.
-const { readNumber, removeAssignments, clearE911, removeDirectoryListing, releaseToInventory } =
-  proxyActivities<Activities>({
-    startToCloseTimeout: '1 minute',
-    retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
-  });
+const platformCalls = {
+  startToCloseTimeout: '1 minute',
+  retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
+};
+
+/** The calls a release makes, as activities (before LOCAL_CALLS_PATCH) or as local activities. */
+function calls(claims: Proxied, platform: Proxied, webhook: Proxied['deliverWebhook']) {
+  const { claimNumbers, releaseNumberClaims } = claims;
+  const { readNumber, removeAssignments, clearE911, removeDirectoryListing, releaseToInventory } =
+    platform;
+  return {
+    claimNumbers,
+    releaseNumberClaims,
+    readNumber,
+    removeAssignments,
+    clearE911,
+    removeDirectoryListing,
+    releaseToInventory,
+    deliverWebhook: webhook,
+  };
+}
+
+const activities = calls(
+  proxyActivities<Activities>({ ...claimCalls, heartbeatTimeout: '1 minute' }),
+  proxyActivities<Activities>(platformCalls),
+  deliverWebhook,
+);
+const localActivities = calls(
+  proxyLocalActivities<Activities>(claimCalls),
+  proxyLocalActivities<Activities>(platformCalls),
+  deliverWebhookLocally,
+);
+
 /**
  * A release: claim the number → clear it (assignments, E911, listing and caller ID) → AGING
  * for the partition's aging period → back to the platform's inventory, RELEASED. A reclaim
@@ -50,6 +81,16 @@ const { readNumber, removeAssignments, clearE911, removeDirectoryListing, releas
 export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseObject> {
   const { workflowId, runId } = workflowInfo();
   const { partitionId, telephoneNumber } = input;
+  const {
+    claimNumbers,
+    releaseNumberClaims,
+    readNumber,
+    removeAssignments,
+    clearE911,
+    removeDirectoryListing,
+    releaseToInventory,
+    deliverWebhook,
+  } = patched(LOCAL_CALLS_PATCH) ? localActivities : activities;
   const number = { partitionId, telephoneNumber };
 
   const release: ReleaseObject = {
@@ -134,14 +175,16 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
   ]);
   record('RELEASING', 'claimed: no port or other release can take the number until this one ends');
 
-  let failure: ActivityFailure | undefined;
+  let failure: Error | undefined;
   try {
     await clearNumber();
     await age();
   } catch (error) {
-    if (!(error instanceof ActivityFailure)) throw error;
-    failure = error;
-    release.failureReason = error.cause?.message ?? error.message;
+    // Steps are retried through outages: a step that failed was refused for good.
+    const refusal = activityFailureCause(error);
+    if (!(error instanceof ActivityFailure) && !refusal) throw error;
+    failure = error as Error;
+    release.failureReason = refusal?.message ?? failure.message;
     record('FAILED', `the platform refused a step: ${release.failureReason}`);
   } finally {
     await CancellationScope.nonCancellable(async () => {

@@ -1,12 +1,18 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+
+type Activities = ReturnType<typeof createActivities>;
 
 /**
  * How every workflow sends a webhook event: a receiver may be down for hours, so the event
  * (same id) is retried for up to a day.
  */
-export const { deliverWebhook } = proxyActivities<ReturnType<typeof createActivities>>({
+const delivery: ActivityOptions = {
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 day',
   retry: { maximumInterval: '30 minutes' },
-});
+};
+
+export const { deliverWebhook } = proxyActivities<Activities>(delivery);
+/** The same as a local activity (LOCAL_CALLS_PATCH): one marker event per delivered event. */
+export const { deliverWebhook: deliverWebhookLocally } = proxyLocalActivities<Activities>(delivery);

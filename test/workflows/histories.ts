@@ -4,7 +4,7 @@
  */
 import { readdirSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Client } from '@temporalio/client';
 import { historyFromJSON, historyToJSON, type History } from '@temporalio/common/lib/proto-utils';
 
@@ -36,9 +36,13 @@ export interface RecordedHistory {
   history: History;
 }
 
-/** The recorded history files, listed when a test file is defined (so each gets its own test). */
+/**
+ * The recorded history files, listed when a test file is defined (so each gets its own test):
+ * today's at the top, those of older workflow code (kept running on replay by a patch) in the
+ * folder named after the patch.
+ */
 export function recordedHistoryFiles(): string[] {
-  return readdirSync(HISTORIES_DIR)
+  return readdirSync(HISTORIES_DIR, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.json'))
     .sort();
 }
@@ -49,7 +53,7 @@ export async function readRecordedHistory(file: string): Promise<RecordedHistory
   return {
     file,
     // A history does not hold its own workflow ID: the file is named after it.
-    workflowId: file.replace(/\.json$/, ''),
+    workflowId: basename(file, '.json'),
     workflowType: started?.workflowType?.name ?? 'unknown',
     history,
   };

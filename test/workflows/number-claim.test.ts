@@ -64,7 +64,7 @@ describe('numberClaim on the time-skipping server', () => {
   }
 
   it('holds a number for one operation at a time and ends once it is released', async () => {
-    await runClaim('released', '+16077981234', true, async (handle) => {
+    const checked = await runClaim('released', '+16077981234', true, async (handle) => {
       const claim = { holder: PORT, operation: 'PORT' as const };
       expect(await handle.executeUpdate(claimNumberUpdate, { args: [claim] })).toEqual({
         granted: true,
@@ -83,13 +83,33 @@ describe('numberClaim on the time-skipping server', () => {
       expect(await handle.query(numberClaimQuery)).toMatchObject(claim);
       await handle.executeUpdate(releaseClaimUpdate, { args: [{ holder: PORT }] });
     });
+    // The refused claim asked whether the holder still runs; nothing else did.
+    expect(checked).toEqual([PORT]);
   });
 
-  it('frees a number whose holder ended without letting go', async () => {
+  it('costs no event while held, however long', async () => {
+    await runClaim('held-long', '+16077985679', true, async (handle) => {
+      await handle.executeUpdate(claimNumberUpdate, {
+        args: [{ holder: PORT, operation: 'PORT' }],
+      });
+      const before = (await handle.fetchHistory()).events?.length;
+      await env.sleep('120 days');
+      expect((await handle.fetchHistory()).events?.length).toBe(before);
+      await handle.executeUpdate(releaseClaimUpdate, { args: [{ holder: PORT }] });
+    });
+  });
+
+  it('gives a number whose holder ended without letting go to the next claim', async () => {
     const checked = await runClaim('holder-gone', '+16077985678', false, async (handle) => {
       await handle.executeUpdate(claimNumberUpdate, {
         args: [{ holder: PORT, operation: 'PORT' }],
       });
+      const release = { holder: RELEASE, operation: 'RELEASE' as const };
+      expect(await handle.executeUpdate(claimNumberUpdate, { args: [release] })).toEqual({
+        granted: true,
+      });
+      expect(await handle.query(numberClaimQuery)).toMatchObject(release);
+      await handle.executeUpdate(releaseClaimUpdate, { args: [{ holder: RELEASE }] });
     });
     expect(checked).toEqual([PORT]);
   });

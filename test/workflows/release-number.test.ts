@@ -1,7 +1,8 @@
 import {
   WorkflowFailedError,
+  WithStartWorkflowOperation,
   WorkflowUpdateFailedError,
-  type WorkflowHandleWithFirstExecutionRunId,
+  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
@@ -17,6 +18,7 @@ import {
   releaseQuery,
   releaseWorkflowId,
   type NumberClaim,
+  type ReleaseAdmission,
   type ReleaseNumberInput,
 } from '../../src/workflows/definitions';
 import { portflowWorkflowBundle } from '../helpers/portflow';
@@ -158,7 +160,10 @@ describe('releaseNumber on the time-skipping server', () => {
   async function runRelease<T>(
     fake: ReturnType<typeof fakeActivities>,
     name: string,
-    drive: (handle: WorkflowHandleWithFirstExecutionRunId<typeof releaseNumber>) => Promise<T>,
+    drive: (
+      handle: WorkflowHandle<typeof releaseNumber>,
+      admission: ReleaseAdmission,
+    ) => Promise<T>,
   ) {
     const taskQueue = uniqueTaskQueue('release');
     const workflowId = `${releaseWorkflowId('p1', NUMBER)}-${name}`;
@@ -169,12 +174,17 @@ describe('releaseNumber on the time-skipping server', () => {
       activities: fake.activities,
     });
     return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(releaseNumber, {
-        taskQueue,
-        workflowId,
-        args: [input(90)],
+      // Started as the API starts it: with the admission Update.
+      const admission = await env.client.workflow.executeUpdateWithStart(releaseAdmissionUpdate, {
+        startWorkflowOperation: new WithStartWorkflowOperation(releaseNumber, {
+          taskQueue,
+          workflowId,
+          args: [input(90)],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
       });
-      const outcome = await drive(handle);
+      const handle = env.client.workflow.getHandle<typeof releaseNumber>(workflowId);
+      const outcome = await drive(handle, admission);
       await recordHistories(env.client, [workflowId]);
       return { outcome, history: (await handle.fetchHistory()).events ?? [] };
     });
@@ -293,8 +303,8 @@ describe('releaseNumber on the time-skipping server', () => {
       since: '2026-11-30T09:00:00Z',
     };
     const fake = fakeActivities({ busy: holder });
-    const { outcome } = await runRelease(fake, 'refused-busy', async (handle) => ({
-      admission: await handle.executeUpdate(releaseAdmissionUpdate),
+    const { outcome } = await runRelease(fake, 'refused-busy', async (handle, admission) => ({
+      admission,
       release: await handle.result(),
     }));
     const { admission, release } = outcome;

@@ -36,7 +36,9 @@ describe('recorded histories replay against the bundled workflows', () => {
   });
 
   it('fails on a history the workflow code would not make', async () => {
-    const recorded = await readRecordedHistory('port-p1-pr-cancel-before-approval.json');
+    const recorded = await readRecordedHistory(
+      'before-local-calls/port-p1-pr-cancel-before-approval.json',
+    );
     const scheduled = recorded.history.events?.find(
       (event) => event.activityTaskScheduledEventAttributes?.activityType,
     )?.activityTaskScheduledEventAttributes?.activityType;

@@ -157,6 +157,10 @@ export function numberRoutes(
   const within = <T>(call: () => Promise<T>) =>
     client.withDeadline(Date.now() + TEMPORAL_DEADLINE_MS, call);
 
+  /**
+   * The operation that holds the number. A holder an operator terminated holds nothing: its
+   * entity learns so only when the next operation claims the number, so it is asked here.
+   */
   async function readClaim(partitionId: string, number: string): Promise<NumberClaim | null> {
     const claim = await unlessMissing(() =>
       within(() =>
@@ -165,7 +169,11 @@ export function numberRoutes(
           .query(numberClaimQuery),
       ),
     );
-    return claim ?? null;
+    if (!claim) return null;
+    const holder = await unlessMissing(() =>
+      within(() => client.workflow.getHandle(claim.holder).describe()),
+    );
+    return holder?.status.name === 'RUNNING' ? claim : null;
   }
 
   /** The number's latest release; a request refused for a busy number was never one. */
