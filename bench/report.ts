@@ -297,7 +297,7 @@ function scaleSection(results: Results, targets: Target[]): string {
   const bigRows = big.flatMap((section) => (section?.ok ? section.value : []));
   if (bigRows.length > 0) {
     parts.push(
-      'One request each, carrier immediate, through the API as a client would (Idempotency-Key, retried after a 503 with its Retry-After); a fresh worker process per request, so its peak RSS (VmHWM) is its own; each with the worker as shipped (WORKER_MAX_CACHED_WORKFLOWS 250) and with the workflow cache the SDK would size from Node\'s default heap limit.',
+      "One request each, carrier immediate, through the API as a client would (Idempotency-Key, retried after a 503 with its Retry-After); a fresh worker process per request, so its peak RSS (VmHWM) is its own; each with the worker as shipped (WORKER_MAX_CACHED_WORKFLOWS 250) and with the workflow cache the SDK would size from Node's default heap limit.",
       table(
         [
           'request',
