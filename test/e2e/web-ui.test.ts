@@ -161,8 +161,17 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
     for (const secret of [PIN, ACCOUNT_NUMBER]) expect(seen).not.toContain(secret);
 
     // The summaries, in words, are payloads too: the codec shows them.
-    await page.getByRole('tab', { name: 'User Metadata' }).click();
-    await page.getByText('Port 1 number(s) into account acc_123').waitFor();
+    // A running workflow's page refreshes itself: a click that lands mid-refresh is tried again.
+    const summary = page.getByText('Port 1 number(s) into account acc_123');
+    for (let attempt = 1; ; attempt++) {
+      await page.getByRole('tab', { name: 'User Metadata' }).click();
+      const shown = await summary.waitFor({ timeout: 10_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown) break;
+      if (attempt === 3) throw new Error('the User Metadata tab never showed the summary');
+    }
     await shot(page, '4-user-metadata-with-codec');
     await page.close();
   });
