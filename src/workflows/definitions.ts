@@ -52,11 +52,17 @@ export function activityFailureCause(error: unknown): ApplicationFailure | undef
 // ---- Patches: workflows already running when these changed keep their old path on replay. ----
 
 /**
- * Short calls (claims, checks, platform steps, webhooks) are local activities: one marker
+ * Short calls (checks, platform steps, webhooks) are local activities: one marker
  * event each, inside the workflow task, instead of an activity task and a workflow task more.
- * Polls stay activities: their retries are the polls, and they add no event.
+ * Polls stay activities: their retries are the polls, and they add no event. Claims stay
+ * activities: they wait on other workflows' tasks, which must not wait for a slot they hold.
  */
 export const LOCAL_CALLS_PATCH = 'local-calls';
+/**
+ * A local activity holds its workflow task (and the worker's slot for it) while it runs and
+ * while it waits to retry: a retry due in more than a second waits on a timer instead.
+ */
+export const LOCAL_RETRIES = { localRetryThreshold: '1 second' } as const;
 /**
  * A numberClaim asks whether its holder still runs when another operation wants the number,
  * not once a day: a held number costs no event while it waits.

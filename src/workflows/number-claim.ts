@@ -11,6 +11,7 @@ import {
 import type { createActivities } from '../activities';
 import {
   HOLDER_CHECKED_ON_CLAIM_PATCH,
+  LOCAL_RETRIES,
   claimNumberUpdate,
   numberClaimQuery,
   releaseClaimUpdate,
@@ -23,7 +24,10 @@ type Activities = ReturnType<typeof createActivities>;
 
 const holderCheck = { startToCloseTimeout: '30 seconds' };
 const { isWorkflowOpen } = proxyActivities<Activities>(holderCheck);
-const { isWorkflowOpen: isWorkflowOpenLocally } = proxyLocalActivities<Activities>(holderCheck);
+const { isWorkflowOpen: isWorkflowOpenLocally } = proxyLocalActivities<Activities>({
+  ...LOCAL_RETRIES,
+  ...holderCheck,
+});
 
 /** How often a held number checked that its holder still ran, before HOLDER_CHECKED_ON_CLAIM_PATCH. */
 const HOLDER_CHECK_INTERVAL = '1 day';

@@ -30,6 +30,7 @@ import {
   AccountIdKey,
   CurrentProviderKey,
   LOCAL_CALLS_PATCH,
+  LOCAL_RETRIES,
   PartitionIdKey,
   PortStatusKey,
   RequestedDateKey,
@@ -59,38 +60,39 @@ type CallOptions = Pick<
   'startToCloseTimeout' | 'scheduleToCloseTimeout' | 'retry'
 >;
 
-const admissionCalls: CallOptions = { retry: { maximumInterval: '1 minute' } };
 const activation: CallOptions = {
   startToCloseTimeout: '5 minutes',
   scheduleToCloseTimeout: '1 day',
   retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: ['PlatformRejected'] },
 };
 
-/** The calls portIn makes, as activities (before LOCAL_CALLS_PATCH) or as local activities. */
-function calls(admission: Proxied, platform: Proxied, webhook: Proxied['deliverWebhook']) {
-  const { claimNumbers, releaseNumberClaims, checkPortability } = admission;
-  return {
-    claimNumbers,
-    releaseNumberClaims,
-    checkPortability,
-    activateNumbers: platform.activateNumbers,
-    deliverWebhook: webhook,
-  };
+/**
+ * Claims stay activities: they wait on numberClaim workflow tasks, which a local activity would
+ * keep from running once every workflow task slot of the worker held a port awaiting its claims.
+ */
+const admission = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumInterval: '1 minute' },
+});
+const { claimNumbers, releaseNumberClaims } = admission;
+
+/** The platform calls portIn makes, as activities (before LOCAL_CALLS_PATCH) or local ones. */
+function calls(check: Proxied, platform: Proxied, webhook: Proxied['deliverWebhook']) {
+  const { checkPortability } = check;
+  const { activateNumbers } = platform;
+  return { checkPortability, activateNumbers, deliverWebhook: webhook };
 }
 
-const activities = calls(
-  proxyActivities<Activities>({
-    ...admissionCalls,
-    startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '1 minute',
-  }),
-  proxyActivities<Activities>(activation),
-  deliverWebhook,
-);
-/** A 10,000-number port claims and checks for a minute or two: the workflow task is kept alive. */
+const activities = calls(admission, proxyActivities<Activities>(activation), deliverWebhook);
+/** A 10,000-number port checks for a minute or two: the workflow task is kept alive meanwhile. */
 const localActivities = calls(
-  proxyLocalActivities<Activities>({ ...admissionCalls, startToCloseTimeout: '10 minutes' }),
-  proxyLocalActivities<Activities>(activation),
+  proxyLocalActivities<Activities>({
+    ...LOCAL_RETRIES,
+    startToCloseTimeout: '10 minutes',
+    retry: { maximumInterval: '1 minute' },
+  }),
+  proxyLocalActivities<Activities>({ ...LOCAL_RETRIES, ...activation }),
   deliverWebhookLocally,
 );
 
@@ -108,8 +110,9 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
   const { workflowId } = workflowInfo();
   const { request, partitionId, settings } = input;
   const local = patched(LOCAL_CALLS_PATCH);
-  const { claimNumbers, releaseNumberClaims, checkPortability, activateNumbers, deliverWebhook } =
-    local ? localActivities : activities;
+  const { checkPortability, activateNumbers, deliverWebhook } = local
+    ? localActivities
+    : activities;
   /** PortStatus as operators search it: since LOCAL_CALLS_PATCH, written only when it changes. */
   let searchedStatus: PortStatus | undefined;
 

@@ -15,6 +15,7 @@ import type { PlatformPort, PortSupplement } from '../domain/port';
 import { isKnownPortStatus } from '../domain/port-status';
 import {
   LOCAL_CALLS_PATCH,
+  LOCAL_RETRIES,
   PLATFORM_REJECTED,
   abandonSubmissionSignal,
   activityFailureCause,
@@ -39,7 +40,7 @@ const platformCalls = {
 };
 /** Before LOCAL_CALLS_PATCH. */
 const activities = proxyActivities<Activities>(platformCalls);
-const localActivities = proxyLocalActivities<Activities>(platformCalls);
+const localActivities = proxyLocalActivities<Activities>({ ...LOCAL_RETRIES, ...platformCalls });
 
 /**
  * One losing carrier's share of a port: submit once per attempt (the idempotency key is this

@@ -21,6 +21,7 @@ import type { ReleaseObject, ReleaseStatus } from '../domain/release';
 import {
   AccountIdKey,
   LOCAL_CALLS_PATCH,
+  LOCAL_RETRIES,
   NOT_AGING,
   PLATFORM_REJECTED,
   activityFailureCause,
@@ -37,21 +38,23 @@ import { deliverWebhook, deliverWebhookLocally } from './webhooks';
 type Activities = ReturnType<typeof createActivities>;
 type Proxied = ActivityInterfaceFor<Activities> | LocalActivityInterfaceFor<Activities>;
 
-const claimCalls = { startToCloseTimeout: '5 minutes', retry: { maximumInterval: '1 minute' } };
+/** Claims stay activities (see LOCAL_CALLS_PATCH): they wait on the number's entity. */
+const { claimNumbers, releaseNumberClaims } = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '1 minute',
+  retry: { maximumInterval: '1 minute' },
+});
 // A release must finish: platform outages are retried for as long as they last, refusals are not.
 const platformCalls = {
   startToCloseTimeout: '1 minute',
   retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
 };
 
-/** The calls a release makes, as activities (before LOCAL_CALLS_PATCH) or as local activities. */
-function calls(claims: Proxied, platform: Proxied, webhook: Proxied['deliverWebhook']) {
-  const { claimNumbers, releaseNumberClaims } = claims;
+/** The platform calls a release makes, as activities (before LOCAL_CALLS_PATCH) or local ones. */
+function calls(platform: Proxied, webhook: Proxied['deliverWebhook']) {
   const { readNumber, removeAssignments, clearE911, removeDirectoryListing, releaseToInventory } =
     platform;
   return {
-    claimNumbers,
-    releaseNumberClaims,
     readNumber,
     removeAssignments,
     clearE911,
@@ -61,14 +64,9 @@ function calls(claims: Proxied, platform: Proxied, webhook: Proxied['deliverWebh
   };
 }
 
-const activities = calls(
-  proxyActivities<Activities>({ ...claimCalls, heartbeatTimeout: '1 minute' }),
-  proxyActivities<Activities>(platformCalls),
-  deliverWebhook,
-);
+const activities = calls(proxyActivities<Activities>(platformCalls), deliverWebhook);
 const localActivities = calls(
-  proxyLocalActivities<Activities>(claimCalls),
-  proxyLocalActivities<Activities>(platformCalls),
+  proxyLocalActivities<Activities>({ ...LOCAL_RETRIES, ...platformCalls }),
   deliverWebhookLocally,
 );
 
@@ -82,8 +80,6 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
   const { workflowId, runId } = workflowInfo();
   const { partitionId, telephoneNumber } = input;
   const {
-    claimNumbers,
-    releaseNumberClaims,
     readNumber,
     removeAssignments,
     clearE911,

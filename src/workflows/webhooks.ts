@@ -1,5 +1,6 @@
 import { proxyActivities, proxyLocalActivities, type ActivityOptions } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
+import { LOCAL_RETRIES } from './definitions';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -15,4 +16,7 @@ const delivery: ActivityOptions = {
 
 export const { deliverWebhook } = proxyActivities<Activities>(delivery);
 /** The same as a local activity (LOCAL_CALLS_PATCH): one marker event per delivered event. */
-export const { deliverWebhook: deliverWebhookLocally } = proxyLocalActivities<Activities>(delivery);
+export const { deliverWebhook: deliverWebhookLocally } = proxyLocalActivities<Activities>({
+  ...LOCAL_RETRIES,
+  ...delivery,
+});

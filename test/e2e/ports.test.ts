@@ -202,6 +202,15 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
     expect(new Set(answers.map((answer) => answer.body.portRequestId as string)).size).toBe(1);
   });
 
+  it('admits more ports at once than the worker has workflow task slots (40)', async () => {
+    // A port's admission waits on its numbers' entities, whose workflow tasks need slots of
+    // the same worker: held by ports awaiting their claims, they would never run.
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, index) => submit(seedPortRequest([att(8000 + index)], today))),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 202));
+  });
+
   it('admits a retry of a request refused as NUMBER_BUSY once the number is free', async () => {
     const number = att(3601);
     const holder = await submit(seedPortRequest([number], today), 'holds-3601');
