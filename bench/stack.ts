@@ -14,6 +14,7 @@ import { freePort } from '../src/dev/net';
 import { resolveTemporalCli } from '../src/dev/temporal-cli';
 import type { Logger } from '../src/logger';
 import { dataConverterFor, newCodecKey } from '../src/temporal/codec';
+import { WORKER_HEAP_MIB } from '../src/worker/create-worker';
 import { ApiClient } from './api-client';
 import {
   findDescendant,
@@ -212,8 +213,10 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
         CODEC_KEYS: JSON.stringify(codecKeys),
         ...env,
       };
+      // Started as `npm run start:worker` starts it, unless `env` says otherwise.
       const startWorker = (extra: Record<string, string> = {}) =>
         startPolling('worker', join(layout.dist, 'worker', 'index.js'), taskQueue, {
+          NODE_OPTIONS: `--max-old-space-size=${WORKER_HEAP_MIB}`,
           ...common,
           ...extra,
         });

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config';
+import { WORKER_HEAP_MIB } from '../../src/worker/create-worker';
 
 /** CI has no Docker engine: this checks the structure users depend on, not a running stack. */
 const ROOT = join(__dirname, '..', '..');
@@ -45,6 +46,17 @@ describe('docker-compose.yml', () => {
       expect(existsSync(join(ROOT, source))).toBe(true);
       expect(service?.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
     }
+  });
+
+  it('starts the worker with its heap limit, as npm run start:worker does', () => {
+    const flag = `--max-old-space-size=${WORKER_HEAP_MIB}`;
+    expect(services.worker?.command).toEqual(['node', flag, 'dist/worker/index.js']);
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+      }
+    ).scripts;
+    expect(scripts['start:worker']).toContain(`node ${flag} dist/worker/index.js`);
   });
 
   it('gives portflow processes only variables src/config.ts knows', () => {
