@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { mapConcurrently } from '../src/activities/concurrency';
 import type { OrderProgress, PortObject } from '../src/domain';
 import { RATE_CENTERS } from '../src/emulator';
-import { WORKER_HEAP_MIB } from '../src/worker/create-worker';
+import { WORKER_HEAP_MIB } from '../src/worker/heap';
 import { numberClaimWorkflowId } from '../src/workflows/definitions';
 import { freshNumbers, partitionPath, portRequestBody, type Submitted } from './api-client';
 import { historySize, portHistories, type HistorySize } from './histories';

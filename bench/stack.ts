@@ -14,7 +14,7 @@ import { freePort } from '../src/dev/net';
 import { resolveTemporalCli } from '../src/dev/temporal-cli';
 import type { Logger } from '../src/logger';
 import { dataConverterFor, newCodecKey } from '../src/temporal/codec';
-import { WORKER_HEAP_MIB } from '../src/worker/create-worker';
+import { WORKER_HEAP_MIB } from '../src/worker/heap';
 import { ApiClient } from './api-client';
 import {
   findDescendant,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config';
-import { WORKER_HEAP_MIB } from '../../src/worker/create-worker';
+import { WORKER_HEAP_MIB } from '../../src/worker/heap';
 
 /** CI has no Docker engine: this checks the structure users depend on, not a running stack. */
 const ROOT = join(__dirname, '..', '..');
