@@ -297,7 +297,7 @@ function scaleSection(results: Results, targets: Target[]): string {
   const bigRows = big.flatMap((section) => (section?.ok ? section.value : []));
   if (bigRows.length > 0) {
     parts.push(
-      "One request each, carrier immediate, through the API as a client would (Idempotency-Key, retried after a 503 with its Retry-After); a fresh worker process per request, so its peak RSS (VmHWM) is its own; each with the worker as shipped (WORKER_MAX_CACHED_WORKFLOWS 250) and with the workflow cache the SDK would size from Node's default heap limit.",
+      "One request each, carrier immediate, through the API as a client would (Idempotency-Key, retried after a 503 with its Retry-After); a fresh worker process per request, so its peak RSS (VmHWM) is its own; each with the worker as shipped (a 512 MiB heap, WORKER_MAX_CACHED_WORKFLOWS 250) and with Node's and the SDK's defaults.",
       table(
         [
           'request',
@@ -317,7 +317,7 @@ function scaleSection(results: Results, targets: Target[]): string {
   if (open?.ok) {
     const { value } = open;
     parts.push(
-      `${count(value.ports)} one-number ports opened through the API, ${value.concurrency} POSTs in flight, poll interval 1 h: opened in ${fixed(value.opened.seconds)} s (${fixed(value.opened.perSecond)}/s), ${value.opened.failed} failed${value.opened.firstError ? ` (${value.opened.firstError})` : ''}. Then, while they all wait, the API under load, with the worker that opened them (as shipped) and again with a worker restarted with the workflow cache the SDK would size from the heap limit.`,
+      `${count(value.ports)} one-number ports opened through the API, ${value.concurrency} POSTs in flight, poll interval 1 h: opened in ${fixed(value.opened.seconds)} s (${fixed(value.opened.perSecond)}/s), ${value.opened.failed} failed${value.opened.firstError ? ` (${value.opened.firstError})` : ''}. Then, while they all wait, the API under load, with the worker that opened them (as shipped) and again with a worker restarted with Node's and the SDK's defaults.`,
       table(
         ['worker', 'worker RSS MiB', 'worker peak RSS MiB', 'API RSS MiB'],
         value.runs.map((run) => [
@@ -341,7 +341,7 @@ function scaleSection(results: Results, targets: Target[]): string {
       met: top.events <= HISTORY_EVENTS_WARNING,
     });
   }
-  // The target is the worker as shipped; the SDK's default cache is shown beside it, for why.
+  // The target is the worker as shipped; Node's and the SDK's defaults are shown beside it, for why.
   const shipped = (WORKER_SETTINGS[0] as WorkerSetting).label;
   const peaks = [
     ...bigRows
