@@ -164,12 +164,13 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
     // A running workflow's page refreshes itself: a click that lands mid-refresh is tried again.
     const summary = page.getByText('Port 1 number(s) into account acc_123');
     for (let attempt = 1; ; attempt++) {
-      await page.getByRole('tab', { name: 'User Metadata' }).click();
+      await page.getByRole('tab', { name: 'User Metadata' }).dispatchEvent('click');
       const shown = await summary.waitFor({ timeout: 10_000 }).then(
         () => true,
         () => false,
       );
       if (shown) break;
+      await shot(page, `4-user-metadata-missing-${attempt}`);
       if (attempt === 3) throw new Error('the User Metadata tab never showed the summary');
     }
     await shot(page, '4-user-metadata-with-codec');
