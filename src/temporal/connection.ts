@@ -79,7 +79,7 @@ export function temporalConnectionOptions(config: TemporalConfig): TemporalConne
  * attempts), except that they never sleep past the call's deadline: with Temporal down, a call
  * given 10 s fails after 10 s, where the default retries answered up to 5 s later.
  */
-export function deadlineBoundRetries(): Interceptor {
+function deadlineBoundRetries(): Interceptor {
   const defaults = defaultGrpcRetryOptions();
   return (options, nextCall) => {
     const { deadline } = options;

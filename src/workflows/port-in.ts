@@ -12,7 +12,6 @@ import {
   startChild,
   upsertSearchAttributes,
   workflowInfo,
-  type ActivityOptions,
   type ChildWorkflowHandle,
   type SignalDefinition,
   type ActivityInterfaceFor,
@@ -31,6 +30,7 @@ import {
   CurrentProviderKey,
   LOCAL_CALLS_PATCH,
   LOCAL_RETRIES,
+  PLATFORM_REJECTED,
   PartitionIdKey,
   PortStatusKey,
   RequestedDateKey,
@@ -54,16 +54,10 @@ import { deliverWebhook, deliverWebhookLocally } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
 type Proxied = ActivityInterfaceFor<Activities> | LocalActivityInterfaceFor<Activities>;
-/** What an activity and a local activity share. */
-type CallOptions = Pick<
-  ActivityOptions,
-  'startToCloseTimeout' | 'scheduleToCloseTimeout' | 'retry'
->;
-
-const activation: CallOptions = {
+const activation = {
   startToCloseTimeout: '5 minutes',
   scheduleToCloseTimeout: '1 day',
-  retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: ['PlatformRejected'] },
+  retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
 };
 
 /**
@@ -113,8 +107,6 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
   const { checkPortability, activateNumbers, deliverWebhook } = local
     ? localActivities
     : activities;
-  /** PortStatus as operators search it: since LOCAL_CALLS_PATCH, written only when it changes. */
-  let searchedStatus: PortStatus | undefined;
 
   const port: PortObject = {
     portRequestId: input.portRequestId,
@@ -155,9 +147,9 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     port.status = status;
     port.phase = phase;
     port.history.push({ at: new Date().toISOString(), status, phase, detail });
-    if (!local || status !== searchedStatus) {
+    // PortStatus as operators search it: since LOCAL_CALLS_PATCH, written only when it changes.
+    if (!local || status !== workflowInfo().typedSearchAttributes.get(PortStatusKey)) {
       upsertSearchAttributes([{ key: PortStatusKey, value: status }]);
-      searchedStatus = status;
     }
     if (settings.webhooks) {
       eventSequence += 1;
@@ -328,11 +320,8 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     { key: TelephoneNumbersKey, value: request.telephoneNumbers.slice(0, MAX_SEARCHABLE_NUMBERS) },
     { key: RequestedDateKey, value: new Date(`${request.requestedDate}T00:00:00Z`) },
   ];
-  if (local) {
-    // One upsert with the admission's status rather than two.
-    searchable.push({ key: PortStatusKey, value: 'PENDING' });
-    searchedStatus = 'PENDING';
-  }
+  // One upsert with the admission's status rather than two.
+  if (local) searchable.push({ key: PortStatusKey, value: 'PENDING' });
   upsertSearchAttributes(searchable);
   transition('PENDING', 'CHECKING', 'received: checking portability');
 
