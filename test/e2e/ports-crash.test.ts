@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { toIsoDate } from '../../src/domain';
 import { compileApp, startNodeProcess, type NodeProcess } from '../helpers/compiled-app';
-import { seedPortRequest } from '../emulator/support';
 import {
   advanceCarrierUntil,
   eventually,
+  openPorts,
   readPort,
   startPortflow,
   type Portflow,
@@ -121,15 +121,10 @@ describe('a worker killed with SIGKILL while ports are in flight', () => {
     const A = portflow.partitionA;
     worker = await startWorkerProcess();
     const today = toIsoDate(new Date(await portflow.emulator.control.now()));
-    const ids: string[] = [];
-    for (const number of NUMBERS) {
-      const answer = await portflow.call('POST', portflow.portsPath(A), {
-        body: seedPortRequest([number], today),
-        idempotencyKey: `crash-${number}`,
-      });
-      expect(answer.status).toBe(202);
-      ids.push(answer.body.portRequestId);
-    }
+    const ids = await openPorts(portflow, A, NUMBERS, {
+      requestedDate: today,
+      keyPrefix: 'crash',
+    });
     const keyOf = (id: string) =>
       proxy.submissions.find((s) => s.idempotencyKey.includes(id))?.idempotencyKey;
 

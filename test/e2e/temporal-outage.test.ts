@@ -15,7 +15,13 @@ import { toIsoDate, type PortObject } from '../../src/domain';
 import { createLogger } from '../../src/logger';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { seedPortRequest } from '../emulator/support';
-import { eventually, startPortflow, type ApiAnswer, type Portflow } from '../helpers/portflow';
+import {
+  eventually,
+  openPorts,
+  startPortflow,
+  type ApiAnswer,
+  type Portflow,
+} from '../helpers/portflow';
 import { TEST_NAMESPACE } from '../helpers/temporal';
 
 /** How long Temporal stays down: 30 s as the issue asks; TEMPORAL_OUTAGE_SECONDS to try another. */
@@ -95,15 +101,10 @@ describe('Temporal stopped for 30 s mid-run', () => {
     const A = portflow.partitionA;
     const { control } = portflow.emulator;
     const today = toIsoDate(new Date(await control.now()));
-    const ids: string[] = [];
-    for (const number of NUMBERS) {
-      const answer = await portflow.call('POST', portflow.portsPath(A), {
-        body: seedPortRequest([number], today),
-        idempotencyKey: `outage-${number}`,
-      });
-      expect(answer.status).toBe(202);
-      ids.push(answer.body.portRequestId);
-    }
+    const ids = await openPorts(portflow, A, NUMBERS, {
+      requestedDate: today,
+      keyPrefix: 'outage',
+    });
     // Every port is following its carrier when Temporal goes.
     for (const id of ids) {
       await eventually(

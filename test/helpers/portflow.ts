@@ -12,7 +12,7 @@ import { dataConverterFor, newCodecKey } from '../../src/temporal/codec';
 import { workflowInterceptorModules } from '../../src/worker/create-worker';
 import { portWorkflowId } from '../../src/workflows/definitions';
 import { jsonRequest, startTestEmulator, type HttpMethod, type TestEmulator } from './emulator';
-import { seedCaller } from '../emulator/support';
+import { seedCaller, seedPortRequest } from '../emulator/support';
 import {
   TEST_NAMESPACE,
   connectToTestTemporal,
@@ -285,6 +285,28 @@ export async function readPort(
     throw new Error(`GET port ${portRequestId}: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
   return answer.body as PortObject;
+}
+
+/**
+ * Opens a one-number port of the seed's request for each of `numbers`, one after the other,
+ * each under the Idempotency-Key `<keyPrefix>-<number>`; answers their portRequestIds.
+ */
+export async function openPorts(
+  portflow: Portflow,
+  partitionId: string,
+  numbers: readonly string[],
+  { requestedDate, keyPrefix }: { requestedDate: string; keyPrefix: string },
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const number of numbers) {
+    const answer = await portflow.call('POST', portflow.portsPath(partitionId), {
+      body: seedPortRequest([number], requestedDate),
+      idempotencyKey: `${keyPrefix}-${number}`,
+    });
+    expect(answer.status).toBe(202);
+    ids.push(answer.body.portRequestId as string);
+  }
+  return ids;
 }
 
 /** A platform client for tests that never reach the platform. */
