@@ -1,27 +1,8 @@
 import { activityInfo, heartbeat } from '@temporalio/activity';
 
-/** Maps `items` through `work` with at most `limit` calls in flight, keeping the order. */
-export async function mapConcurrently<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  async function lane(): Promise<void> {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return results;
-}
+export { mapConcurrently } from '../domain/concurrency';
 
-/**
- * Tells Temporal a long activity still runs. A local activity (workflows since the
- * `local-calls` patch) has no heartbeat: its workflow task is kept alive instead.
- */
+/** Tells Temporal a long activity still runs; a local activity's workflow task is kept alive instead. */
 export function heartbeatUnlessLocal(): void {
   if (!activityInfo().isLocal) heartbeat();
 }

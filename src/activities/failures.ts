@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { PlatformError, isCredentialsRefusal } from '../platform/errors';
-import { PLATFORM_REJECTED } from '../workflows/definitions';
+import { PLATFORM_REJECTED } from '../domain/platform-failures';
 
 /** The failure type of an unreachable or busy platform: Temporal retries it. */
 export const PLATFORM_UNAVAILABLE = 'PlatformUnavailable';

@@ -1,8 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
-import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
-import { createClaimActivities } from './claims';
+import { createHoldActivities } from './holds';
 import { createNumberActivities } from './numbers';
 import { createOrderActivities } from './orders';
 import { createPortActivities } from './ports';
@@ -11,7 +10,6 @@ import { createWebhookActivities } from './webhooks';
 /** What activities may use; tests pass fakes of the same shape. */
 export interface ActivityDeps {
   config: Config;
-  logger: Logger;
   platform: PlatformClient;
   temporal: Client;
   taskQueue: string;
@@ -20,7 +18,7 @@ export interface ActivityDeps {
 /** Every side effect a workflow can ask for; the worker registers what this returns. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createClaimActivities(deps),
+    ...createHoldActivities(deps),
     ...createNumberActivities(deps),
     ...createOrderActivities(deps),
     ...createPortActivities(deps),
@@ -29,4 +27,3 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
-export type { WebhookEvent } from './webhooks';

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { assignmentTargetOf, type NumberDetails, type NumberUpdate } from '../domain';
 import { PlatformNotFoundError, type PlatformClient } from '../platform';
-import { PLATFORM_REJECTED } from '../workflows/definitions';
+import { PLATFORM_REJECTED } from '../domain/platform-failures';
 import { asActivityFailure, callPlatform } from './failures';
 
 export interface NumberRef {

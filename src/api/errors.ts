@@ -6,6 +6,7 @@ import {
   isResponseSerializationError,
 } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { failureError } from './outcomes';
 
 /** The one error body of the API: `{ "error": { "code", "message", "details" } }`. */
 export const errorBodySchema = z.object({
@@ -99,12 +100,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
         .code(400)
         .send(body('VALIDATION_FAILED', `Invalid ${location}: ${fieldList(details)}`, details));
     }
-    if (error instanceof ApiError) {
-      if (error.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    const failure = error instanceof ApiError ? error : failureError(error);
+    if (failure) {
+      if (failure.statusCode >= 500) request.log.error({ err: error }, 'request failed');
       return reply
-        .code(error.statusCode)
-        .headers(error.headers)
-        .send(body(error.code, error.message, error.details));
+        .code(failure.statusCode)
+        .headers(failure.headers)
+        .send(body(failure.code, failure.message, failure.details));
     }
     const status = error.statusCode ?? 500;
     if (status < 500 && !isResponseSerializationError(error)) {

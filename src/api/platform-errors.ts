@@ -14,12 +14,11 @@ export async function callPlatform<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw asApiError(error);
+    throw error instanceof PlatformError ? platformApiError(error) : error;
   }
 }
 
-function asApiError(error: unknown): unknown {
-  if (!(error instanceof PlatformError)) return error;
+export function platformApiError(error: PlatformError): ApiError {
   if (error instanceof PlatformResponseError) {
     return new ApiError(
       502,

@@ -4,7 +4,7 @@ import {
   encodeSearchAttributeIndexedValueType,
   type SearchAttributeKey,
 } from '@temporalio/common/lib/search-attributes';
-import { SEARCH_ATTRIBUTE_KEYS } from '../workflows/definitions';
+import { SEARCH_ATTRIBUTE_KEYS } from './search-attribute-keys';
 
 /** A client Connection or a worker NativeConnection: both carry the operator service. */
 export interface OperatorConnection {

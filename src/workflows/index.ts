@@ -1,6 +1,5 @@
 // Every workflow the portflow worker runs is re-exported here; the worker bundles this file.
-export { numberClaim } from './number-claim';
+export { numberHold } from './number-hold';
 export { orderNumbers } from './order-numbers';
 export { portIn } from './port-in';
-export { portSubmission } from './port-submission';
 export { releaseNumber } from './release-number';

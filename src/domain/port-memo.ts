@@ -1,0 +1,52 @@
+/*
+ * The port object as a workflow keeps it in its memo, so the API reads a port with one describe
+ * and no worker. Zod-free: workflow code imports it.
+ */
+import type { PortNumberOutcome, PortObject } from './port';
+
+type Outcome = Omit<PortNumberOutcome, 'telephoneNumber'>;
+
+/**
+ * The port object with its per-number outcomes grouped: a 20,000-number port whose numbers
+ * share a few outcomes stays a few hundred KiB (Temporal refuses a memo over 2 MiB). The most
+ * common outcome is `outcome`; `exceptions` name the positions (in `telephoneNumbers`) of the others.
+ */
+export interface PortMemo extends Omit<PortObject, 'numbers'> {
+  outcome: Outcome;
+  exceptions: { outcome: Outcome; at: number[] }[];
+}
+
+function outcomeOf({ telephoneNumber: _number, ...outcome }: PortNumberOutcome): Outcome {
+  return outcome;
+}
+
+export function toPortMemo(port: PortObject): PortMemo {
+  const { numbers, ...rest } = port;
+  const groups = new Map<string, { outcome: Outcome; at: number[] }>();
+  numbers.forEach((number, index) => {
+    const outcome = outcomeOf(number);
+    const key = JSON.stringify(outcome);
+    const group = groups.get(key);
+    if (group) group.at.push(index);
+    else groups.set(key, { outcome, at: [index] });
+  });
+  const [common, ...exceptions] = [...groups.values()].sort((a, b) => b.at.length - a.at.length);
+  return {
+    ...rest,
+    outcome: common?.outcome ?? { status: 'PENDING' },
+    exceptions,
+  };
+}
+
+export function fromPortMemo(memo: PortMemo): PortObject {
+  const { outcome, exceptions, ...rest } = memo;
+  const outcomes: Outcome[] = memo.telephoneNumbers.map(() => outcome);
+  for (const group of exceptions) for (const index of group.at) outcomes[index] = group.outcome;
+  return {
+    ...rest,
+    numbers: memo.telephoneNumbers.map((telephoneNumber, index) => ({
+      telephoneNumber,
+      ...(outcomes[index] as Outcome),
+    })),
+  };
+}

@@ -1,0 +1,71 @@
+import {
+  ServiceError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { status as grpcStatus } from '@grpc/grpc-js';
+
+/** Temporal could not be reached in time: the caller is told to come back (503), never a 500. */
+export class TemporalUnavailable extends Error {
+  readonly retryAfterSeconds = 5;
+  constructor(cause: unknown) {
+    super('The workflow service is unavailable: try again later', { cause });
+    this.name = 'TemporalUnavailable';
+  }
+}
+
+const UNAVAILABLE_CODES = new Set([
+  grpcStatus.UNAVAILABLE,
+  grpcStatus.DEADLINE_EXCEEDED,
+  grpcStatus.RESOURCE_EXHAUSTED,
+]);
+
+function isUnavailable(error: unknown): boolean {
+  // An Update whose call ran out of time (no worker took it) is the same outage as a failed call.
+  if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
+  const cause = error instanceof ServiceError ? error.cause : error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' && UNAVAILABLE_CODES.has(code);
+}
+
+/** How long one request may wait on Temporal before it answers 503. */
+export const TEMPORAL_DEADLINE_MS = 10_000;
+
+/** Calls Temporal within the deadline; an outage becomes TemporalUnavailable. */
+export async function callTemporal<T>(
+  client: Client,
+  call: () => Promise<T>,
+  deadlineMs = TEMPORAL_DEADLINE_MS,
+): Promise<T> {
+  try {
+    return await client.withDeadline(Date.now() + deadlineMs, call);
+  } catch (error) {
+    if (isUnavailable(error)) throw new TemporalUnavailable(error);
+    throw error;
+  }
+}
+
+/** A call about one workflow (a describe, an Update); undefined when no such workflow ran. */
+export async function unlessMissing<T>(
+  client: Client,
+  call: () => Promise<T>,
+  deadlineMs?: number,
+): Promise<T | undefined> {
+  try {
+    return await callTemporal(client, call, deadlineMs);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return undefined;
+    throw error;
+  }
+}
+
+/** An Update its workflow refused with a typed failure (a validator's, say): its type and message. */
+export function updateRefusal(error: unknown): { code: string; message: string } | undefined {
+  if (!(error instanceof WorkflowUpdateFailedError)) return undefined;
+  const cause = error.cause;
+  if (!(cause instanceof ApplicationFailure) || !cause.type) return undefined;
+  return { code: cause.type, message: cause.message };
+}
