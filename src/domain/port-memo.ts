@@ -2,7 +2,7 @@
  * The port object as a workflow keeps it in its memo, so the API reads a port with one describe
  * and no worker. Zod-free: workflow code imports it.
  */
-import type { PortNumberOutcome, PortObject } from './port';
+import type { PortNumberOutcome, PortObject, PortRequest } from './port';
 
 type Outcome = Omit<PortNumberOutcome, 'telephoneNumber'>;
 
@@ -48,5 +48,45 @@ export function fromPortMemo(memo: PortMemo): PortObject {
       telephoneNumber,
       ...(outcomes[index] as Outcome),
     })),
+  };
+}
+
+/**
+ * The port as it stands when it is received: the API answers it (and keeps it in the memo it
+ * starts the workflow with) before any worker has run it; the workflow starts from the same.
+ */
+export function receivedPort(input: {
+  portRequestId: string;
+  request: PortRequest;
+  receivedAt: string;
+  numbersHeld: boolean;
+}): PortObject {
+  const { request, receivedAt } = input;
+  const phase = input.numbersHeld ? 'CHECKING' : 'ADMITTING';
+  return {
+    portRequestId: input.portRequestId,
+    status: 'PENDING',
+    phase,
+    telephoneNumbers: request.telephoneNumbers,
+    accountId: request.accountId,
+    currentProvider: request.currentProvider,
+    requestedDate: request.requestedDate,
+    allowPartial: request.allowPartial ?? false,
+    activation: request.activation && { ...request.activation, status: 'WAITING' },
+    numbers: request.telephoneNumbers.map((telephoneNumber) => ({
+      telephoneNumber,
+      status: 'PENDING',
+    })),
+    history: [
+      {
+        at: receivedAt,
+        status: 'PENDING',
+        phase,
+        detail: input.numbersHeld
+          ? 'received: checking portability'
+          : `received: holding ${request.telephoneNumbers.length} numbers`,
+      },
+    ],
+    createdDate: receivedAt,
   };
 }

@@ -15,9 +15,6 @@ export const PORT_STATUSES = [
 ] as const;
 export type PortStatus = (typeof PORT_STATUSES)[number];
 
-/** Statuses after which the carrier will not move the port again. */
-export const FINAL_PORT_STATUSES: readonly PortStatus[] = ['COMPLETED', 'CANCELLED'];
-
 /** The seed allows cancel only before carrier approval. */
 export const CANCELLABLE_PORT_STATUSES: readonly PortStatus[] = ['PENDING', 'REJECTED'];
 
@@ -27,6 +24,8 @@ export function isKnownPortStatus(status: string): status is PortStatus {
 
 /** Where portflow's own work on a port stands (an addition to the seed's status). */
 export const PORT_PHASES = [
+  /** A large port holds its numbers after it answered 202 (a small one is held before). */
+  'ADMITTING',
   'CHECKING',
   'SUBMITTING',
   'AWAITING_CARRIER',
@@ -38,15 +37,19 @@ export type PortPhase = (typeof PORT_PHASES)[number];
 
 const PROGRESS: readonly PortStatus[] = ['PENDING', 'APPROVED', 'IN_PROGRESS', 'COMPLETED'];
 
+/** A number's own outcome when it was never submitted: not portable, or held by another operation. */
+export const UNSUBMITTED_NUMBER_STATUSES = ['NOT_PORTABLE', 'NUMBER_BUSY'] as const;
+export type UnsubmittedNumberStatus = (typeof UNSUBMITTED_NUMBER_STATUSES)[number];
+
 /**
- * A port's status from its numbers' own outcomes. Numbers never submitted (NOT_PORTABLE) do
- * not count. All cancelled: CANCELLED; any rejected: REJECTED; otherwise the least advanced.
+ * A port's status from its numbers' own outcomes. Numbers never submitted (NOT_PORTABLE,
+ * NUMBER_BUSY) do not count. All cancelled: CANCELLED; any rejected: REJECTED; otherwise the least advanced.
  * When nothing was submitted at all, the port was REJECTED.
  */
 export function aggregatePortStatus(outcomes: readonly PortNumberOutcome[]): PortStatus {
   const statuses = outcomes
     .map((o) => o.status)
-    .filter((s): s is PortStatus => s !== 'NOT_PORTABLE');
+    .filter((s): s is PortStatus => isKnownPortStatus(s));
   if (statuses.length === 0) return 'REJECTED';
   if (statuses.every((s) => s === 'CANCELLED')) return 'CANCELLED';
   if (statuses.includes('REJECTED')) return 'REJECTED';

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { e911Address, serviceAddress } from './address';
 import { addDays, daysBetween, isBusinessDay, isIsoDate } from './calendar';
 import { accountId, callerIdName } from './numbers';
-import { PORT_PHASES, PORT_STATUSES } from './port-status';
+import { PORT_PHASES, PORT_STATUSES, UNSUBMITTED_NUMBER_STATUSES } from './port-status';
 import { telephoneNumber } from './telephone-number';
 
 export {
   CANCELLABLE_PORT_STATUSES,
-  FINAL_PORT_STATUSES,
   PORT_PHASES,
   PORT_STATUSES,
+  UNSUBMITTED_NUMBER_STATUSES,
   aggregatePortStatus,
   isKnownPortStatus,
   type PortPhase,
@@ -141,8 +141,8 @@ export const portNumberOutcome = z.object({
   telephoneNumber,
   currentCarrier: z.string().optional(),
   portable: z.boolean().optional(),
-  /** The seed's status for this number, or NOT_PORTABLE when it was never submitted. */
-  status: z.union([portStatus, z.literal('NOT_PORTABLE')]),
+  /** The seed's status for this number, or why it was never submitted. */
+  status: z.union([portStatus, z.enum(UNSUBMITTED_NUMBER_STATUSES)]),
   /** The platform's own word when it is one portflow does not know, kept as it came. */
   carrierStatus: z.string().optional(),
   upstreamPortRequestId: z.string().optional(),

@@ -51,7 +51,8 @@ export async function startOnce(
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
   const earlier = await memoOf(client, workflowId);
-  if (earlier?.[MEMO.requestFingerprint] !== fingerprint) return { started: false, keyReused: true };
+  if (earlier?.[MEMO.requestFingerprint] !== fingerprint)
+    return { started: false, keyReused: true };
   return { started: false, memo: earlier };
 }
 

@@ -18,7 +18,11 @@ export type Refusal =
   | { outcome: 'busy'; partitionId: string; busy: BusyNumber[] }
   | { outcome: 'keyReused' }
   | { outcome: 'conflict'; code: string; message: string; details?: unknown }
-  | { outcome: 'invalid'; message: string; problems: { in: string; field: string; message: string }[] }
+  | {
+      outcome: 'invalid';
+      message: string;
+      problems: { in: string; field: string; message: string }[];
+    }
   | { outcome: 'overloaded'; retryAfterSeconds: number };
 
 export const done = <T>(value: T): Result<T> => ({ outcome: 'done', value });

@@ -125,7 +125,12 @@ export function numberHolds({
       if (current.hold.holder === hold.holder) return undefined;
       if (await counts(current.hold)) return { telephoneNumber, heldBy: current.hold };
       // Its holder ended without giving it back (an operator terminated it): the number is free.
-      await terminate(partitionId, telephoneNumber, `holder ${current.hold.holder} has ended`, current.runId);
+      await terminate(
+        partitionId,
+        telephoneNumber,
+        `holder ${current.hold.holder} has ended`,
+        current.runId,
+      );
     }
   }
 

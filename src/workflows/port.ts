@@ -1,0 +1,753 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  proxyLocalActivities,
+  upsertMemo,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { BusyNumber } from '../domain/hold';
+import type {
+  PlatformPort,
+  PortNumberOutcome,
+  PortObject,
+  PortRequest,
+  PortSupplement,
+} from '../domain/port';
+import { receivedPort, toPortMemo } from '../domain/port-memo';
+import {
+  CANCELLABLE_PORT_STATUSES,
+  aggregatePortStatus,
+  isKnownPortStatus,
+  type PortPhase,
+  type PortStatus,
+} from '../domain/port-status';
+import {
+  CurrentProviderKey,
+  PortStatusKey,
+  RequestedDateKey,
+} from '../temporal/search-attribute-keys';
+import {
+  LOCAL_RETRIES,
+  MEMO,
+  PLATFORM_REJECTED,
+  activityFailureCause,
+  type CarrierEvent,
+  type PortInInput,
+} from './definitions';
+
+/** Up to this many numbers are held and given back inside a workflow task (a local activity). */
+const LOCAL_HOLD_LIMIT = 500;
+
+const platformCall = {
+  ...LOCAL_RETRIES,
+  // The platform client gives up after PLATFORM_TIMEOUT (at most 14 s): a crashed worker's call is retried soon.
+  startToCloseTimeout: '15 seconds',
+  retry: { maximumInterval: '5 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
+};
+const { submitPort, cancelUpstreamPort } = proxyLocalActivities<Activities>(platformCall);
+/** A 20,000-number port checks for a while: the workflow task is kept alive meanwhile. */
+const { checkPortability } = proxyLocalActivities<Activities>({
+  ...LOCAL_RETRIES,
+  startToCloseTimeout: '10 minutes',
+  retry: { maximumInterval: '1 minute' },
+});
+const { activateNumbers } = proxyLocalActivities<Activities>({
+  ...LOCAL_RETRIES,
+  startToCloseTimeout: '5 minutes',
+  scheduleToCloseTimeout: '1 day',
+  retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
+});
+/** A receiver may be down for hours: the event (same id) is retried for up to a day. */
+const { deliverWebhook } = proxyLocalActivities<Activities>({
+  ...LOCAL_RETRIES,
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 day',
+  retry: { maximumInterval: '30 minutes' },
+});
+const holdCalls = { startToCloseTimeout: '10 minutes', retry: { maximumInterval: '1 minute' } };
+const localHolds = proxyLocalActivities<Activities>({ ...LOCAL_RETRIES, ...holdCalls });
+const holds = proxyActivities<Activities>({ ...holdCalls, heartbeatTimeout: '1 minute' });
+
+/** Statuses that end the following of one submission. */
+const ENDS = ['COMPLETED', 'CANCELLED', 'REJECTED'];
+
+/** What one losing carrier last said of its numbers. */
+interface CarrierReport {
+  status: PortStatus;
+  carrierStatus?: string;
+  upstreamPortRequestId?: string;
+  submittedDate?: string;
+  estimatedCompletionDate?: string;
+  focDate?: string;
+  reason?: string;
+  /** The submission will not move again. */
+  final: boolean;
+}
+
+/**
+ * The state of one port and every step of it: the workflow's handlers call its methods. The
+ * port object is published to the memo (and PortStatus to search attributes) once per
+ * workflow task in which it changed.
+ */
+export class Port {
+  readonly object: PortObject;
+  readonly workflowId = workflowInfo().workflowId;
+  /** The request with every supplement applied: a submission (re)started now carries it. */
+  readonly request: PortRequest;
+  readonly submissions: Submission[] = [];
+  /** Every submission has started: until then a cancel or supplement waits (or for the end). */
+  submitted = false;
+  cancelRequested = false;
+  supplementsReceived = 0;
+  /** Wakes the port's own loop: something it decides on changed. */
+  changed = false;
+  private readonly outcomeOf: Map<string, PortNumberOutcome>;
+  /** The numbers this port holds, to give back at its end. */
+  private held: string[] = [];
+  private holdsReleased = false;
+  /** When the port was last rejected, for the supplement window; a supplement restarts it. */
+  private rejectedSince?: number;
+  /** The losing carriers are known: CurrentProvider is searchable. */
+  private checked = false;
+  private unpublished = false;
+  private eventSequence = 0;
+  private readonly webhooks: Promise<void>[] = [];
+
+  constructor(private readonly input: PortInInput) {
+    this.object = receivedPort(input);
+    this.request = { ...input.request };
+    this.outcomeOf = new Map(this.object.numbers.map((n) => [n.telephoneNumber, n]));
+    if (input.numbersHeld) this.held = input.request.telephoneNumbers;
+    void this.publishing();
+  }
+
+  async run(): Promise<void> {
+    if (this.input.settings.webhooks) this.emit(this.object.history[0]?.detail ?? 'received');
+    if (!(await this.admit())) return;
+    const carriers = await this.check();
+    if (carriers.length === 0) return;
+    this.transition('PENDING', 'SUBMITTING', `submitting to ${carriers.length} losing carrier(s)`);
+    const following = carriers.map((carrier, index) => {
+      const submission = new Submission(this, index, carrier.name, carrier.numbers);
+      this.submissions.push(submission);
+      return submission.follow();
+    });
+    this.submitted = true;
+    await this.followCarriers();
+    await Promise.all(following);
+    await this.activate();
+  }
+
+  /** Gives the numbers back and lets the last webhooks go out; the memo shows the end. */
+  async close(): Promise<void> {
+    const { partitionId } = this.input;
+    const release = this.held.length > LOCAL_HOLD_LIMIT ? holds : localHolds;
+    if (this.held.length > 0) {
+      await release.releaseNumberHolds({
+        partitionId,
+        telephoneNumbers: this.held,
+        holder: this.workflowId,
+      });
+    }
+    this.holdsReleased = true;
+    await Promise.allSettled(this.webhooks);
+    this.publish();
+  }
+
+  // ---- The steps. ----
+
+  /** A large port holds its numbers now; a busy one rejects it (or, with allowPartial, only itself). */
+  private async admit(): Promise<boolean> {
+    if (this.input.numbersHeld) return true;
+    const { partitionId } = this.input;
+    const numbers = this.request.telephoneNumbers;
+    const result = await holds.holdNumbers({
+      partitionId,
+      telephoneNumbers: numbers,
+      holder: this.workflowId,
+      operation: 'PORT',
+      since: this.input.receivedAt,
+      partial: this.object.allowPartial,
+    });
+    const busy = result.held ? [] : result.busy;
+    const busyNumbers = new Set(busy.map((b) => b.telephoneNumber));
+    // Without allowPartial a busy number gives every number back.
+    this.held =
+      busy.length > 0 && !this.object.allowPartial
+        ? []
+        : numbers.filter((n) => !busyNumbers.has(n));
+    for (const { telephoneNumber, heldBy } of busy) {
+      Object.assign(this.outcome(telephoneNumber), {
+        status: 'NUMBER_BUSY',
+        reason: `held by ${heldBy.operation.toLowerCase()} ${heldBy.holder}`,
+      });
+    }
+    if (busy.length > 0 && (!this.object.allowPartial || this.held.length === 0)) {
+      this.reject(`busy with another open operation: ${describeBusy(busy)}`);
+      return false;
+    }
+    this.transition('PENDING', 'CHECKING', `holding its numbers: checking portability`);
+    return true;
+  }
+
+  /** The losing carriers of the portable numbers; none when the port ended here. */
+  private async check(): Promise<{ name: string; numbers: string[] }[]> {
+    const checks = await checkPortability({
+      partitionId: this.input.partitionId,
+      telephoneNumbers: this.request.telephoneNumbers.filter(
+        (n) => this.outcome(n).status !== 'NUMBER_BUSY',
+      ),
+    });
+    for (const check of checks) {
+      Object.assign(this.outcome(check.telephoneNumber), {
+        currentCarrier: check.currentCarrier,
+        portable: check.portable,
+        ...(check.portable
+          ? {}
+          : { status: 'NOT_PORTABLE', reason: check.reason ?? 'not portable' }),
+      });
+    }
+    const portable = checks.filter((c) => c.portable);
+    const notPortable = checks.filter((c) => !c.portable);
+    const names = [...new Set(portable.map((c) => c.currentCarrier))];
+    this.object.currentProvider = this.request.currentProvider ?? (names.join(', ') || undefined);
+    this.checked = true;
+    this.unpublished = true;
+    if (notPortable.length > 0 && (!this.object.allowPartial || names.length === 0)) {
+      this.reject(
+        `not portable: ${notPortable.map((c) => `${c.telephoneNumber} (${c.reason ?? 'not portable'})`).join(', ')}`,
+      );
+      return [];
+    }
+    if (this.cancelRequested) {
+      for (const outcome of this.object.numbers)
+        if (isKnownPortStatus(outcome.status)) outcome.status = 'CANCELLED';
+      this.transition('CANCELLED', 'DONE', 'cancelled before submission');
+      return [];
+    }
+    return names.map((name) => ({
+      name,
+      numbers: portable.filter((c) => c.currentCarrier === name).map((c) => c.telephoneNumber),
+    }));
+  }
+
+  /** Ends the port rejected before anything was submitted. */
+  private reject(reason: string): void {
+    this.object.rejectionReason = reason;
+    for (const outcome of this.object.numbers) {
+      if (!isKnownPortStatus(outcome.status)) continue;
+      outcome.status = 'REJECTED';
+      outcome.reason = 'not submitted: the request holds numbers that cannot be ported now';
+    }
+    this.transition('REJECTED', 'DONE', reason);
+  }
+
+  /** Follows the carriers' reports until every submission has ended. */
+  private async followCarriers(): Promise<void> {
+    const { supplementWindowMs } = this.input.settings;
+    for (;;) {
+      this.changed = false;
+      const status = aggregatePortStatus(this.object.numbers);
+      if (this.open().length === 0) return;
+      if (status === 'REJECTED') {
+        this.rejectedSince ??= Date.now();
+        this.object.rejectionReason = this.rejectionReasons();
+        this.transition(
+          'REJECTED',
+          'AWAITING_SUPPLEMENT',
+          `rejected: ${this.object.rejectionReason}`,
+        );
+        const remaining = this.rejectedSince + supplementWindowMs - Date.now();
+        if (remaining > 0 && (await condition(() => this.changed, remaining))) continue;
+        for (const submission of this.open()) submission.abandon();
+        this.object.rejectionReason = `${this.object.rejectionReason}; no supplement within the window`;
+        await condition(() => this.open().length === 0);
+        return;
+      }
+      this.rejectedSince = undefined;
+      this.object.rejectionReason = undefined;
+      // Waiting for the carrier starts once every submission has reached the platform.
+      if (this.submissions.every((s) => s.last !== undefined)) {
+        this.transition(status, 'AWAITING_CARRIER', describe(status));
+      }
+      await condition(() => this.changed);
+    }
+  }
+
+  private async activate(): Promise<void> {
+    const finalStatus = aggregatePortStatus(this.object.numbers);
+    const completed = this.object.numbers
+      .filter((n) => n.status === 'COMPLETED')
+      .map((n) => n.telephoneNumber);
+    const settled =
+      finalStatus === 'REJECTED' && completed.length > 0 && this.object.allowPartial
+        ? 'COMPLETED'
+        : finalStatus;
+    if (settled === 'REJECTED') this.object.rejectionReason ??= this.rejectionReasons();
+    const activation = this.object.activation;
+    if (this.request.activation && activation && completed.length > 0) {
+      this.transition(settled, 'ACTIVATING', `activating ${completed.length} number(s)`);
+      activation.status = 'ACTIVATING';
+      try {
+        await activateNumbers({
+          partitionId: this.input.partitionId,
+          accountId: this.request.accountId,
+          telephoneNumbers: completed,
+          activation: this.request.activation,
+        });
+        activation.status = 'ACTIVATED';
+      } catch (error) {
+        activation.status = 'FAILED';
+        activation.detail = failureMessage(error);
+      }
+    }
+    this.transition(
+      settled,
+      'DONE',
+      settled === 'REJECTED' ? `rejected: ${this.object.rejectionReason}` : describe(settled),
+    );
+  }
+
+  // ---- What the handlers call. ----
+
+  refuseCancel(): void {
+    const { phase, status, numbers } = this.object;
+    const approved = numbers.some((n) =>
+      ['APPROVED', 'IN_PROGRESS', 'COMPLETED'].includes(n.status),
+    );
+    if (phase === 'DONE' || approved || !CANCELLABLE_PORT_STATUSES.includes(status)) {
+      throw notCancellable(`a port that is ${status} can no longer be cancelled`);
+    }
+  }
+
+  async cancel(): Promise<PortObject> {
+    this.cancelRequested = true;
+    // Submissions may still be starting: the cancel must reach each of them.
+    await condition(() => this.submitted || this.object.phase === 'DONE');
+    const targets = this.open();
+    for (const submission of targets) submission.askToCancel();
+    await condition(() => targets.every((s) => s.last?.final || s.cancelRefused));
+    // A carrier that approved (or even completed) meanwhile has refused the cancel.
+    if (targets.some((s) => s.cancelRefused || s.last?.status === 'COMPLETED')) {
+      throw notCancellable(
+        'the losing carrier has approved the port: it can no longer be cancelled',
+      );
+    }
+    // Answer once the numbers are free again, so a new port of them is admitted at once.
+    await condition(() => this.holdsReleased);
+    return this.object;
+  }
+
+  refuseSupplement(): void {
+    const { phase, status } = this.object;
+    if (phase === 'DONE' || phase === 'ACTIVATING' || !['PENDING', 'REJECTED'].includes(status)) {
+      throw ApplicationFailure.create({
+        type: 'PORT_NOT_SUPPLEMENTABLE',
+        message: `a port that is ${status} in phase ${phase} takes no supplement`,
+        nonRetryable: true,
+      });
+    }
+  }
+
+  async supplement(correction: PortSupplement): Promise<PortObject> {
+    const supplement = ++this.supplementsReceived;
+    this.rejectedSince = undefined;
+    Object.assign(this.request, correction);
+    if (correction.requestedDate) {
+      this.object.requestedDate = correction.requestedDate;
+      upsertSearchAttributes([
+        { key: RequestedDateKey, value: new Date(`${correction.requestedDate}T00:00:00Z`) },
+      ]);
+    }
+    this.record(`supplement received (${Object.keys(correction).join(', ')}): resubmitting`);
+    this.changed = true;
+    await condition(() => this.submitted || this.object.phase === 'DONE');
+    for (const submission of this.open()) submission.takeSupplement(supplement);
+    return this.object;
+  }
+
+  nudge(event: CarrierEvent): void {
+    for (const submission of this.open()) {
+      if (
+        !event.upstreamPortRequestId ||
+        submission.last?.upstreamPortRequestId === event.upstreamPortRequestId
+      )
+        submission.nudged = true;
+    }
+  }
+
+  // ---- What the submissions call. ----
+
+  /** A carrier's news about its numbers. */
+  report(submission: Submission, report: CarrierReport): void {
+    submission.last = report;
+    for (const telephoneNumber of submission.numbers) {
+      Object.assign(this.outcome(telephoneNumber), {
+        status: report.status,
+        carrierStatus: report.carrierStatus,
+        upstreamPortRequestId: report.upstreamPortRequestId,
+        focDate: report.focDate,
+        reason: report.reason,
+      });
+    }
+    this.object.submittedDate ??= report.submittedDate;
+    this.object.estimatedCompletionDate =
+      report.estimatedCompletionDate ?? this.object.estimatedCompletionDate;
+    this.object.focDate = report.focDate ?? this.object.focDate;
+    this.changed = true;
+    this.unpublished = true;
+  }
+
+  get partitionId(): string {
+    return this.input.partitionId;
+  }
+
+  get pollIntervalMs(): number {
+    return this.input.settings.pollIntervalMs;
+  }
+
+  // ---- Bookkeeping. ----
+
+  private outcome(telephoneNumber: string): PortNumberOutcome {
+    return this.outcomeOf.get(telephoneNumber) as PortNumberOutcome;
+  }
+
+  /** The submissions that have not ended. */
+  private open(): Submission[] {
+    return this.submissions.filter((s) => !s.last?.final);
+  }
+
+  private rejectionReasons(): string {
+    const reasons = new Set(
+      this.object.numbers
+        .filter((n) => n.status === 'REJECTED')
+        .map((n) => n.reason ?? 'rejected by the losing carrier'),
+    );
+    return [...reasons].join('; ');
+  }
+
+  private record(detail: string): void {
+    const { status, phase } = this.object;
+    this.object.history.push({ at: new Date().toISOString(), status, phase, detail });
+    this.unpublished = true;
+  }
+
+  private transition(status: PortStatus, phase: PortPhase, detail: string): void {
+    if (status === this.object.status && phase === this.object.phase) return;
+    this.object.status = status;
+    this.object.phase = phase;
+    this.record(detail);
+    if (this.input.settings.webhooks) this.emit(detail);
+  }
+
+  private emit(detail: string): void {
+    const { partitionId } = this.input;
+    const { portRequestId, status, phase, telephoneNumbers } = this.object;
+    const id = `${this.workflowId}-event-${++this.eventSequence}`;
+    const event = {
+      id,
+      type: 'port.status_changed' as const,
+      occurredAt: new Date().toISOString(),
+      partitionId,
+      data: { portRequestId, status, phase, detail, telephoneNumbers },
+    };
+    this.webhooks.push(
+      deliverWebhook({ partitionId, event }).catch((error: unknown) => {
+        // A receiver down for a day loses the event, not the port.
+        log.warn('webhook event not delivered', { eventId: id, error: failureMessage(error) });
+      }),
+    );
+  }
+
+  /** Publishes the port once per workflow task in which it changed. */
+  private async publishing(): Promise<void> {
+    for (;;) {
+      await condition(() => this.unpublished);
+      this.publish();
+    }
+  }
+
+  private publish(): void {
+    if (!this.unpublished) return;
+    this.unpublished = false;
+    upsertMemo({ [MEMO.port]: toPortMemo(this.object) });
+    const attributes = workflowInfo().typedSearchAttributes;
+    const { status, currentProvider = 'UNKNOWN' } = this.object;
+    const changes = [];
+    if (attributes.get(PortStatusKey) !== status)
+      changes.push({ key: PortStatusKey, value: status });
+    if (this.checked && attributes.get(CurrentProviderKey) !== currentProvider) {
+      changes.push({ key: CurrentProviderKey, value: currentProvider });
+    }
+    if (changes.length > 0) upsertSearchAttributes(changes);
+  }
+}
+
+/**
+ * One losing carrier's share of a port: submit once per attempt (the idempotency key is the
+ * port's workflow ID, the carrier and the attempt, so a crash between the call and its record
+ * never submits twice), follow the carrier until a final status, resubmit after a supplement.
+ */
+class Submission {
+  last?: CarrierReport;
+  /** The carrier refused the last cancel asked of it. */
+  cancelRefused = false;
+  nudged = false;
+  private cancelAsked = false;
+  private abandoned = false;
+  private supplementPending = false;
+  /** The supplements the request held when this submission last (re)submitted. */
+  private supplements: number;
+  private upstream?: PlatformPort;
+  private readonly awaitCarrierStatus: Activities['awaitCarrierStatus'];
+
+  constructor(
+    private readonly port: Port,
+    private readonly index: number,
+    readonly carrier: string,
+    readonly numbers: string[],
+  ) {
+    this.supplements = port.supplementsReceived;
+    // Polls are activity retries: however long the carrier takes, history grows only on change.
+    ({ awaitCarrierStatus: this.awaitCarrierStatus } = proxyActivities<Activities>({
+      startToCloseTimeout: '30 seconds',
+      retry: {
+        initialInterval: port.pollIntervalMs,
+        backoffCoefficient: 1,
+        maximumInterval: port.pollIntervalMs,
+        nonRetryableErrorTypes: [PLATFORM_REJECTED],
+      },
+    }));
+  }
+
+  askToCancel(): void {
+    this.cancelRefused = false;
+    this.cancelAsked = true;
+  }
+
+  abandon(): void {
+    this.abandoned = true;
+  }
+
+  takeSupplement(supplement: number): void {
+    if (this.supplements >= supplement) return;
+    if (!['PENDING', 'REJECTED'].includes(this.last?.status ?? 'PENDING')) return;
+    this.supplements = supplement;
+    this.supplementPending = true;
+  }
+
+  async follow(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      this.supplementPending = false;
+      this.upstream = undefined;
+      let refusal: string | undefined;
+      try {
+        const {
+          telephoneNumbers: _all,
+          allowPartial: _p,
+          activation: _a,
+          ...request
+        } = this.port.request;
+        this.upstream = await submitPort({
+          partitionId: this.port.partitionId,
+          idempotencyKey: `${this.port.workflowId}-carrier-${this.index + 1}-attempt-${attempt}`,
+          submission: { ...request, telephoneNumbers: this.numbers },
+        });
+        this.report(this.fromUpstream(this.upstream));
+      } catch (error) {
+        refusal = platformRefusal(error);
+      }
+
+      const outcome = await this.followUpstream();
+      if (outcome === 'ended') return;
+      if (outcome === 'withdrawn') continue;
+      this.report(
+        refusal !== undefined || !this.upstream
+          ? { ...this.last, status: 'REJECTED', reason: refusal, final: false }
+          : this.fromUpstream(this.upstream),
+      );
+      // Rejected: wait for a correction, a cancel, or the end of the supplement window.
+      await condition(() => this.supplementPending || this.cancelAsked || this.abandoned);
+      if (this.supplementPending) continue;
+      if (this.cancelAsked && this.upstream) await this.cancelUpstream(this.upstream);
+      this.report({
+        ...(this.last as CarrierReport),
+        status: this.cancelAsked ? 'CANCELLED' : 'REJECTED',
+        final: true,
+      });
+      return;
+    }
+  }
+
+  /**
+   * Follows the upstream port until the carrier ends it: `ended` once the submission has
+   * reported its end, `withdrawn` when a supplement withdrew it to resubmit, `rejected` when
+   * the carrier (or the platform, refusing the submission) rejected it.
+   */
+  private async followUpstream(): Promise<'ended' | 'withdrawn' | 'rejected'> {
+    while (this.upstream && !ENDS.includes(this.upstream.status)) {
+      const upstream = this.upstream;
+      if ((this.cancelAsked || this.abandoned) && upstream.status === 'PENDING') {
+        const outcome = await this.cancelUpstream(upstream);
+        if (outcome.cancelled) {
+          this.report({
+            ...this.fromUpstream(outcome.port, true),
+            status: this.abandoned ? 'REJECTED' : 'CANCELLED',
+          });
+          return 'ended';
+        }
+        this.moved(outcome.port);
+      }
+      if (this.cancelAsked) {
+        this.cancelAsked = false;
+        this.cancelRefused = true;
+        this.port.changed = true;
+      }
+      if (this.supplementPending) {
+        // A correction while pending replaces the submission: withdraw it, then resubmit.
+        const outcome =
+          this.upstream.status === 'PENDING' ? await this.cancelUpstream(this.upstream) : undefined;
+        if (outcome?.cancelled) return 'withdrawn';
+        if (outcome) this.moved(outcome.port);
+        // The carrier moved on before the correction reached it: there is nothing left to correct.
+        log.warn('supplement dropped: the carrier no longer takes corrections', {
+          carrierStatus: this.upstream.status,
+          upstreamPortRequestId: this.upstream.portRequestId,
+        });
+        this.supplementPending = false;
+        continue;
+      }
+      this.nudged = false;
+      const knownStatus = upstream.status;
+      const changed = await untilInterrupted(
+        () =>
+          this.awaitCarrierStatus({
+            partitionId: this.port.partitionId,
+            upstreamPortRequestId: upstream.portRequestId,
+            knownStatus,
+          }),
+        () =>
+          this.nudged ||
+          this.cancelAsked ||
+          this.supplementPending ||
+          (this.abandoned && knownStatus === 'PENDING'),
+      );
+      if (changed) this.moved(changed);
+    }
+    const status = this.upstream?.status;
+    if (status === 'COMPLETED' || status === 'CANCELLED') {
+      this.report(this.fromUpstream(this.upstream as PlatformPort, true));
+      return 'ended';
+    }
+    return 'rejected';
+  }
+
+  /** The carrier's news, told to the port at once, except an end, which follow() tells. */
+  private moved(port: PlatformPort): void {
+    const news = port.status !== this.upstream?.status;
+    this.upstream = port;
+    if (!news) return;
+    if (!isKnownPortStatus(port.status)) {
+      log.warn('the carrier answered a status portflow does not know; kept as it came', {
+        carrierStatus: port.status,
+        upstreamPortRequestId: port.portRequestId,
+      });
+    }
+    if (!ENDS.includes(port.status)) this.report(this.fromUpstream(port));
+  }
+
+  private report(report: CarrierReport): void {
+    this.port.report(this, report);
+  }
+
+  private fromUpstream(port: PlatformPort, final = false): CarrierReport {
+    const known = isKnownPortStatus(port.status);
+    return {
+      // A word the client does not know leaves the status where it was and is shown raw.
+      status: known ? (port.status as PortStatus) : (this.last?.status ?? 'PENDING'),
+      carrierStatus: known ? undefined : port.status,
+      upstreamPortRequestId: port.portRequestId,
+      submittedDate: port.submittedDate,
+      estimatedCompletionDate: port.estimatedCompletionDate,
+      focDate: port.focDate,
+      reason: port.rejectionReason,
+      final,
+    };
+  }
+
+  private cancelUpstream(port: PlatformPort) {
+    return cancelUpstreamPort({
+      partitionId: this.port.partitionId,
+      upstreamPortRequestId: port.portRequestId,
+    });
+  }
+}
+
+/**
+ * Runs `work` until it finishes or `interrupted()` turns true; undefined when interrupted. The
+ * loser is cancelled and awaited, so no promise is left to reject unobserved.
+ */
+async function untilInterrupted<T>(
+  work: () => Promise<T>,
+  interrupted: () => boolean,
+): Promise<T | undefined> {
+  const scope = new CancellationScope();
+  const working = scope.run(work);
+  const waiting = scope.run(() => condition(interrupted));
+  try {
+    return await Promise.race([working, waiting.then(() => undefined)]);
+  } catch (error) {
+    if (isCancellation(error)) return undefined;
+    throw error;
+  } finally {
+    scope.cancel();
+    await Promise.allSettled([working, waiting]);
+  }
+}
+
+/** The platform's own words when it refused a call for good; any other failure goes on up. */
+function platformRefusal(error: unknown): string {
+  const cause = activityFailureCause(error);
+  if (cause?.type === PLATFORM_REJECTED) return cause.message;
+  throw error;
+}
+
+function notCancellable(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: 'PORT_NOT_CANCELLABLE', message, nonRetryable: true });
+}
+
+function describeBusy(busy: BusyNumber[]): string {
+  return busy
+    .map((b) => `${b.telephoneNumber} (${b.heldBy.operation.toLowerCase()} ${b.heldBy.holder})`)
+    .join(', ');
+}
+
+/** The innermost message of a failure: the platform's words rather than "Activity task failed". */
+function failureMessage(error: unknown): string {
+  let failure = error;
+  while (failure instanceof Error && failure.cause instanceof Error) failure = failure.cause;
+  return failure instanceof Error ? failure.message : String(failure);
+}
+
+function describe(status: PortStatus): string {
+  switch (status) {
+    case 'PENDING':
+      return 'submitted: waiting for the losing carrier';
+    case 'APPROVED':
+      return 'approved by the losing carrier: FOC date set';
+    case 'IN_PROGRESS':
+      return 'port in progress on the FOC date';
+    case 'COMPLETED':
+      return 'ported';
+    case 'REJECTED':
+      return 'rejected by the losing carrier';
+    case 'CANCELLED':
+      return 'cancelled';
+  }
+}
