@@ -97,6 +97,16 @@ export const configSchema = z.object({
   API_PORT: port.default(3000),
   API_TOKENS: json(apiTokensSchema).optional(),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  /**
+   * Requests that start work and wait on Temporal at once, per API process; past it a request is
+   * answered 429 with Retry-After at once instead of queueing.
+   */
+  API_MAX_ADMISSIONS: z.coerce.number().int().min(1).max(10_000).default(64),
+  /**
+   * Ports of up to this many numbers are held before POST answers (a busy number is a 409);
+   * larger ones answer 202 at once and hold their numbers in phase ADMITTING.
+   */
+  PORT_SYNC_HOLD_LIMIT: z.coerce.number().int().min(1).max(10_000).default(300),
   /** Where a worker serves its Prometheus metrics (the SDK's and portflow's workflow outcomes). */
   WORKER_METRICS_ADDRESS: listenAddress.optional(),
   /**

@@ -27,6 +27,10 @@ import { createApiMetrics, registerMetrics, type ApiMetrics } from './metrics';
 import { orderRoutes } from './routes/orders';
 import { numberRoutes } from './routes/numbers';
 import { portRoutes } from './routes/ports';
+import { AdmissionGate } from '../operations/admission';
+import type { OperationDeps } from '../operations/deps';
+import { portOperations } from '../operations/ports';
+import { numberHolds } from '../temporal/number-holds';
 
 export interface AppDeps {
   client: Client;
@@ -97,6 +101,16 @@ export async function buildApp({
 
   healthRoutes(app, { client, platform, logger });
 
+  const taskQueue = config.TEMPORAL_TASK_QUEUE;
+  const operations: OperationDeps = {
+    client,
+    config,
+    platform,
+    taskQueue,
+    holds: numberHolds({ client, taskQueue }),
+    gate: new AdmissionGate(config.API_MAX_ADMISSIONS),
+    workflowStarted: (workflowType) => metrics.workflowStarted(workflowType),
+  };
   const authenticate = createAuthenticator(config.API_TOKENS ?? {});
   await app.register(
     async (partition: App) => {
@@ -129,12 +143,7 @@ export async function buildApp({
             limitPerMinute: context.max,
           }),
       });
-      portRoutes(partition, {
-        client,
-        config,
-        platform,
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-      });
+      portRoutes(partition, portOperations(operations));
       orderRoutes(partition, { client, config, platform, taskQueue: config.TEMPORAL_TASK_QUEUE });
       numberRoutes(partition, { client, config, platform, taskQueue: config.TEMPORAL_TASK_QUEUE });
     },

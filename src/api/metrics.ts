@@ -4,7 +4,7 @@ import { request } from 'undici';
 import type { Logger } from '../logger';
 
 /** The workflows the API starts. */
-export type StartedWorkflowType = 'portIn' | 'orderNumbers' | 'releaseNumber';
+import type { StartedWorkflowType } from '../operations/deps';
 
 /** What the API counts. One registry per app, so that many apps in one process never collide. */
 export interface ApiMetrics {

@@ -34,8 +34,8 @@ export function idempotentId(
 export type StartOnce =
   | { started: true }
   /** The key's workflow ran or runs already, for this same request: its memo answers. */
-  | { started: false; memo: Record<string, unknown> }
-  | { started: false; keyReused: true };
+  | { started: false; running: boolean; memo: Record<string, unknown> }
+  | { started: false; running: boolean; keyReused: true };
 
 /** Starts a workflow whose ID the key names, or finds the one the same request started. */
 export async function startOnce(
@@ -50,10 +50,24 @@ export async function startOnce(
   } catch (error) {
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
-  const earlier = await memoOf(client, workflowId);
-  if (earlier?.[MEMO.requestFingerprint] !== fingerprint)
-    return { started: false, keyReused: true };
-  return { started: false, memo: earlier };
+  const earlier = await describeWorkflow(client, workflowId);
+  const running = earlier?.running ?? false;
+  if (earlier?.memo[MEMO.requestFingerprint] !== fingerprint) {
+    return { started: false, running, keyReused: true };
+  }
+  return { started: false, running, memo: earlier.memo };
+}
+
+/** A workflow's memo and whether it runs, read from the server: no worker needed. */
+export async function describeWorkflow(
+  client: Client,
+  workflowId: string,
+): Promise<{ memo: Record<string, unknown>; running: boolean } | undefined> {
+  const description = await unlessMissing(client, () =>
+    client.workflow.getHandle(workflowId).describe(),
+  );
+  if (!description) return undefined;
+  return { memo: description.memo ?? {}, running: description.status.name === 'RUNNING' };
 }
 
 /** A workflow's memo, read from the server: no worker needed. Undefined when it never ran. */
@@ -61,8 +75,5 @@ export async function memoOf(
   client: Client,
   workflowId: string,
 ): Promise<Record<string, unknown> | undefined> {
-  const description = await unlessMissing(client, () =>
-    client.workflow.getHandle(workflowId).describe(),
-  );
-  return description && (description.memo ?? {});
+  return (await describeWorkflow(client, workflowId))?.memo;
 }

@@ -1,0 +1,345 @@
+import { createHash } from 'node:crypto';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import {
+  portStatus,
+  type PortabilityCheck,
+  type PortObject,
+  type PortRequest,
+  type PortStatus,
+  type PortSupplement,
+} from '../domain';
+import { fromPortMemo, receivedPort, toPortMemo, type PortMemo } from '../domain/port-memo';
+import {
+  AccountIdKey,
+  CurrentProviderKey,
+  MAX_SEARCHABLE_NUMBERS,
+  PartitionIdKey,
+  PortStatusKey,
+  RequestedDateKey,
+  TelephoneNumbersKey,
+} from '../temporal/search-attribute-keys';
+import {
+  MEMO,
+  cancelPortUpdate,
+  carrierEventSignal,
+  portWorkflowId,
+  supplementPortUpdate,
+  type CarrierEvent,
+  type PortInInput,
+} from '../workflows/definitions';
+import type { portIn } from '../workflows/port-in';
+import type { OperationDeps } from './deps';
+import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
+import {
+  accepted,
+  conflict,
+  done,
+  isRefusal,
+  notFound,
+  type Outcome,
+  type Refusal,
+} from './outcomes';
+import { TemporalUnavailable, callTemporal, unlessMissing, updateRefusal } from './temporal-calls';
+
+export interface PortListFilters {
+  status?: PortStatus;
+  accountId?: string;
+  telephoneNumber?: string;
+  pageSize: number;
+  nextPageToken?: string;
+}
+
+export interface PortSummary {
+  portRequestId: string;
+  status: PortStatus;
+  telephoneNumbers: string[];
+  accountId?: string;
+  currentProvider?: string;
+  requestedDate?: string;
+  createdDate: string;
+}
+
+export interface PortPage {
+  ports: PortSummary[];
+  nextPageToken?: string;
+}
+
+/** The port operation end to end: admission, reads, cancel, supplement, carrier events. */
+export function portOperations(deps: OperationDeps) {
+  const { client, config, platform, taskQueue, holds, gate } = deps;
+  const handleOf = (partitionId: string, portRequestId: string) =>
+    client.workflow.getHandle(portWorkflowId(partitionId, portRequestId));
+
+  /** The port as its workflow last published it: one describe, no worker. */
+  async function portOf(partitionId: string, portRequestId: string) {
+    const memo = await memoOf(client, portWorkflowId(partitionId, portRequestId));
+    const port = memo?.[MEMO.port] as PortMemo | undefined;
+    return port && fromPortMemo(port);
+  }
+
+  /** The port, or the refusal that there is none. */
+  async function read(partitionId: string, portRequestId: string): Promise<Outcome<PortObject>> {
+    const port = await portOf(partitionId, portRequestId);
+    return port ? done(port) : notFound(`No port ${portRequestId}`);
+  }
+
+  async function admit(
+    partitionId: string,
+    idempotencyKey: string | undefined,
+    request: PortRequest,
+  ): Promise<Outcome<PortObject>> {
+    const portRequestId = `pr_${idempotentId(partitionId, idempotencyKey)}`;
+    const workflowId = portWorkflowId(partitionId, portRequestId);
+    const fingerprint = requestFingerprint(request);
+    const numbers = request.telephoneNumbers;
+    const input: PortInInput = {
+      partitionId,
+      portRequestId,
+      request,
+      requestFingerprint: fingerprint,
+      receivedAt: new Date().toISOString(),
+      settings: {
+        pollIntervalMs: config.PORT_POLL_INTERVAL,
+        supplementWindowMs: config.SUPPLEMENT_WINDOW,
+        webhooks: config.WEBHOOKS?.[partitionId] !== undefined,
+      },
+      numbersHeld: numbers.length <= config.PORT_SYNC_HOLD_LIMIT,
+    };
+    const port = receivedPort(input);
+
+    if (input.numbersHeld) {
+      const held = await callTemporal(client, () =>
+        holds.holdAll(partitionId, numbers, {
+          holder: workflowId,
+          operation: 'PORT',
+          since: input.receivedAt,
+        }),
+      );
+      if (!held.held) {
+        // The same request again, after its port ended and another took a number.
+        const earlier = await memoOf(client, workflowId);
+        if (earlier) return replay(earlier, fingerprint);
+        return { outcome: 'busy', partitionId, busy: held.busy };
+      }
+    }
+    const start = await startOnce(client, workflowId, fingerprint, () =>
+      client.workflow.start<typeof portIn>('portIn', {
+        workflowId,
+        taskQueue,
+        args: [input],
+        workflowIdConflictPolicy: 'FAIL',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { [MEMO.requestFingerprint]: fingerprint, [MEMO.port]: toPortMemo(port) },
+        typedSearchAttributes: [
+          { key: PartitionIdKey, value: partitionId },
+          { key: AccountIdKey, value: request.accountId },
+          { key: TelephoneNumbersKey, value: numbers.slice(0, MAX_SEARCHABLE_NUMBERS) },
+          { key: RequestedDateKey, value: new Date(`${request.requestedDate}T00:00:00Z`) },
+          { key: PortStatusKey, value: port.status },
+        ],
+        staticSummary: `Port ${numbers.length} number(s) into account ${request.accountId}`,
+      }),
+    );
+    if (start.started) {
+      deps.workflowStarted('portIn');
+      return accepted(port);
+    }
+    if (input.numbersHeld && !start.running) {
+      // The key's port has ended: the holds just taken in its name are nobody's.
+      await callTemporal(client, () => holds.releaseAll(partitionId, numbers, workflowId));
+    }
+    return 'keyReused' in start ? { outcome: 'keyReused' } : replay(start.memo, fingerprint);
+  }
+
+  function replay(memo: Record<string, unknown>, fingerprint: string): Outcome<PortObject> {
+    if (memo[MEMO.requestFingerprint] !== fingerprint) return { outcome: 'keyReused' };
+    return accepted(fromPortMemo(memo[MEMO.port] as PortMemo));
+  }
+
+  /** Runs an Update of a port; a refusal of it is a 409 with the workflow's own code. */
+  async function update(
+    partitionId: string,
+    portRequestId: string,
+    call: () => Promise<PortObject>,
+    ended: Refusal,
+    replayed?: (port: PortObject) => boolean,
+  ): Promise<Outcome<PortObject>> {
+    const current = await read(partitionId, portRequestId);
+    if (current.outcome !== 'done') return current;
+    try {
+      return done(await callTemporal(client, call));
+    } catch (error) {
+      const refused = updateRefusal(error);
+      const refusal = refused
+        ? conflict(refused.code, refused.message)
+        : error instanceof WorkflowNotFoundError
+          ? ended
+          : undefined;
+      if (!refusal) throw error;
+      // The same request again (a cancelled port cancelled again) is answered the same way.
+      const now = replayed && (await portOf(partitionId, portRequestId));
+      return now && replayed(now) ? done(now) : refusal;
+    }
+  }
+
+  return {
+    async check(partitionId: string, telephoneNumber: string): Promise<Outcome<PortabilityCheck>> {
+      return done(await platform.checkPortability(partitionId, telephoneNumber));
+    },
+
+    /** Admits a port: 202 with the port object; a busy number (small ports) is refused at once. */
+    async submit(
+      partitionId: string,
+      idempotencyKey: string | undefined,
+      request: PortRequest,
+    ): Promise<Outcome<PortObject>> {
+      return gate.admit(() => admit(partitionId, idempotencyKey, request));
+    },
+
+    read,
+
+    async list(partitionId: string, filters: PortListFilters): Promise<Outcome<PortPage>> {
+      const clauses = [
+        `WorkflowType = 'portIn'`,
+        `PartitionId = ${quote(partitionId)}`,
+        'PortStatus IS NOT NULL',
+      ];
+      if (filters.status) clauses.push(`PortStatus = ${quote(filters.status)}`);
+      if (filters.accountId) clauses.push(`AccountId = ${quote(filters.accountId)}`);
+      if (filters.telephoneNumber)
+        clauses.push(`TelephoneNumbers = ${quote(filters.telephoneNumber)}`);
+      const query = clauses.join(' AND ');
+      let temporalToken: Buffer | undefined;
+      if (filters.nextPageToken) {
+        temporalToken = readPageToken(query, filters.nextPageToken);
+        if (!temporalToken) return badPageToken();
+      }
+      let page;
+      try {
+        page = await listPorts(client, query, filters.pageSize, temporalToken);
+      } catch (error) {
+        // Temporal refuses a token it did not make only after retrying: told apart from an outage.
+        if (temporalToken && !(error instanceof TemporalUnavailable)) return badPageToken();
+        throw error;
+      }
+      return done({
+        ports: (page.executions ?? []).map(summaryOf),
+        nextPageToken: page.nextPageToken?.length
+          ? writePageToken(query, page.nextPageToken)
+          : undefined,
+      });
+    },
+
+    /** Cancels before the carrier approves; cancelling a cancelled port again answers it again. */
+    cancel(partitionId: string, portRequestId: string): Promise<Outcome<PortObject>> {
+      return update(
+        partitionId,
+        portRequestId,
+        () => handleOf(partitionId, portRequestId).executeUpdate(cancelPortUpdate),
+        conflict('PORT_NOT_CANCELLABLE', 'The port has ended: it can no longer be cancelled'),
+        (port) => port.status === 'CANCELLED',
+      );
+    },
+
+    supplement(
+      partitionId: string,
+      portRequestId: string,
+      correction: PortSupplement,
+    ): Promise<Outcome<PortObject>> {
+      return update(
+        partitionId,
+        portRequestId,
+        () =>
+          handleOf(partitionId, portRequestId).executeUpdate(supplementPortUpdate, {
+            args: [correction],
+          }),
+        conflict('PORT_NOT_SUPPLEMENTABLE', 'The port has ended: it takes no supplement'),
+      );
+    },
+
+    /** A carrier's push: the port looks at the carrier now instead of at its next poll. */
+    async carrierEvent(
+      partitionId: string,
+      portRequestId: string,
+      event: CarrierEvent,
+    ): Promise<Outcome<{ accepted: true }>> {
+      const current = await read(partitionId, portRequestId);
+      if (isRefusal(current)) return current;
+      // A port that has ended has nothing left to look at.
+      await unlessMissing(client, () =>
+        handleOf(partitionId, portRequestId).signal(carrierEventSignal, event),
+      );
+      return accepted({ accepted: true as const });
+    },
+  };
+}
+
+function listPorts(client: Client, query: string, pageSize: number, nextPageToken?: Buffer) {
+  return callTemporal(client, () =>
+    client.workflowService.listWorkflowExecutions({
+      namespace: client.options.namespace,
+      query,
+      pageSize,
+      nextPageToken,
+    }),
+  );
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/**
+ * A page token is Temporal's, with a check digit of the listing it continues: a token made up
+ * or carried to other filters is a 400 at once, not a call Temporal retries for 20 seconds.
+ */
+function writePageToken(query: string, temporalToken: Uint8Array): string {
+  const token = Buffer.from(temporalToken).toString('base64url');
+  return `${token}.${pageTokenCheck(query, token)}`;
+}
+
+function readPageToken(query: string, pageToken: string): Buffer | undefined {
+  const [token, check, ...rest] = pageToken.split('.');
+  if (!token || rest.length > 0 || check !== pageTokenCheck(query, token)) return undefined;
+  return Buffer.from(token, 'base64url');
+}
+
+function pageTokenCheck(query: string, token: string): string {
+  return createHash('sha256').update(`${query}\n${token}`).digest('base64url').slice(0, 16);
+}
+
+function badPageToken(): Refusal {
+  return {
+    outcome: 'invalid',
+    message: 'Invalid querystring: nextPageToken',
+    problems: [
+      {
+        in: 'querystring',
+        field: 'nextPageToken',
+        message: 'is not a token this listing gave, with these filters',
+      },
+    ],
+  };
+}
+
+type RawExecution = NonNullable<
+  Awaited<ReturnType<Client['workflowService']['listWorkflowExecutions']>>['executions']
+>[number];
+
+/** A list entry from what operators search by: a page costs one call. */
+function summaryOf(execution: RawExecution): PortSummary {
+  const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
+  const workflowId = execution.execution?.workflowId ?? '';
+  const requestedDate = attributes.get(RequestedDateKey);
+  const startSeconds = Number(execution.startTime?.seconds ?? 0);
+  return {
+    portRequestId: workflowId.slice(workflowId.lastIndexOf('-pr_') + 1),
+    status: portStatus.catch('PENDING').parse(attributes.get(PortStatusKey)),
+    telephoneNumbers: attributes.get(TelephoneNumbersKey) ?? [],
+    accountId: attributes.get(AccountIdKey),
+    currentProvider: attributes.get(CurrentProviderKey),
+    requestedDate: requestedDate?.toISOString().slice(0, 10),
+    createdDate: new Date(startSeconds * 1_000).toISOString(),
+  };
+}
