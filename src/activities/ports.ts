@@ -1,4 +1,5 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { groupChecks, type PortabilityChecks } from '../domain/portability';
 import type { PlatformPort, PortabilityCheck, PortActivation } from '../domain';
 import { PlatformRejectedError, type PlatformClient, type PortSubmission } from '../platform';
 import { asActivityFailure, callPlatform } from './failures';
@@ -9,29 +10,38 @@ const CHECK_CONCURRENCY = 8;
 
 export function createPortActivities({ platform }: { platform: PlatformClient }) {
   return {
-    /** Every number's portability; a number the platform refuses to check is not portable, with its reason. */
+    /**
+     * Every number's portability, grouped by losing carrier so that a 20,000-number port's
+     * answer stays small in history. A number the platform refuses to check is not portable,
+     * with its reason.
+     */
     async checkPortability(input: {
       partitionId: string;
       telephoneNumbers: string[];
-    }): Promise<PortabilityCheck[]> {
-      return mapConcurrently(input.telephoneNumbers, CHECK_CONCURRENCY, async (telephoneNumber) => {
-        heartbeatUnlessLocal();
-        try {
-          return await callPlatform(() =>
-            platform.checkPortability(input.partitionId, telephoneNumber),
-          );
-        } catch (error) {
-          if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
-          return {
-            telephoneNumber,
-            portable: false,
-            currentCarrier: 'UNKNOWN',
-            lineType: 'UNKNOWN',
-            estimatedDays: 0,
-            reason: error.message,
-          };
-        }
-      });
+    }): Promise<PortabilityChecks> {
+      const checks = await mapConcurrently(
+        input.telephoneNumbers,
+        CHECK_CONCURRENCY,
+        async (telephoneNumber): Promise<PortabilityCheck> => {
+          heartbeatUnlessLocal();
+          try {
+            return await callPlatform(() =>
+              platform.checkPortability(input.partitionId, telephoneNumber),
+            );
+          } catch (error) {
+            if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
+            return {
+              telephoneNumber,
+              portable: false,
+              currentCarrier: 'UNKNOWN',
+              lineType: 'UNKNOWN',
+              estimatedDays: 0,
+              reason: error.message,
+            };
+          }
+        },
+      );
+      return groupChecks(checks);
     },
 
     async submitPort(input: {

@@ -2,20 +2,7 @@ import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { request } from 'undici';
 import type { Config } from '../config';
-
-/** The body every portflow webhook carries; `id` is the same on every retry of one event. */
-export interface WebhookEvent {
-  id: string;
-  type:
-    | 'port.status_changed'
-    | 'order.completed'
-    | 'number.aging_started'
-    | 'number.released'
-    | 'number.reclaimed';
-  occurredAt: string;
-  partitionId: string;
-  data: Record<string, unknown>;
-}
+import type { WebhookEvent } from '../domain/webhook-event';
 
 export const SIGNATURE_HEADER = 'x-portflow-signature';
 

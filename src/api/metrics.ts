@@ -2,8 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { request } from 'undici';
 import type { Logger } from '../logger';
-
-/** The workflows the API starts. */
 import type { StartedWorkflowType } from '../operations/deps';
 
 /** What the API counts. One registry per app, so that many apps in one process never collide. */

@@ -38,7 +38,6 @@ export function createWorker({
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     activities: createActivities({
       config,
-      logger,
       platform,
       temporal,
       taskQueue: config.TEMPORAL_TASK_QUEUE,

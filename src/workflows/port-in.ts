@@ -1,5 +1,11 @@
-import { CancellationScope, allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
-import type { PortObject, PortSupplement } from '../domain/port';
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  setHandler,
+} from '@temporalio/workflow';
+import type { PortSupplement } from '../domain/port';
+import { toPortMemo, type PortMemo } from '../domain/port-memo';
 import {
   cancelPortUpdate,
   carrierEventSignal,
@@ -12,9 +18,9 @@ import { Port } from './port';
  * A port-in, one workflow however many losing carriers: hold the numbers (a large port;
  * the API held a small one's) → check portability → one submission per losing carrier, each
  * followed inside this workflow → activate the completed numbers → give the numbers back.
- * The port object lives in the memo, so the API reads it without a worker.
+ * The port object lives in the memo, so the API reads it without a worker; the result is the same.
  */
-export async function portIn(input: PortInInput): Promise<PortObject> {
+export async function portIn(input: PortInInput): Promise<PortMemo> {
   const port = new Port(input);
   setHandler(cancelPortUpdate, () => port.cancel(), { validator: () => port.refuseCancel() });
   setHandler(supplementPortUpdate, (correction) => port.supplement(correction), {
@@ -27,5 +33,6 @@ export async function portIn(input: PortInInput): Promise<PortObject> {
     await CancellationScope.nonCancellable(() => port.close());
   }
   await condition(allHandlersFinished);
-  return port.object;
+  // As the memo holds it: a 20,000-number port object would outgrow a payload's 2 MiB.
+  return toPortMemo(port.object);
 }

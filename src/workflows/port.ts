@@ -198,30 +198,32 @@ export class Port {
 
   /** The losing carriers of the portable numbers; none when the port ended here. */
   private async check(): Promise<{ name: string; numbers: string[] }[]> {
-    const checks = await checkPortability({
+    const { portable, notPortable } = await checkPortability({
       partitionId: this.input.partitionId,
       telephoneNumbers: this.request.telephoneNumbers.filter(
         (n) => this.outcome(n).status !== 'NUMBER_BUSY',
       ),
     });
-    for (const check of checks) {
-      Object.assign(this.outcome(check.telephoneNumber), {
-        currentCarrier: check.currentCarrier,
-        portable: check.portable,
-        ...(check.portable
-          ? {}
-          : { status: 'NOT_PORTABLE', reason: check.reason ?? 'not portable' }),
+    for (const { currentCarrier, telephoneNumbers } of portable) {
+      for (const number of telephoneNumbers) {
+        Object.assign(this.outcome(number), { currentCarrier, portable: true });
+      }
+    }
+    for (const { telephoneNumber, currentCarrier, reason } of notPortable) {
+      Object.assign(this.outcome(telephoneNumber), {
+        currentCarrier,
+        portable: false,
+        status: 'NOT_PORTABLE',
+        reason,
       });
     }
-    const portable = checks.filter((c) => c.portable);
-    const notPortable = checks.filter((c) => !c.portable);
-    const names = [...new Set(portable.map((c) => c.currentCarrier))];
+    const names = portable.map((carrier) => carrier.currentCarrier);
     this.object.currentProvider = this.request.currentProvider ?? (names.join(', ') || undefined);
     this.checked = true;
     this.unpublished = true;
     if (notPortable.length > 0 && (!this.object.allowPartial || names.length === 0)) {
       this.reject(
-        `not portable: ${notPortable.map((c) => `${c.telephoneNumber} (${c.reason ?? 'not portable'})`).join(', ')}`,
+        `not portable: ${notPortable.map((c) => `${c.telephoneNumber} (${c.reason})`).join(', ')}`,
       );
       return [];
     }
@@ -231,10 +233,7 @@ export class Port {
       this.transition('CANCELLED', 'DONE', 'cancelled before submission');
       return [];
     }
-    return names.map((name) => ({
-      name,
-      numbers: portable.filter((c) => c.currentCarrier === name).map((c) => c.telephoneNumber),
-    }));
+    return portable.map((c) => ({ name: c.currentCarrier, numbers: c.telephoneNumbers }));
   }
 
   /** Ends the port rejected before anything was submitted. */

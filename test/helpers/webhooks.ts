@@ -2,7 +2,8 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADER, signWebhook, type WebhookEvent } from '../../src/activities/webhooks';
+import { SIGNATURE_HEADER, signWebhook } from '../../src/activities/webhooks';
+import type { WebhookEvent } from '../../src/domain/webhook-event';
 
 export interface Delivery {
   event: WebhookEvent;

@@ -1,7 +1,8 @@
 /** A scripted platform and losing carriers behind fake activities, for workflow tests on the time-skipping server. */
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import type { Activities, WebhookEvent } from '../../src/activities';
-import type { ClaimNumbersResult } from '../../src/activities/claims';
+import type { Activities } from '../../src/activities';
+import type { WebhookEvent } from '../../src/domain/webhook-event';
+import type { HoldResult } from '../../src/temporal/number-holds';
 import type { PlatformPort, PortActivation } from '../../src/domain';
 import { PLATFORM_REJECTED } from '../../src/workflows/definitions';
 
@@ -36,8 +37,8 @@ export interface FakePlatformOptions {
   timeline?: (submission: Submission) => CarrierStep[];
   /** The carrier approves the port just before portflow's cancel (or withdrawal) reaches it. */
   approvesBeforeCancel?: boolean;
-  /** What claimNumbers answers; by default every number is granted. */
-  claim?: ClaimNumbersResult;
+  /** What holdNumbers answers (a large port holds its own numbers); by default every number is held. */
+  hold?: HoldResult;
   /** Replaces the activation; by default it succeeds. */
   activateNumbers?: () => Promise<void>;
   /** Replaces the webhook delivery; by default every event is accepted at once. */
@@ -140,6 +141,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
   const webhooks = new Journal<WebhookAttempt>();
   const activations = new Journal<Activation>();
   const checks = new Journal<string[]>();
+  const releasedHolds = new Journal<string[]>();
   const webhookAttempts = new Map<string, number>();
   let releaseCheck = () => undefined as void;
   const checkReleased = new Promise<void>((resolve) => (releaseCheck = resolve));
@@ -153,8 +155,11 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
   });
 
   const activities: Partial<Activities> = {
-    claimNumbers: () => Promise.resolve(options.claim ?? { granted: true }),
-    releaseNumberClaims: () => Promise.resolve(),
+    holdNumbers: () => Promise.resolve(options.hold ?? { held: true }),
+    releaseNumberHolds({ telephoneNumbers }) {
+      releasedHolds.push(telephoneNumbers);
+      return Promise.resolve();
+    },
     async checkPortability({ telephoneNumbers }) {
       checks.push(telephoneNumbers);
       if (options.holdCheck) await checkReleased;
@@ -248,6 +253,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
     webhooks,
     activations,
     checks,
+    releasedHolds,
     /** The events as delivered: each id once, in the order first attempted. */
     deliveredEvents(): WebhookEvent[] {
       return webhooks.entries.filter(({ attempt }) => attempt === 1).map(({ event }) => event);

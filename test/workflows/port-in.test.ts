@@ -1,5 +1,4 @@
 import {
-  WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateStage,
   type WorkflowHandle,
@@ -9,12 +8,11 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { PortObject, PortRequest } from '../../src/domain';
 import { portIn } from '../../src/workflows';
+import { fromPortMemo, type PortMemo } from '../../src/domain/port-memo';
 import {
-  admissionUpdate,
+  MEMO,
   cancelPortUpdate,
   carrierEventSignal,
-  portQuery,
-  portSubmissionWorkflowId,
   portWorkflowId,
   supplementPortUpdate,
   type PortInInput,
@@ -77,8 +75,8 @@ interface PortRun {
 interface PortOptions {
   request?: Partial<PortRequest>;
   settings?: Partial<PortSettings>;
-  /** False where the history would repeat a recorded one: fixtures stay few and small. */
-  record?: boolean;
+  /** False for a large port, which holds its numbers itself (the API holds a small one's). */
+  numbersHeld?: boolean;
   /** What the test does while the port runs, before waiting for its result. */
   scenario?: (handle: WorkflowHandle<typeof portIn>, workflowId: string) => Promise<void>;
 }
@@ -112,6 +110,12 @@ async function refusal(update: Promise<unknown>): Promise<ApplicationFailure> {
   return cause as ApplicationFailure;
 }
 
+/** The port as the API reads it: from the workflow's memo, with no worker. */
+async function memoPort(handle: WorkflowHandle): Promise<PortObject> {
+  const { memo } = await handle.describe();
+  return fromPortMemo(memo?.[MEMO.port] as PortMemo);
+}
+
 describe('portIn on the time-skipping server', () => {
   let env: TestWorkflowEnvironment;
 
@@ -142,6 +146,7 @@ describe('portIn on the time-skipping server', () => {
       requestFingerprint: `fingerprint-${name}`,
       receivedAt: '2026-11-30T10:00:00Z',
       settings: { ...settings, ...options.settings },
+      numbersHeld: options.numbersHeld ?? true,
     };
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -156,30 +161,14 @@ describe('portIn on the time-skipping server', () => {
         args: [input],
       });
       await options.scenario?.(handle, workflowId);
-      return handle.result();
+      return fromPortMemo(await handle.result());
     });
-    const submissions = await submissionsOf(workflowId);
-    if (options.record !== false) await recordHistories(env.client, [workflowId, ...submissions]);
+    await recordHistories(env.client, [workflowId]);
     // Whatever the path, the port object never shows a carrier secret.
     expect(JSON.stringify(port)).not.toMatch(/TEST-ACCT|"pin"|"accountNumber"/);
+    // The memo the API reads shows the port as it ended.
+    expect(await memoPort(env.client.workflow.getHandle(workflowId))).toEqual(port);
     return { port, workflowId };
-  }
-
-  /** The portSubmission children a port started, each ended. */
-  async function submissionsOf(workflowId: string): Promise<string[]> {
-    const children: string[] = [];
-    for (let index = 0; ; index++) {
-      const childId = portSubmissionWorkflowId(workflowId, index);
-      try {
-        const { status } = await env.client.workflow.getHandle(childId).describe();
-        // A child still open when its parent ended would be terminated: each must end first.
-        expect(['COMPLETED', 'FAILED']).toContain(status.name);
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError) return children;
-        throw error;
-      }
-      children.push(childId);
-    }
   }
 
   it('follows a 10-business-day port with hourly polls in seconds, in under 100 events', async () => {
@@ -198,10 +187,6 @@ describe('portIn on the time-skipping server', () => {
     expect(platform.submissions.entries).toHaveLength(1);
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     expect(history.events?.length).toBeLessThan(100);
-    const child = await env.client.workflow
-      .getHandle(portSubmissionWorkflowId(workflowId, 0))
-      .fetchHistory();
-    expect(child.events?.length).toBeLessThan(100);
   });
 
   describe('supplements', () => {
@@ -219,10 +204,9 @@ describe('portIn on the time-skipping server', () => {
         },
       });
 
-      const childId = portSubmissionWorkflowId(workflowId, 0);
       expect(platform.submissions.entries).toMatchObject([
-        { idempotencyKey: `${childId}-attempt-1`, pin: '0000' },
-        { idempotencyKey: `${childId}-attempt-2`, pin: '0001' },
+        { idempotencyKey: `${workflowId}-carrier-1-attempt-1`, pin: '0000' },
+        { idempotencyKey: `${workflowId}-carrier-1-attempt-2`, pin: '0001' },
       ]);
       expect(supplemented?.history.at(-1)?.detail).toMatch(/supplement received \(pin\)/);
       expect(JSON.stringify(supplemented)).not.toContain('0001');
@@ -308,7 +292,6 @@ describe('portIn on the time-skipping server', () => {
         ],
       });
       const { port } = await runPort('supplement-refused', platform, {
-        record: false,
         async scenario(handle) {
           await platform.announced('APPROVED');
           const failure = await refusal(
@@ -384,7 +367,6 @@ describe('portIn on the time-skipping server', () => {
       const platform = fakePlatform({ timeline: () => [{ status: 'APPROVED', fromPoll: 100 }] });
       let answer: PortObject | undefined;
       const { port } = await runPort('cancel-while-submitting', platform, {
-        record: false,
         async scenario(handle) {
           await platform.announced('PENDING', 'SUBMITTING');
           answer = await handle.executeUpdate(cancelPortUpdate);
@@ -454,8 +436,8 @@ describe('portIn on the time-skipping server', () => {
         platform.submissions.entries.map((s) => [s.idempotencyKey, s.telephoneNumbers]),
       ).toEqual(
         expect.arrayContaining([
-          [`${portSubmissionWorkflowId(workflowId, 0)}-attempt-1`, [NUMBER]],
-          [`${portSubmissionWorkflowId(workflowId, 1)}-attempt-1`, [OTHER_NUMBER]],
+          [`${workflowId}-carrier-1-attempt-1`, [NUMBER]],
+          [`${workflowId}-carrier-2-attempt-1`, [OTHER_NUMBER]],
         ]),
       );
       expect(platform.submissions.entries).toHaveLength(2);
@@ -557,7 +539,7 @@ describe('portIn on the time-skipping server', () => {
         async scenario(handle) {
           // No webhook announces a word that leaves the status as it was: read the port.
           meanwhile = await eventually(
-            () => handle.query(portQuery),
+            () => memoPort(handle),
             (p) => p.numbers[0]?.carrierStatus !== undefined,
           );
         },
@@ -618,50 +600,75 @@ describe('portIn on the time-skipping server', () => {
 
     it('activates nothing when the request does not ask', async () => {
       const platform = fakePlatform();
-      const { port } = await runPort('no-activation', platform, { record: false });
+      const { port } = await runPort('no-activation', platform);
       expect(platform.activations.entries).toHaveLength(0);
       expect(port.activation).toBeUndefined();
     });
   });
 
-  describe('admission', () => {
-    it('answers busy, and submits nothing, when another operation holds a number', async () => {
+  describe('admission of a large port', () => {
+    it('ends REJECTED, naming the holder, when another operation holds a number', async () => {
       const heldBy = {
         holder: `release-${PARTITION}-${NUMBER}`,
         operation: 'RELEASE' as const,
         since: '2026-11-29T10:00:00Z',
       };
       const platform = fakePlatform({
-        claim: { granted: false, busy: [{ telephoneNumber: NUMBER, heldBy }] },
+        hold: { held: false, busy: [{ telephoneNumber: NUMBER, heldBy }] },
       });
-      let admission: unknown;
       const { port } = await runPort('number-busy', platform, {
-        async scenario(handle) {
-          admission = await handle.executeUpdate(admissionUpdate);
-        },
+        numbersHeld: false,
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
       });
 
-      expect(admission).toEqual({
-        admitted: false,
-        requestFingerprint: 'fingerprint-number-busy',
-        busy: [{ telephoneNumber: NUMBER, heldBy }],
-      });
       expect(platform.checks.entries).toHaveLength(0);
       expect(platform.submissions.entries).toHaveLength(0);
-      expect(platform.webhooks.entries).toHaveLength(0);
-      expect(port.phase).toBe('DONE');
+      // Without allowPartial the free number was given back by the hold itself.
+      expect(platform.releasedHolds.entries).toHaveLength(0);
+      expect(path(port)).toEqual(['PENDING/ADMITTING', 'REJECTED/DONE']);
+      expect(port.rejectionReason).toBe(
+        `busy with another open operation: ${NUMBER} (release ${heldBy.holder})`,
+      );
+      expect(port.numbers).toMatchObject([
+        {
+          telephoneNumber: NUMBER,
+          status: 'NUMBER_BUSY',
+          reason: `held by release ${heldBy.holder}`,
+        },
+        { telephoneNumber: OTHER_NUMBER, status: 'REJECTED' },
+      ]);
+      expect(platform.deliveredEvents().map((e) => e.data.status)).toEqual(['PENDING', 'REJECTED']);
     });
 
-    it('admits a port whose numbers are free, answering no port object (the API reads it)', async () => {
-      const platform = fakePlatform();
-      let admission: unknown;
-      await runPort('admitted', platform, {
-        record: false,
-        async scenario(handle) {
-          admission = await handle.executeUpdate(admissionUpdate);
-        },
+    it('ports the free numbers with allowPartial and gives back only those', async () => {
+      const heldBy = {
+        holder: `release-${PARTITION}-${NUMBER}`,
+        operation: 'RELEASE' as const,
+        since: '2026-11-29T10:00:00Z',
+      };
+      const platform = fakePlatform({
+        hold: { held: false, busy: [{ telephoneNumber: NUMBER, heldBy }] },
       });
-      expect(admission).toEqual({ admitted: true, requestFingerprint: 'fingerprint-admitted' });
+      const { port } = await runPort('number-busy-partial', platform, {
+        numbersHeld: false,
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER], allowPartial: true },
+      });
+
+      expect(platform.submissions.entries).toMatchObject([{ telephoneNumbers: [OTHER_NUMBER] }]);
+      expect(platform.releasedHolds.entries).toEqual([[OTHER_NUMBER]]);
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+      expect(port.numbers).toMatchObject([
+        { telephoneNumber: NUMBER, status: 'NUMBER_BUSY' },
+        { telephoneNumber: OTHER_NUMBER, status: 'COMPLETED' },
+      ]);
+    });
+
+    it('holds its numbers in phase ADMITTING, then goes on as any port and gives them back', async () => {
+      const platform = fakePlatform();
+      const { port } = await runPort('admitted', platform, { numbersHeld: false });
+      expect(path(port).slice(0, 2)).toEqual(['PENDING/ADMITTING', 'PENDING/CHECKING']);
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+      expect(platform.releasedHolds.entries).toEqual([[NUMBER]]);
     });
   });
 
@@ -672,7 +679,7 @@ describe('portIn on the time-skipping server', () => {
         deliverWebhook: (_event, attempt) =>
           attempt === 1 ? Promise.reject(new Error('receiver busy')) : Promise.resolve(),
       });
-      const { port, workflowId } = await runPort('webhooks', platform, { record: false });
+      const { port, workflowId } = await runPort('webhooks', platform);
 
       const events = platform.deliveredEvents();
       expect(

@@ -18,8 +18,7 @@ describe('recorded histories replay against the bundled workflows', () => {
     expect([...types]).toEqual(
       expect.arrayContaining([
         'portIn',
-        'portSubmission',
-        'numberClaim',
+        'numberHold',
         'orderNumbers',
         'releaseNumber',
       ]),
@@ -37,7 +36,7 @@ describe('recorded histories replay against the bundled workflows', () => {
 
   it('fails on a history the workflow code would not make', async () => {
     const recorded = await readRecordedHistory(
-      'before-local-calls/port-p1-pr-cancel-before-approval.json',
+      'port-p1-pr-cancel-before-approval.json',
     );
     const scheduled = recorded.history.events?.find(
       (event) => event.activityTaskScheduledEventAttributes?.activityType,
