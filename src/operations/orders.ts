@@ -11,7 +11,10 @@ import {
 import type { orderNumbers } from '../workflows/order-numbers';
 import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
 import { accepted, done, notFound, type Outcome } from './outcomes';
-import { TEMPORAL_DEADLINE_MS, callTemporal } from './temporal-calls';
+import { callTemporal } from './temporal-calls';
+
+/** How long past ORDER_RESPONSE_WAIT a worker may take to say whether the order is done. */
+const WORKER_ANSWER_MS = 2_000;
 
 export interface OrderDeps {
   client: Client;
@@ -44,7 +47,10 @@ export function orders({ client, config, taskQueue, onStarted }: OrderDeps) {
     return orderOf(await memoOf(client, orderWorkflowId(partitionId, orderId)));
   }
 
-  /** Waits up to ORDER_RESPONSE_WAIT for the order to end; a worker too busy to say is not done yet. */
+  /**
+   * Waits up to ORDER_RESPONSE_WAIT for the order to end. An order no worker has answered for
+   * by then (none runs, or all are busy) is not done yet: its memo answers, 202.
+   */
   async function awaitOrder(workflowId: string): Promise<void> {
     const waitMs = config.ORDER_RESPONSE_WAIT;
     await callTemporal(
@@ -56,7 +62,7 @@ export function orders({ client, config, taskQueue, onStarted }: OrderDeps) {
           .catch((error: unknown) => {
             if (!(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) throw error;
           }),
-      waitMs + TEMPORAL_DEADLINE_MS,
+      waitMs + WORKER_ANSWER_MS,
     );
   }
 

@@ -360,19 +360,29 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
     expect(aging.removed).toEqual(['assignment to END_USER user_1', 'E911 registration']);
   });
 
-  it('answers 503, not a hang, while no worker takes the release; the same DELETE finds it later', async () => {
+  it('admits a release at once while no worker runs, reads it from the server, and runs it once a worker is back', async () => {
     const number = await orderedNumber(slow, 2);
     await portflow.stopWorker();
     try {
       const asked = Date.now();
-      const down = await portflow.call('DELETE', numberPath(slow, number));
-      expect(down.status).toBe(503);
-      expect(down.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
-      expect(Date.now() - asked).toBeLessThan(20_000);
+      const admitted = await releaseStarted(slow, number);
+      expect(admitted).toMatchObject({ telephoneNumber: number, status: 'RELEASING' });
+      expect(Date.now() - asked).toBeLessThan(5_000);
+      // What the server holds answers: the release and the number's lifecycle need no worker.
+      const read = await portflow.call('GET', numberPath(slow, number, '/release'));
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual(admitted);
+      const details = await portflow.call('GET', numberPath(slow, number));
+      expect(details.body).toMatchObject({
+        lifecycle: 'RELEASING',
+        openOperation: { operation: 'RELEASE', heldBy: releaseWorkflowId(slow, number) },
+      });
+      // Held for the release already: an assignment meanwhile is refused.
+      expect((await assignToUser(slow, number)).status).toBe(409);
     } finally {
       await portflow.startWorker();
     }
-    // The release was started meanwhile: asking again answers it, and starts nothing new.
+    // The same DELETE answers the same release, and starts nothing new.
     const { runId } = await releaseHandle(slow, number).describe();
     expect((await releaseStarted(slow, number)).telephoneNumber).toBe(number);
     await untilAging(slow, number);
