@@ -10,6 +10,7 @@ import {
   type NumberUpdate,
 } from '../domain';
 import { WORKFLOW_HOLD_OPERATIONS, type HoldOperation, type NumberHold } from '../domain/hold';
+import { mapConcurrently } from '../domain/concurrency';
 import { lifecycleOf, type NumberState } from '../domain/lifecycle';
 import type { ReleaseStatus } from '../domain/release';
 import type { AssignmentBody, PlatformClient } from '../platform';
@@ -24,6 +25,9 @@ import { latestRelease } from './releases';
 import { conflict, done, notFound, type Outcome } from './outcomes';
 import { isPlatformNotFound, platformDetails } from './platform-calls';
 import { callTemporal } from './temporal-calls';
+
+/** Chunks of an account's numbers whose visibility lists run at once. */
+const LISTS_AT_ONCE = 4;
 
 export interface NumberDeps {
   client: Client;
@@ -115,14 +119,17 @@ export function numbers({ client, platform, holds }: NumberDeps) {
     partitionId: string,
     telephoneNumbers: string[],
   ): Promise<Map<string, NumberLifecycle>> {
-    const lifecycles = new Map<string, NumberLifecycle>();
-    for (let start = 0; start < telephoneNumbers.length; start += MAX_SEARCHABLE_NUMBERS) {
-      const chunk = telephoneNumbers.slice(start, start + MAX_SEARCHABLE_NUMBERS);
-      const states = await statesOf(partitionId, chunk);
-      for (const number of chunk)
-        lifecycles.set(number, lifecycleOf(states.get(number) ?? {}, true));
-    }
-    return lifecycles;
+    const chunks: string[][] = [];
+    for (let start = 0; start < telephoneNumbers.length; start += MAX_SEARCHABLE_NUMBERS)
+      chunks.push(telephoneNumbers.slice(start, start + MAX_SEARCHABLE_NUMBERS));
+    const states = await mapConcurrently(chunks, LISTS_AT_ONCE, (chunk) =>
+      statesOf(partitionId, chunk),
+    );
+    return new Map(
+      states.flatMap((chunk) =>
+        [...chunk].map(([number, state]) => [number, lifecycleOf(state, true)] as const),
+      ),
+    );
   }
 
   /**
