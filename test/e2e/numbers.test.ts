@@ -338,6 +338,27 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
     expect(inventoryReleases).toEqual([]);
   });
 
+  it('never leaves an aging number assigned, however assignments race its release', async () => {
+    const number = await orderedNumber(slow, 3);
+    const [first, ...assigns] = await Promise.all([
+      portflow.call('DELETE', numberPath(slow, number)),
+      ...Array.from({ length: 6 }, (_, index) => assignToUser(slow, number, `user_${index}`)),
+    ]);
+    // An assignment holds the number for its call: a release asked meanwhile is refused, not interleaved.
+    expect([202, 409]).toContain(first?.status);
+    for (const assign of assigns) expect(assign.status).toBeLessThan(500);
+    const released = await eventually(
+      () => portflow.call('DELETE', numberPath(slow, number)),
+      (answer) => answer.status === 202,
+    );
+    expect(released.status).toBe(202);
+    await untilAging(slow, number);
+    const details = await portflow.call('GET', numberPath(slow, number));
+    expect(details.body).toMatchObject({ lifecycle: 'AGING', assignedTo: null });
+    // And while it ages, every assignment is refused.
+    expect((await assignToUser(slow, number, 'user_late')).status).toBe(409);
+  });
+
   it('starts one release however many DELETEs race for the number', async () => {
     const number = await orderedNumber(slow, 1);
     expect((await assignToUser(slow, number)).status).toBe(200);
