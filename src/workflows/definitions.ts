@@ -35,6 +35,8 @@ export const MEMO = {
   port: 'port',
   release: 'release',
   order: 'order',
+  /** An order's numbers, as the API started it: the order's memo names outcomes by position in it. */
+  orderNumbers: 'orderNumbers',
   hold: 'hold',
 } as const;
 
@@ -121,9 +123,7 @@ export interface OrderNumbersInput {
 }
 
 /** Answers once the order is done, or after `waitMs` with `done: false`. */
-export const awaitOrderUpdate = defineUpdate<{ done: boolean }, [{ waitMs: number }]>(
-  'awaitOrder',
-);
+export const awaitOrderUpdate = defineUpdate<{ done: boolean }, [{ waitMs: number }]>('awaitOrder');
 
 // ---- releaseNumber: clear a number, age it, give it back to the platform's inventory. ----
 

@@ -7,6 +7,7 @@ import {
   isCancellation,
   proxyActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -14,23 +15,19 @@ import { RetryState } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { OrderedNumber } from '../domain/numbers';
 import type { OrderProgress } from '../domain/order';
-import { NOT_ORDERED, NOT_YET_ORDERED, ORDERED, finalOrderStatus } from '../domain/order-status';
+import { startingOrder, toOrderMemo } from '../domain/order-memo';
+import { ORDERED, NOT_ORDERED, finalOrderStatus } from '../domain/order-status';
 import { formatDuration } from '../domain/time';
 import {
   AccountIdKey,
-  PLATFORM_REJECTED,
+  MAX_SEARCHABLE_NUMBERS,
   PartitionIdKey,
   TelephoneNumbersKey,
-  awaitOrderUpdate,
-  orderProgressQuery,
-  type OrderNumbersInput,
-} from './definitions';
+} from '../temporal/search-attribute-keys';
+import { MEMO, PLATFORM_REJECTED, awaitOrderUpdate, type OrderNumbersInput } from './definitions';
 import { deliverWebhook } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
-
-/** Search attributes hold the first numbers of an order; the rest are in its progress. */
-const MAX_SEARCHABLE_NUMBERS = 100;
 
 /**
  * An order of up to 10,000 numbers: platform orders of at most `batchSize` numbers, a few
@@ -38,6 +35,8 @@ const MAX_SEARCHABLE_NUMBERS = 100;
  * never orders a number twice. A batch the platform refuses, or that outlasts the retry
  * window, fails alone: its numbers are FAILED with the reason and the other batches go on.
  * About six history events per batch: 100 batches stay far below the 10,240-event limit.
+ * Its progress is its memo (MEMO.order, beside the numbers the API started it with), upserted
+ * every tenth of the numbers and at the end, so the API reads it with no worker.
  */
 export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgress> {
   const { workflowId } = workflowInfo();
@@ -53,26 +52,24 @@ export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgr
     },
   });
 
-  const progress: OrderProgress = {
-    orderId: input.orderId,
-    status: 'IN_PROGRESS',
-    accountId,
-    total: input.telephoneNumbers.length,
-    ordered: 0,
-    failed: 0,
-    telephoneNumbers: input.telephoneNumbers.map((telephoneNumber) => ({
-      telephoneNumber,
-      status: NOT_YET_ORDERED,
-    })),
-    createdDate: input.receivedAt,
-  };
+  const progress = startingOrder(
+    { orderId: input.orderId, accountId, createdDate: input.receivedAt },
+    input.telephoneNumbers,
+  );
   const positionOf = new Map(input.telephoneNumbers.map((number, index) => [number, index]));
   const done = () => progress.status !== 'IN_PROGRESS';
 
-  setHandler(orderProgressQuery, () => progress);
+  // The memo is upserted as each tenth of the numbers is answered: ten small events at most.
+  const step = Math.max(1, Math.ceil(progress.total / 10));
+  let published = 0;
+  function publish(): void {
+    published = progress.ordered + progress.failed;
+    upsertMemo({ [MEMO.order]: toOrderMemo(progress) });
+  }
+
   setHandler(awaitOrderUpdate, async ({ waitMs }) => {
     await condition(done, waitMs);
-    return { requestFingerprint: input.requestFingerprint, done: done() };
+    return { done: done() };
   });
 
   upsertSearchAttributes([
@@ -97,6 +94,7 @@ export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgr
       if (outcome.status === ORDERED) progress.ordered += 1;
       else progress.failed += 1;
     }
+    if (progress.ordered + progress.failed - published >= step) publish();
   }
 
   async function orderBatchOf(index: number): Promise<void> {
@@ -131,6 +129,7 @@ export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgr
 
   progress.status = finalOrderStatus(progress.telephoneNumbers);
   progress.completedDate = new Date().toISOString();
+  publish();
 
   if (settings.webhooks) {
     try {

@@ -5,99 +5,64 @@ import {
   allHandlersFinished,
   condition,
   log,
-  patched,
-  proxyActivities,
   proxyLocalActivities,
   setHandler,
+  upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
-  type ActivityInterfaceFor,
-  type LocalActivityInterfaceFor,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
 import type { WebhookEvent } from '../activities/webhooks';
-import { DAY_MS, formatDuration } from '../domain/time';
+import { startingRelease } from '../domain/lifecycle';
+import { formatDuration } from '../domain/time';
 import type { ReleaseObject, ReleaseStatus } from '../domain/release';
 import {
   AccountIdKey,
-  LOCAL_CALLS_PATCH,
+  PartitionIdKey,
+  ReleaseStatusKey,
+  TelephoneNumbersKey,
+} from '../temporal/search-attribute-keys';
+import {
   LOCAL_RETRIES,
+  MEMO,
   NOT_AGING,
   PLATFORM_REJECTED,
   activityFailureCause,
-  PartitionIdKey,
-  TelephoneNumbersKey,
   reclaimUpdate,
-  releaseAdmissionUpdate,
-  releaseQuery,
-  type ReleaseAdmission,
   type ReleaseNumberInput,
 } from './definitions';
-import { deliverWebhook, deliverWebhookLocally } from './webhooks';
+import { deliverWebhookLocally } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
-type Proxied = ActivityInterfaceFor<Activities> | LocalActivityInterfaceFor<Activities>;
 
-/** Claims stay activities (see LOCAL_CALLS_PATCH): they wait on the number's entity. */
-const { claimNumbers, releaseNumberClaims } = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '1 minute',
-  retry: { maximumInterval: '1 minute' },
-});
 // A release must finish: platform outages are retried for as long as they last, refusals are not.
-const platformCalls = {
+const {
+  readNumber,
+  removeAssignments,
+  clearE911,
+  removeDirectoryListing,
+  releaseToInventory,
+  releaseNumberHolds,
+} = proxyLocalActivities<Activities>({
+  ...LOCAL_RETRIES,
   startToCloseTimeout: '1 minute',
   retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
-};
-
-/** The platform calls a release makes, as activities (before LOCAL_CALLS_PATCH) or local ones. */
-function calls(platform: Proxied, webhook: Proxied['deliverWebhook']) {
-  const { readNumber, removeAssignments, clearE911, removeDirectoryListing, releaseToInventory } =
-    platform;
-  return {
-    readNumber,
-    removeAssignments,
-    clearE911,
-    removeDirectoryListing,
-    releaseToInventory,
-    deliverWebhook: webhook,
-  };
-}
-
-const activities = calls(proxyActivities<Activities>(platformCalls), deliverWebhook);
-const localActivities = calls(
-  proxyLocalActivities<Activities>({ ...LOCAL_RETRIES, ...platformCalls }),
-  deliverWebhookLocally,
-);
+});
 
 /**
- * A release: claim the number → clear it (assignments, E911, listing and caller ID) → AGING
- * for the partition's aging period → back to the platform's inventory, RELEASED. A reclaim
- * during AGING ends it RECLAIMED, the number kept by its account. The claim is held throughout,
- * so nothing ports or releases the number meanwhile.
+ * A release: clear the number (assignments, E911, listing and caller ID) → AGING for the
+ * partition's aging period → back to the platform's inventory, RELEASED. A reclaim during
+ * AGING ends it RECLAIMED, the number kept by its account. The API holds the number for this
+ * workflow before it starts it (src/temporal/number-holds.ts), so nothing ports, assigns or
+ * releases the number meanwhile; the workflow gives the hold back when it ends. The release
+ * object is its memo (MEMO.release), so the API reads it with no worker.
  */
 export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseObject> {
   const { workflowId, runId } = workflowInfo();
   const { partitionId, telephoneNumber } = input;
-  const {
-    readNumber,
-    removeAssignments,
-    clearE911,
-    removeDirectoryListing,
-    releaseToInventory,
-    deliverWebhook,
-  } = patched(LOCAL_CALLS_PATCH) ? localActivities : activities;
   const number = { partitionId, telephoneNumber };
 
-  const release: ReleaseObject = {
-    telephoneNumber,
-    accountId: null,
-    status: 'RELEASING',
-    agingPeriodDays: input.agingPeriodMs / DAY_MS,
-    removed: [],
-    history: [],
-  };
-  let admission: ReleaseAdmission | undefined;
+  const release = startingRelease(telephoneNumber, input.agingPeriodMs);
   let reclaimRequested = false;
   let agingOver = false;
   const webhooks: Promise<void>[] = [];
@@ -105,6 +70,8 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
   function record(status: ReleaseStatus, detail: string): void {
     release.status = status;
     release.history.push({ at: new Date().toISOString(), status, detail });
+    upsertMemo({ [MEMO.release]: release });
+    upsertSearchAttributes([{ key: ReleaseStatusKey, value: status }]);
   }
 
   function emit(type: WebhookEvent['type']): void {
@@ -119,18 +86,12 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
       data,
     };
     webhooks.push(
-      deliverWebhook({ partitionId, event }).catch((error: unknown) =>
+      deliverWebhookLocally({ partitionId, event }).catch((error: unknown) =>
         log.warn('webhook not delivered', { eventId: event.id, error: String(error) }),
       ),
     );
   }
 
-  setHandler(releaseQuery, () => release);
-  setHandler(releaseAdmissionUpdate, async () => {
-    await condition(() => admission !== undefined);
-    // An admitted release carries the live object: the answer shows where it stands now.
-    return admission as ReleaseAdmission;
-  });
   setHandler(
     reclaimUpdate,
     async () => {
@@ -152,24 +113,14 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
     },
   );
 
-  const claim = await claimNumbers({
-    partitionId,
-    telephoneNumbers: [telephoneNumber],
-    holder: workflowId,
-    operation: 'RELEASE',
-  });
-  if (!claim.granted) {
-    // Never a release: its history stays empty and nothing was touched.
-    admission = { admitted: false, heldBy: (claim.busy[0] as (typeof claim.busy)[0]).heldBy };
-    await condition(allHandlersFinished);
-    return release;
-  }
-  admission = { admitted: true, release };
   upsertSearchAttributes([
     { key: PartitionIdKey, value: partitionId },
     { key: TelephoneNumbersKey, value: [telephoneNumber] },
   ]);
-  record('RELEASING', 'claimed: no port or other release can take the number until this one ends');
+  record(
+    'RELEASING',
+    'held: no port, assignment or other release can take the number until this one ends',
+  );
 
   let failure: Error | undefined;
   try {
@@ -184,7 +135,7 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
     record('FAILED', `the platform refused a step: ${release.failureReason}`);
   } finally {
     await CancellationScope.nonCancellable(async () => {
-      await releaseNumberClaims({
+      await releaseNumberHolds({
         partitionId,
         telephoneNumbers: [telephoneNumber],
         holder: workflowId,
@@ -194,7 +145,7 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
   }
   await condition(allHandlersFinished);
   if (failure) {
-    // Failed, so operators see it; the query still answers the release object.
+    // Failed, so operators see it; the memo still holds the release object.
     throw ApplicationFailure.create({
       type: 'ReleaseFailed',
       message: `release of ${telephoneNumber} failed: ${release.failureReason}`,

@@ -338,6 +338,27 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
     expect(inventoryReleases).toEqual([]);
   });
 
+  it('never leaves an aging number assigned, however assignments race its release', async () => {
+    const number = await orderedNumber(slow, 3);
+    const [first, ...assigns] = await Promise.all([
+      portflow.call('DELETE', numberPath(slow, number)),
+      ...Array.from({ length: 6 }, (_, index) => assignToUser(slow, number, `user_${index}`)),
+    ]);
+    // An assignment holds the number for its call: a release asked meanwhile is refused, not interleaved.
+    expect([202, 409]).toContain(first?.status);
+    for (const assign of assigns) expect(assign.status).toBeLessThan(500);
+    const released = await eventually(
+      () => portflow.call('DELETE', numberPath(slow, number)),
+      (answer) => answer.status === 202,
+    );
+    expect(released.status).toBe(202);
+    await untilAging(slow, number);
+    const details = await portflow.call('GET', numberPath(slow, number));
+    expect(details.body).toMatchObject({ lifecycle: 'AGING', assignedTo: null });
+    // And while it ages, every assignment is refused.
+    expect((await assignToUser(slow, number, 'user_late')).status).toBe(409);
+  });
+
   it('starts one release however many DELETEs race for the number', async () => {
     const number = await orderedNumber(slow, 1);
     expect((await assignToUser(slow, number)).status).toBe(200);
@@ -360,19 +381,29 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
     expect(aging.removed).toEqual(['assignment to END_USER user_1', 'E911 registration']);
   });
 
-  it('answers 503, not a hang, while no worker takes the release; the same DELETE finds it later', async () => {
+  it('admits a release at once while no worker runs, reads it from the server, and runs it once a worker is back', async () => {
     const number = await orderedNumber(slow, 2);
     await portflow.stopWorker();
     try {
       const asked = Date.now();
-      const down = await portflow.call('DELETE', numberPath(slow, number));
-      expect(down.status).toBe(503);
-      expect(down.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
-      expect(Date.now() - asked).toBeLessThan(20_000);
+      const admitted = await releaseStarted(slow, number);
+      expect(admitted).toMatchObject({ telephoneNumber: number, status: 'RELEASING' });
+      expect(Date.now() - asked).toBeLessThan(5_000);
+      // What the server holds answers: the release and the number's lifecycle need no worker.
+      const read = await portflow.call('GET', numberPath(slow, number, '/release'));
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual(admitted);
+      const details = await portflow.call('GET', numberPath(slow, number));
+      expect(details.body).toMatchObject({
+        lifecycle: 'RELEASING',
+        openOperation: { operation: 'RELEASE', heldBy: releaseWorkflowId(slow, number) },
+      });
+      // Held for the release already: an assignment meanwhile is refused.
+      expect((await assignToUser(slow, number)).status).toBe(409);
     } finally {
       await portflow.startWorker();
     }
-    // The release was started meanwhile: asking again answers it, and starts nothing new.
+    // The same DELETE answers the same release, and starts nothing new.
     const { runId } = await releaseHandle(slow, number).describe();
     expect((await releaseStarted(slow, number)).telephoneNumber).toBe(number);
     await untilAging(slow, number);

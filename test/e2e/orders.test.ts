@@ -3,8 +3,8 @@ import {
   AccountIdKey,
   PartitionIdKey,
   TelephoneNumbersKey,
-  orderWorkflowId,
-} from '../../src/workflows/definitions';
+} from '../../src/temporal/search-attribute-keys';
+import { orderWorkflowId } from '../../src/workflows/definitions';
 import { seedCaller } from '../emulator/support';
 import { eventually, startPortflow, type ApiAnswer, type Portflow } from '../helpers/portflow';
 
@@ -413,17 +413,19 @@ describe('search and order over HTTP (dev server, worker, API, emulator)', () =>
     expect(anonymousOrder.status).toBe(401);
   });
 
-  it('answers 503 instead of hanging while no worker runs, and the order goes on once one does', async () => {
+  it('admits an order while no worker runs (202, its progress read from the server), and it goes on once one does', async () => {
     const p = newPartition();
     const body = { telephoneNumbers: binghamton(1950, 2), accountId: 'acc_123' };
     await portflow.stopWorker();
     try {
       const started = Date.now();
-      const unconfirmed = await order(p, body, 'while-down');
-      expect(unconfirmed.status).toBe(503);
-      expect(unconfirmed.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
-      expect(unconfirmed.headers['retry-after']).toBeDefined();
-      expect(Date.now() - started).toBeLessThan(20_000);
+      const admitted = await order(p, body, 'while-down');
+      expect(admitted.status).toBe(202);
+      expect(admitted.body).toMatchObject({ status: 'IN_PROGRESS', total: 2, ordered: 0 });
+      expect(Date.now() - started).toBeLessThan(10_000);
+      const read = await portflow.call('GET', admitted.headers.location as string);
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual(admitted.body);
     } finally {
       await portflow.startWorker();
     }

@@ -2,14 +2,21 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Activities, WebhookEvent } from '../../src/activities';
+import type { Activities } from '../../src/activities';
 import type { OrderBatchInput, OrderBatchResult } from '../../src/activities/orders';
+import type { WebhookEvent } from '../../src/activities/webhooks';
 import type { OrderedNumber, OrderProgress } from '../../src/domain';
-import { orderNumbers } from '../../src/workflows';
 import {
+  fromOrderMemo,
+  startingOrder,
+  toOrderMemo,
+  type OrderMemo,
+} from '../../src/domain/order-memo';
+import { orderNumbers } from '../../src/workflows/order-numbers';
+import {
+  MEMO,
   PLATFORM_REJECTED,
   awaitOrderUpdate,
-  orderProgressQuery,
   orderWorkflowId,
   type OrderNumbersInput,
 } from '../../src/workflows/definitions';
@@ -149,13 +156,29 @@ describe('orderNumbers on the time-skipping server', () => {
     return { worker, taskQueue };
   }
 
+  /** Starts an order as the API does: its memo holds its numbers and the order as it begins. */
+  function startOrder(taskQueue: string, input: OrderNumbersInput) {
+    const { orderId, accountId, receivedAt, telephoneNumbers } = input;
+    const order = startingOrder({ orderId, accountId, createdDate: receivedAt }, telephoneNumbers);
+    return env.client.workflow.start(orderNumbers, {
+      taskQueue,
+      workflowId: orderWorkflowId(input.partitionId, orderId),
+      args: [input],
+      memo: { [MEMO.orderNumbers]: telephoneNumbers, [MEMO.order]: toOrderMemo(order) },
+    });
+  }
+
+  /** The order as the API reads it: the workflow's memo, by describe. */
+  async function progressOf(workflowId: string): Promise<OrderProgress> {
+    const { memo } = await env.client.workflow.getHandle(workflowId).describe();
+    return fromOrderMemo(memo?.[MEMO.order] as OrderMemo, memo?.[MEMO.orderNumbers] as string[]);
+  }
+
   /** Runs an order to its end on a worker with `activities`. */
   async function runOrder(activities: Partial<Activities>, input: OrderNumbersInput) {
     const { worker, taskQueue } = await workerFor(activities);
     const workflowId = orderWorkflowId(input.partitionId, input.orderId);
-    const result = await worker.runUntil(
-      env.client.workflow.execute(orderNumbers, { taskQueue, workflowId, args: [input] }),
-    );
+    const result = await worker.runUntil(async () => (await startOrder(taskQueue, input)).result());
     return { result, workflowId };
   }
 
@@ -182,14 +205,10 @@ describe('orderNumbers on the time-skipping server', () => {
 
     const started = Date.now();
     const result = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(orderNumbers, {
-        taskQueue,
-        workflowId,
-        args: [inputOf('order_thousand', ordered)],
-      });
+      const handle = await startOrder(taskQueue, inputOf('order_thousand', ordered));
       // Batch 1 waits on the gate and batch 9 is down: the other eight are answered meanwhile.
       const midway = await eventually(
-        () => handle.query(orderProgressQuery),
+        () => progressOf(workflowId),
         (progress) => progress.ordered + progress.failed >= 800,
       );
       expect(midway).toMatchObject({
@@ -200,7 +219,6 @@ describe('orderNumbers on the time-skipping server', () => {
       expect(midway.telephoneNumbers).toHaveLength(1_000);
       expect(midway.telephoneNumbers.slice(0, 100).every((n) => n.status === 'PENDING')).toBe(true);
       expect(await handle.executeUpdate(awaitOrderUpdate, { args: [{ waitMs: 200 }] })).toEqual({
-        requestFingerprint: 'fingerprint-order_thousand',
         done: false,
       });
       platform.release();
@@ -261,13 +279,21 @@ describe('orderNumbers on the time-skipping server', () => {
     );
     expect(result).toMatchObject({ status: 'COMPLETED', ordered: 10_000, failed: 0 });
     expect(platform.timesOrdered.size).toBe(10_000);
+    // Read with the worker stopped, as the API reads it: every number, in the order's order.
+    expect(await progressOf(workflowId)).toEqual(result);
     const history = await historyOf(workflowId);
     const events = history.events?.length ?? 0;
     const bytes = Buffer.byteLength(historyToJSON(history));
+    const upserts = (history.events ?? []).filter(
+      (event) => event.workflowPropertiesModifiedEventAttributes,
+    );
     process.stdout.write(
-      `orderNumbers, 10,000 numbers in 100 batches: ${events} history events, ${Math.round(bytes / 1024)} KiB as JSON\n`,
+      `orderNumbers, 10,000 numbers in 100 batches: ${events} history events, ${upserts.length} memo upserts, ${Math.round(bytes / 1024)} KiB as JSON\n`,
     );
     expect(events).toBeLessThan(1_000);
+    // Progress is published every tenth of the numbers and at the end, each upsert a few KiB.
+    expect(upserts.length).toBeLessThanOrEqual(11);
+    for (const upsert of upserts) expect(JSON.stringify(upsert).length).toBeLessThan(16 * 1024);
   });
 
   it('orders a toll-free number through one batch of one, and fails it alone when refused', async () => {

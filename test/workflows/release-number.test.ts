@@ -1,24 +1,23 @@
 import {
   WorkflowFailedError,
-  WithStartWorkflowOperation,
   WorkflowUpdateFailedError,
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Activities, WebhookEvent } from '../../src/activities';
+import type { Activities } from '../../src/activities';
+import type { WebhookEvent } from '../../src/activities/webhooks';
 import type { NumberDetails, ReleaseObject } from '../../src/domain';
-import { releaseNumber } from '../../src/workflows';
+import { startingRelease } from '../../src/domain/lifecycle';
+import { ReleaseStatusKey } from '../../src/temporal/search-attribute-keys';
+import { releaseNumber } from '../../src/workflows/release-number';
 import {
+  MEMO,
   NOT_AGING,
   PLATFORM_REJECTED,
   reclaimUpdate,
-  releaseAdmissionUpdate,
-  releaseQuery,
   releaseWorkflowId,
-  type NumberClaim,
-  type ReleaseAdmission,
   type ReleaseNumberInput,
 } from '../../src/workflows/definitions';
 import { portflowWorkflowBundle } from '../helpers/portflow';
@@ -56,10 +55,8 @@ function deferred(): Deferred {
   return { promise, resolve };
 }
 
-/** A platform and claim entity that record every call; `hold` keeps a step running until its gate opens. */
-function fakeActivities(
-  options: { busy?: NumberClaim; refuseUnassign?: boolean; refuseFirstDelivery?: boolean } = {},
-) {
+/** A platform and number holds that record every call; `hold` keeps a step running until its gate opens. */
+function fakeActivities(options: { refuseUnassign?: boolean; refuseFirstDelivery?: boolean } = {}) {
   const calls: string[] = [];
   const events: WebhookEvent[] = [];
   /** Every delivery attempt's event id, the refused ones too. */
@@ -74,13 +71,7 @@ function fakeActivities(
     await gates.get(name);
   };
   const activities: Partial<Activities> = {
-    claimNumbers: async ({ operation }) => {
-      await step(`claim ${operation}`);
-      return options.busy
-        ? { granted: false, busy: [{ telephoneNumber: NUMBER, heldBy: options.busy }] }
-        : { granted: true };
-    },
-    releaseNumberClaims: () => step('release claim'),
+    releaseNumberHolds: ({ holder }) => step(`give back the hold of ${holder}`),
     readNumber: async () => {
       await step('read');
       return details;
@@ -139,6 +130,9 @@ function input(agingDays = 90): ReleaseNumberInput {
   };
 }
 
+/** The hold the release gives back when it ends: its own. */
+const givenBack = (workflowId: string) => `give back the hold of ${workflowId}`;
+
 const elapsed = (from: string | undefined, to: string | undefined) =>
   Date.parse(to ?? '') - Date.parse(from ?? '');
 
@@ -160,10 +154,7 @@ describe('releaseNumber on the time-skipping server', () => {
   async function runRelease<T>(
     fake: ReturnType<typeof fakeActivities>,
     name: string,
-    drive: (
-      handle: WorkflowHandle<typeof releaseNumber>,
-      admission: ReleaseAdmission,
-    ) => Promise<T>,
+    drive: (handle: WorkflowHandle<typeof releaseNumber>) => Promise<T>,
   ) {
     const taskQueue = uniqueTaskQueue('release');
     const workflowId = `${releaseWorkflowId('p1', NUMBER)}-${name}`;
@@ -174,17 +165,14 @@ describe('releaseNumber on the time-skipping server', () => {
       activities: fake.activities,
     });
     return worker.runUntil(async () => {
-      // Started as the API starts it: with the admission Update.
-      const admission = await env.client.workflow.executeUpdateWithStart(releaseAdmissionUpdate, {
-        startWorkflowOperation: new WithStartWorkflowOperation(releaseNumber, {
-          taskQueue,
-          workflowId,
-          args: [input(90)],
-          workflowIdConflictPolicy: 'USE_EXISTING',
-        }),
+      // Started as the API starts it, the number held for it already: its memo the release as it begins.
+      const handle = await env.client.workflow.start(releaseNumber, {
+        taskQueue,
+        workflowId,
+        args: [input(90)],
+        memo: { [MEMO.release]: startingRelease(NUMBER, 90 * DAY_MS) },
       });
-      const handle = env.client.workflow.getHandle<typeof releaseNumber>(workflowId);
-      const outcome = await drive(handle, admission);
+      const outcome = await drive(handle);
       await recordHistories(env.client, [workflowId]);
       return { outcome, history: (await handle.fetchHistory()).events ?? [] };
     });
@@ -198,6 +186,12 @@ describe('releaseNumber on the time-skipping server', () => {
       handle.result(),
     );
     const serverEnd = await env.currentTimeMs();
+    // Read as the API reads it, the worker stopped: the memo and the search attribute say RELEASED.
+    const description = await env.client.workflow
+      .getHandle(`${releaseWorkflowId('p1', NUMBER)}-aged-90-days`)
+      .describe();
+    expect(description.memo?.[MEMO.release]).toEqual(release);
+    expect(description.typedSearchAttributes.get(ReleaseStatusKey)).toBe('RELEASED');
 
     expect(release).toMatchObject({
       telephoneNumber: NUMBER,
@@ -219,13 +213,12 @@ describe('releaseNumber on the time-skipping server', () => {
     expect(Date.now() - realStart).toBeLessThan(60_000);
 
     expect(fake.calls).toEqual([
-      'claim RELEASE',
       'read',
       'unassign',
       'clear E911',
       'unlist',
       'release to inventory',
-      'release claim',
+      givenBack(description.workflowId),
     ]);
     expect(fake.releaseKeys).toHaveLength(1);
     expect(fake.events.map((event) => event.type)).toEqual([
@@ -243,7 +236,9 @@ describe('releaseNumber on the time-skipping server', () => {
 
   it('takes a reclaim on day 45: the number stays with its account and never reaches inventory', async () => {
     const fake = fakeActivities({ refuseFirstDelivery: true });
+    let workflowId = '';
     const { outcome: release } = await runRelease(fake, 'reclaimed-day-45', async (handle) => {
+      workflowId = handle.workflowId;
       await untilStatus(handle.workflowId, 'AGING');
       await env.sleep(45 * DAY_MS);
       const reclaimed = await handle.executeUpdate(reclaimUpdate);
@@ -257,7 +252,8 @@ describe('releaseNumber on the time-skipping server', () => {
     expect(reclaimedAfter).toBeLessThan(46 * DAY_MS);
     expect(release.releasedDate).toBeUndefined();
     expect(fake.calls).not.toContain('release to inventory');
-    expect(fake.calls.at(-1)).toBe('release claim');
+    expect(fake.calls.at(-1)).toBe(givenBack(workflowId));
+    expect(await releaseOf(workflowId)).toEqual(release);
     expect(fake.events.map((event) => event.type)).toEqual([
       'number.aging_started',
       'number.reclaimed',
@@ -272,7 +268,7 @@ describe('releaseNumber on the time-skipping server', () => {
     await runRelease(fake, 'reclaim-refused-day-91', async (handle) => {
       await untilStatus(handle.workflowId, 'AGING');
       await env.sleep(91 * DAY_MS);
-      expect(await handle.query(releaseQuery)).toMatchObject({ status: 'RELEASED' });
+      expect(await releaseOf(handle.workflowId)).toMatchObject({ status: 'RELEASED' });
       await expect(handle.executeUpdate(reclaimUpdate)).rejects.toThrow();
       expect((await handle.result()).status).toBe('RELEASED');
     });
@@ -296,40 +292,32 @@ describe('releaseNumber on the time-skipping server', () => {
     });
   });
 
-  it('is refused, touching nothing, while another operation holds the number', async () => {
-    const holder: NumberClaim = {
-      holder: 'port-p1-pr_abc',
-      operation: 'PORT',
-      since: '2026-11-30T09:00:00Z',
-    };
-    const fake = fakeActivities({ busy: holder });
-    const { outcome } = await runRelease(fake, 'refused-busy', async (handle, admission) => ({
-      admission,
-      release: await handle.result(),
-    }));
-    const { admission, release } = outcome;
-    expect(admission).toEqual({ admitted: false, heldBy: holder });
-    expect(release.history).toEqual([]);
-    expect(fake.calls).toEqual(['claim RELEASE']);
-    expect(fake.events).toEqual([]);
-  });
-
   it('fails, letting the number go, when the platform refuses a step', async () => {
     const fake = fakeActivities({ refuseUnassign: true });
     const { outcome } = await runRelease(fake, 'failed-refused-step', async (handle) => ({
       failed: await handle.result().catch((error: unknown) => error),
-      release: await handle.query(releaseQuery),
+      workflowId: handle.workflowId,
     }));
-    const { failed, release } = outcome;
+    const { failed, workflowId } = outcome;
     expect(failed).toBeInstanceOf(WorkflowFailedError);
-    expect(release).toMatchObject({ status: 'FAILED', failureReason: 'number is locked' });
-    expect(fake.calls).toEqual(['claim RELEASE', 'read', 'unassign', 'release claim']);
+    expect(await releaseOf(workflowId)).toMatchObject({
+      status: 'FAILED',
+      failureReason: 'number is locked',
+    });
+    const description = await env.client.workflow.getHandle(workflowId).describe();
+    expect(description.typedSearchAttributes.get(ReleaseStatusKey)).toBe('FAILED');
+    expect(fake.calls).toEqual(['read', 'unassign', givenBack(workflowId)]);
   });
 
+  /** The release object as the API reads it: the workflow's memo, by describe. */
+  async function releaseOf(workflowId: string): Promise<ReleaseObject | undefined> {
+    const { memo } = await env.client.workflow.getHandle(workflowId).describe();
+    return memo?.[MEMO.release] as ReleaseObject | undefined;
+  }
+
   async function untilStatus(workflowId: string, status: ReleaseObject['status']): Promise<void> {
-    const handle = env.client.workflow.getHandle(workflowId);
     for (let attempt = 0; attempt < 200; attempt++) {
-      if ((await handle.query(releaseQuery)).status === status) return;
+      if ((await releaseOf(workflowId))?.status === status) return;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error(`${workflowId} never reached ${status}`);

@@ -1,9 +1,4 @@
-import {
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-  type Client,
-} from '@temporalio/client';
-import type { FastifyReply } from 'fastify';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { Config } from '../../config';
 import {
@@ -16,20 +11,14 @@ import {
   tollFreeSearchQuery,
   type OrderProgress,
 } from '../../domain';
+import { orders } from '../../operations/orders';
+import { isRefusal, type Outcome } from '../../operations/outcomes';
 import type { PlatformClient } from '../../platform';
-import {
-  awaitOrderUpdate,
-  orderProgressQuery,
-  orderWorkflowId,
-  type OrderNumbersInput,
-} from '../../workflows/definitions';
-import type { orderNumbers } from '../../workflows/order-numbers';
 import type { App } from '../app';
-import { ApiError, notFound } from '../errors';
-import { idempotentId, keyReused, refuseOtherRequest, requestFingerprint } from '../idempotency';
+import { ApiError } from '../errors';
+import { send, valueOf } from '../outcomes';
 import { callPlatform } from '../platform-errors';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
-import { callTemporal, unlessMissing } from '../temporal-errors';
 
 export interface OrderRouteDeps {
   client: Client;
@@ -43,87 +32,18 @@ const orderParams = partitionParams.extend({
   orderId: z.string().regex(/^order_[A-Za-z0-9_]{1,64}$/, 'must be an order ID (order_...)'),
 });
 
-/** How long a call to Temporal may take beyond any wait it asks for. */
-const TEMPORAL_DEADLINE_MS = 10_000;
-
-interface NewOrder {
-  tollFree: boolean;
-  accountId: string;
-  telephoneNumbers: string[];
-}
-
 export function orderRoutes(
   app: App,
   { client, config, platform, taskQueue }: OrderRouteDeps,
 ): void {
-  const handleOf = (partitionId: string, orderId: string) =>
-    client.workflow.getHandle(orderWorkflowId(partitionId, orderId));
-
-  /** Runs `call` with a deadline: with no worker to answer, the client gets a 503, not a hang. */
-  const within = <T>(ms: number, call: () => Promise<T>) =>
-    client.withDeadline(Date.now() + ms, call);
-
-  async function readOrder(partitionId: string, orderId: string): Promise<OrderProgress> {
-    const progress = await unlessMissing(() =>
-      within(TEMPORAL_DEADLINE_MS, () => handleOf(partitionId, orderId).query(orderProgressQuery)),
-    );
-    if (!progress) throw notFound(`No order ${orderId}`);
-    return progress;
-  }
-
-  /** Starts the order (or finds the one the key started) and waits a little for its result. */
-  async function placeOrder(
-    partitionId: string,
-    idempotencyKey: string | undefined,
-    order: NewOrder,
-  ): Promise<OrderProgress> {
-    const orderId = `order_${idempotentId(partitionId, idempotencyKey, 'hex')}`;
-    const fingerprint = requestFingerprint(order);
-    const input: OrderNumbersInput = {
-      partitionId,
-      orderId,
-      ...order,
-      requestFingerprint: fingerprint,
-      receivedAt: new Date().toISOString(),
-      settings: {
-        batchSize: config.ORDER_BATCH_SIZE,
-        concurrency: config.ORDER_BATCH_CONCURRENCY,
-        batchRetryWindowMs: config.ORDER_BATCH_RETRY_WINDOW,
-        webhooks: config.WEBHOOKS?.[partitionId] !== undefined,
-      },
-    };
-    const count = order.telephoneNumbers.length;
-    try {
-      const started = await callTemporal(() =>
-        within(config.ORDER_RESPONSE_WAIT + TEMPORAL_DEADLINE_MS, () =>
-          client.workflow.executeUpdateWithStart(awaitOrderUpdate, {
-            args: [{ waitMs: config.ORDER_RESPONSE_WAIT }],
-            startWorkflowOperation: new WithStartWorkflowOperation<typeof orderNumbers>(
-              'orderNumbers',
-              {
-                workflowId: orderWorkflowId(partitionId, orderId),
-                taskQueue,
-                args: [input],
-                workflowIdConflictPolicy: 'USE_EXISTING',
-                workflowIdReusePolicy: 'REJECT_DUPLICATE',
-                memo: { requestFingerprint: fingerprint },
-                staticSummary: order.tollFree
-                  ? `Order toll-free ${order.telephoneNumbers.join(', ')} into account ${order.accountId}`
-                  : `Order ${count} number(s) into account ${order.accountId}`,
-              },
-            ),
-          }),
-        ),
-      );
-      app.metrics.workflowStarted('orderNumbers');
-      if (started.requestFingerprint !== fingerprint) throw keyReused();
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-      // The key names an order that has already finished: answer with it, as a replay.
-      await refuseOtherRequest(handleOf(partitionId, orderId), fingerprint);
-    }
-    return readOrder(partitionId, orderId);
-  }
+  const order = orders({
+    client,
+    config,
+    taskQueue,
+    onStarted: () => app.metrics.workflowStarted('orderNumbers'),
+  });
+  const orderPath = (partitionId: string, orderId: string) =>
+    `/v2/partition/${partitionId}/telephone-number/order/${orderId}`;
 
   const orderAnswers = { 200: orderProgress, 202: orderProgress };
 
@@ -188,12 +108,12 @@ export function orderRoutes(
           tollFree,
         );
       }
-      const progress = await placeOrder(partitionId, request.headers['idempotency-key'], {
+      const outcome = await order.placeOrder(partitionId, request.headers['idempotency-key'], {
         tollFree: false,
         accountId,
         telephoneNumbers,
       });
-      return sendOrder(reply, partitionId, progress);
+      return send(reply, outcome, outcomeLocation(partitionId, outcome));
     },
   );
 
@@ -210,12 +130,12 @@ export function orderRoutes(
     },
     async (request, reply) => {
       const { partitionId } = request.params;
-      const progress = await placeOrder(partitionId, request.headers['idempotency-key'], {
+      const outcome = await order.placeOrder(partitionId, request.headers['idempotency-key'], {
         tollFree: true,
         accountId: request.body.accountId,
         telephoneNumbers: [request.body.telephoneNumber],
       });
-      return sendOrder(reply, partitionId, progress);
+      return send(reply, outcome, outcomeLocation(partitionId, outcome));
     },
   );
 
@@ -228,18 +148,12 @@ export function orderRoutes(
         response: { 200: orderProgress },
       },
     },
-    (request) => readOrder(request.params.partitionId, request.params.orderId),
+    async (request) =>
+      valueOf(await order.readOrder(request.params.partitionId, request.params.orderId)),
   );
-}
 
-/** 200 with the seed's body once the order is done; 202 while it is still ordering. */
-function sendOrder(
-  reply: FastifyReply,
-  partitionId: string,
-  progress: OrderProgress,
-): FastifyReply {
-  return reply
-    .code(progress.status === 'IN_PROGRESS' ? 202 : 200)
-    .header('location', `/v2/partition/${partitionId}/telephone-number/order/${progress.orderId}`)
-    .send(progress);
+  /** Where the order an outcome names can be read: the seed's order path. */
+  function outcomeLocation(partitionId: string, outcome: Outcome<OrderProgress>) {
+    return isRefusal(outcome) ? undefined : orderPath(partitionId, outcome.value.orderId);
+  }
 }
