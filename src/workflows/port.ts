@@ -40,6 +40,7 @@ import {
   type CarrierEvent,
   type PortInInput,
 } from './definitions';
+import { deliverWebhookLocally as deliverWebhook } from './webhooks';
 
 /** Up to this many numbers are held and given back inside a workflow task (a local activity). */
 const LOCAL_HOLD_LIMIT = 500;
@@ -62,13 +63,6 @@ const { activateNumbers } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   scheduleToCloseTimeout: '1 day',
   retry: { maximumInterval: '10 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
-});
-/** A receiver may be down for hours: the event (same id) is retried for up to a day. */
-const { deliverWebhook } = proxyLocalActivities<Activities>({
-  ...LOCAL_RETRIES,
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 day',
-  retry: { maximumInterval: '30 minutes' },
 });
 const holdCalls = { startToCloseTimeout: '10 minutes', retry: { maximumInterval: '1 minute' } };
 const localHolds = proxyLocalActivities<Activities>({ ...LOCAL_RETRIES, ...holdCalls });

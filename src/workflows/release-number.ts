@@ -12,7 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities';
-import type { WebhookEvent } from '../activities/webhooks';
+import type { WebhookEvent } from '../domain/webhook-event';
 import { startingRelease } from '../domain/lifecycle';
 import { formatDuration } from '../domain/time';
 import type { ReleaseObject, ReleaseStatus } from '../domain/release';

@@ -15,7 +15,7 @@ const delivery: ActivityOptions = {
 };
 
 export const { deliverWebhook } = proxyActivities<Activities>(delivery);
-/** The same as a local activity (LOCAL_CALLS_PATCH): one marker event per delivered event. */
+/** The same as a local activity: one marker event per delivered event. */
 export const { deliverWebhook: deliverWebhookLocally } = proxyLocalActivities<Activities>({
   ...LOCAL_RETRIES,
   ...delivery,

@@ -3,12 +3,9 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { toIsoDate } from '../../src/domain';
 import { EncryptionCodec, fromRemotePayload, toRemotePayload } from '../../src/temporal/codec';
-import {
-  numberClaimWorkflowId,
-  portQuery,
-  portSubmissionWorkflowId,
-  portWorkflowId,
-} from '../../src/workflows/definitions';
+import { numberHoldWorkflowId } from '../../src/domain/hold';
+import { fromPortMemo, type PortMemo } from '../../src/domain/port-memo';
+import { MEMO, portWorkflowId } from '../../src/workflows/definitions';
 import { seedPortRequest } from '../emulator/support';
 import { jsonRequest } from '../helpers/emulator';
 import { advanceCarrierUntil, eventually, startPortflow, type Portflow } from '../helpers/portflow';
@@ -51,14 +48,9 @@ describe('customer secrets in Temporal (dev server, worker, API, emulator)', () 
     const done = await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.phase === 'DONE');
     expect(done.status).toBe('COMPLETED');
 
-    // Every run of every workflow on this test's task queue: the port, its carrier submissions
-    // (one per submission to the carrier) and the number's entity.
+    // Every run of every workflow on this test's task queue: the port and the number's hold.
     const portId = portWorkflowId(A, portRequestId);
-    const expected = [
-      portId,
-      portSubmissionWorkflowId(portId, 0),
-      numberClaimWorkflowId(A, NUMBER),
-    ];
+    const expected = [portId, numberHoldWorkflowId(A, NUMBER)];
     const raw = portflow.temporal.client;
     const runs = await eventually(
       async () => {
@@ -98,13 +90,23 @@ describe('customer secrets in Temporal (dev server, worker, API, emulator)', () 
       .find((update) => update?.name === 'supplementPort');
     expect(await decoded(supplement?.args?.payloads?.[0] as Payload)).toMatchObject({ pin: PIN });
 
-    // The codec's client reads the port as the API does; a client without it cannot.
-    const port = await portflow.handleOf(A, portRequestId).query(portQuery);
-    expect(port).toMatchObject({ portRequestId, status: 'COMPLETED', telephoneNumbers: [NUMBER] });
-    expect(await (await portflow.handleOf(A, portRequestId).describe()).staticSummary()).toBe(
-      'Port 1 number(s) into account acc_123',
-    );
-    await expect(raw.workflow.getHandle(portId).query(portQuery)).rejects.toThrow();
+    // The codec's client reads the port's memo as the API does; Temporal holds it encrypted.
+    const description = await portflow.handleOf(A, portRequestId).describe();
+    expect(fromPortMemo(description.memo?.[MEMO.port] as PortMemo)).toMatchObject({
+      portRequestId,
+      status: 'COMPLETED',
+      telephoneNumbers: [NUMBER],
+    });
+    expect(await description.staticSummary()).toBe('Port 1 number(s) into account acc_123');
+    const asStored = await raw.workflowService.describeWorkflowExecution({
+      namespace: raw.options.namespace,
+      execution: { workflowId: portId },
+    });
+    const memoFields = Object.values(asStored.workflowExecutionInfo?.memo?.fields ?? {});
+    expect(memoFields).toHaveLength(2);
+    for (const field of memoFields) {
+      expect(Buffer.from(field.metadata?.encoding ?? []).toString()).toBe('binary/encrypted');
+    }
 
     // The codec endpoint shows an operator the request, without its secrets.
     const decode = (token: string) =>

@@ -141,7 +141,6 @@ export async function startPortflow({
       dataConverter,
       activities: createActivities({
         config,
-        logger,
         platform,
         temporal: client,
         taskQueue,

@@ -9,7 +9,7 @@ import {
   RequestedDateKey,
   SEARCH_ATTRIBUTE_KEYS,
   TelephoneNumbersKey,
-} from '../../src/workflows/definitions';
+} from '../../src/temporal/search-attribute-keys';
 import { ageFor } from '../fixtures/workflows';
 import {
   connectToTestTemporal,

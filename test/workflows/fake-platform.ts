@@ -4,6 +4,7 @@ import type { Activities } from '../../src/activities';
 import type { WebhookEvent } from '../../src/domain/webhook-event';
 import type { HoldResult } from '../../src/temporal/number-holds';
 import type { PlatformPort, PortActivation } from '../../src/domain';
+import { groupChecks } from '../../src/domain/portability';
 import { PLATFORM_REJECTED } from '../../src/workflows/definitions';
 
 /** From look `fromPoll` on (1 is the first look after the submission) the carrier answers `status`. */
@@ -163,7 +164,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
     async checkPortability({ telephoneNumbers }) {
       checks.push(telephoneNumbers);
       if (options.holdCheck) await checkReleased;
-      return telephoneNumbers.map((telephoneNumber) => {
+      const answers = telephoneNumbers.map((telephoneNumber) => {
         const record = recordOf(telephoneNumber);
         return {
           telephoneNumber,
@@ -174,6 +175,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
           ...(record.reason === undefined ? {} : { reason: record.reason }),
         };
       });
+      return groupChecks(answers);
     },
     submitPort({ idempotencyKey, submission }) {
       // The platform honours Idempotency-Key: the same key answers the same port.

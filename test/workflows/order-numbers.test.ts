@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
 import type { OrderBatchInput, OrderBatchResult } from '../../src/activities/orders';
-import type { WebhookEvent } from '../../src/activities/webhooks';
+import type { WebhookEvent } from '../../src/domain/webhook-event';
 import type { OrderedNumber, OrderProgress } from '../../src/domain';
 import {
   fromOrderMemo,

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
-import type { WebhookEvent } from '../../src/activities/webhooks';
+import type { WebhookEvent } from '../../src/domain/webhook-event';
 import type { NumberDetails, ReleaseObject } from '../../src/domain';
 import { startingRelease } from '../../src/domain/lifecycle';
 import { ReleaseStatusKey } from '../../src/temporal/search-attribute-keys';
