@@ -3,7 +3,6 @@ import { buildEmulatorApp } from './app';
 
 export { buildEmulatorApp, type EmulatorApp, type EmulatorAppOptions } from './app';
 export {
-  DEFAULT_CARRIER_BY_NPA,
   DEFAULT_OTHER_CARRIER,
   DEFAULT_TOLL_FREE_CARRIER,
   carrierRecord,

@@ -535,7 +535,22 @@ class Submission {
     this.supplementPending = true;
   }
 
+  /** Follows the carrier to the end; a submission that fails outright rejects its numbers. */
   async follow(): Promise<void> {
+    try {
+      await this.submitAndFollow();
+    } catch (error) {
+      if (isCancellation(error)) throw error;
+      this.report({
+        ...this.last,
+        status: 'REJECTED',
+        reason: `submission to ${this.carrier} failed: ${failureMessage(error)}`,
+        final: true,
+      });
+    }
+  }
+
+  private async submitAndFollow(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       this.supplementPending = false;
       this.upstream = undefined;
