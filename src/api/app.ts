@@ -28,8 +28,7 @@ import { orderRoutes } from './routes/orders';
 import { numberRoutes } from './routes/numbers';
 import { portRoutes } from './routes/ports';
 import { AdmissionGate } from '../operations/admission';
-import type { OperationDeps } from '../operations/deps';
-import { portOperations } from '../operations/ports';
+import { createOperations } from '../operations';
 import { numberHolds } from '../temporal/number-holds';
 
 export interface AppDeps {
@@ -102,7 +101,7 @@ export async function buildApp({
   healthRoutes(app, { client, platform, logger });
 
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
-  const operations: OperationDeps = {
+  const operations = createOperations({
     client,
     config,
     platform,
@@ -110,7 +109,7 @@ export async function buildApp({
     holds: numberHolds({ client, taskQueue }),
     gate: new AdmissionGate(config.API_MAX_ADMISSIONS),
     workflowStarted: (workflowType) => metrics.workflowStarted(workflowType),
-  };
+  });
   const authenticate = createAuthenticator(config.API_TOKENS ?? {});
   await app.register(
     async (partition: App) => {
@@ -143,9 +142,9 @@ export async function buildApp({
             limitPerMinute: context.max,
           }),
       });
-      portRoutes(partition, portOperations(operations));
-      orderRoutes(partition, { client, config, platform, taskQueue: config.TEMPORAL_TASK_QUEUE });
-      numberRoutes(partition, { client, config, platform, taskQueue: config.TEMPORAL_TASK_QUEUE });
+      portRoutes(partition, operations.ports);
+      orderRoutes(partition, operations);
+      numberRoutes(partition, operations);
     },
     { prefix: '/v2/partition/:partitionId' },
   );

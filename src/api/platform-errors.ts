@@ -7,17 +7,9 @@ import {
 import { ApiError } from './errors';
 
 /**
- * A pass-through call to the platform. A refusal keeps the platform's status and code (a 400
- * names the bad fields, as the platform said); an outage is 503, a broken answer 502.
+ * The platform's error in HTTP. A refusal keeps the platform's status and code (a 400 names the
+ * bad fields, as the platform said); an outage is 503, a broken answer 502.
  */
-export async function callPlatform<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    throw error instanceof PlatformError ? platformApiError(error) : error;
-  }
-}
-
 export function platformApiError(error: PlatformError): ApiError {
   if (error instanceof PlatformResponseError) {
     return new ApiError(

@@ -128,7 +128,6 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
   const worker = await createWorker({
     connection: workerConnection,
     config: effective,
-    logger,
     platform: platformClient,
   });
   const workerRun = worker.run();

@@ -1,6 +1,12 @@
 import { WorkflowUpdateRPCTimeoutOrCancelledError, type Client } from '@temporalio/client';
 import type { Config } from '../config';
-import type { OrderProgress } from '../domain';
+import type {
+  NumberSearchQuery,
+  NumberSearchResult,
+  OrderProgress,
+  TollFreeSearchQuery,
+} from '../domain';
+import type { PlatformClient, SearchQuery } from '../platform';
 import { fromOrderMemo, startingOrder, toOrderMemo, type OrderMemo } from '../domain/order-memo';
 import {
   MEMO,
@@ -19,6 +25,7 @@ const WORKER_ANSWER_MS = 2_000;
 export interface OrderDeps {
   client: Client;
   config: Config;
+  platform: PlatformClient;
   taskQueue: string;
   /** Told of each order workflow started. */
   onStarted?: () => void;
@@ -42,7 +49,7 @@ const answer = (order: OrderProgress): Outcome<OrderProgress> =>
   order.status === 'IN_PROGRESS' ? accepted(order) : done(order);
 
 /** Ordering numbers and reading an order: `order-<partition>-<orderId>`. */
-export function orders({ client, config, taskQueue, onStarted }: OrderDeps) {
+export function orders({ client, config, platform, taskQueue, onStarted }: OrderDeps) {
   async function orderAt(partitionId: string, orderId: string) {
     return orderOf(await memoOf(client, orderWorkflowId(partitionId, orderId)));
   }
@@ -67,6 +74,20 @@ export function orders({ client, config, taskQueue, onStarted }: OrderDeps) {
   }
 
   return {
+    async search(
+      partitionId: string,
+      query: SearchQuery<NumberSearchQuery>,
+    ): Promise<Outcome<NumberSearchResult>> {
+      return done(await platform.searchNumbers(partitionId, query));
+    },
+
+    async searchTollFree(
+      partitionId: string,
+      query: SearchQuery<TollFreeSearchQuery>,
+    ): Promise<Outcome<NumberSearchResult>> {
+      return done(await platform.searchTollFree(partitionId, query));
+    },
+
     /**
      * Starts the order the Idempotency-Key names (or finds the one the same request started)
      * and waits a little for it: 200 when it is done by then, 202 with its progress when not.

@@ -2,7 +2,6 @@ import { Client } from '@temporalio/client';
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ConfigWith } from '../config';
-import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
 import { dataConverterFor } from '../temporal/codec';
 
@@ -10,7 +9,6 @@ export interface WorkerDeps {
   connection: NativeConnection;
   /** Without codec keys no worker runs: every payload it writes is encrypted. */
   config: ConfigWith<'CODEC_KEYS'>;
-  logger: Logger;
   platform: PlatformClient;
 }
 
@@ -21,10 +19,9 @@ export const workflowInterceptorModules = [require.resolve('../workflows/interce
 export function createWorker({
   connection,
   config,
-  logger,
   platform,
 }: WorkerDeps): Promise<Worker> {
-  // Claim activities talk to the number entities through the worker's own connection.
+  // Hold activities talk to Temporal through the worker's own connection.
   const dataConverter = dataConverterFor(config.CODEC_KEYS);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
   return Worker.create({

@@ -20,7 +20,7 @@ async function run(): Promise<void> {
       logger.warn({ err: error }, 'could not register search attributes; create them by hand'),
     );
     const platform = platformClientFromConfig(config, logger.child({ component: 'platform' }));
-    const worker = await createWorker({ connection, config, logger, platform });
+    const worker = await createWorker({ connection, config, platform });
     logger.info(
       {
         address: connectionOptions.address,

@@ -1,6 +1,5 @@
 import { loadConfig } from '../../src/config';
 import { newCodecKey } from '../../src/temporal/codec';
-import { createLogger } from '../../src/logger';
 import { unreachablePlatform } from '../helpers/portflow';
 import { createWorker } from '../../src/worker/create-worker';
 import { connectToTestTemporal, uniqueTaskQueue, type TestTemporal } from '../helpers/temporal';
@@ -27,7 +26,6 @@ describe('the portflow worker', () => {
     const worker = await createWorker({
       connection: temporal.nativeConnection,
       config,
-      logger: createLogger({ level: 'silent' }),
       // Never called: nothing is started on this queue.
       platform: unreachablePlatform(),
     });

@@ -1,6 +1,4 @@
-import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import type { Config } from '../../config';
 import {
   accountNumberEntry,
   assignmentResult,
@@ -13,20 +11,12 @@ import {
   telephoneNumber,
   type AssignmentTarget,
 } from '../../domain';
-import type { AssignmentBody, PlatformClient } from '../../platform';
-import { numbers, type NumberLifecycleView } from '../../operations/numbers';
-import { releases } from '../../operations/releases';
-import { numberHolds } from '../../temporal/number-holds';
+import type { AssignmentBody } from '../../platform';
+import type { NumberLifecycleView } from '../../operations/numbers';
+import type { Operations } from '../../operations';
 import type { App } from '../app';
 import { numberHolder, send, valueOf } from '../outcomes';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
-
-export interface NumberRouteDeps {
-  client: Client;
-  config: Config;
-  platform: PlatformClient;
-  taskQueue: string;
-}
 
 /** An ID in a path: what the platform's IDs are made of, so a device line's `{id}/line/{n}` reads back one way. */
 const pathId = (what: string) =>
@@ -112,18 +102,8 @@ function withHolder<V extends NumberLifecycleView>(partitionId: string, view: V)
 
 export function numberRoutes(
   app: App,
-  { client, config, platform, taskQueue }: NumberRouteDeps,
+  { numbers: number, releases: release }: Pick<Operations, 'numbers' | 'releases'>,
 ): void {
-  const holds = numberHolds({ client, taskQueue });
-  const number = numbers({ client, platform, holds });
-  const release = releases({
-    client,
-    config,
-    platform,
-    holds,
-    taskQueue,
-    onStarted: () => app.metrics.workflowStarted('releaseNumber'),
-  });
   const releasePath = (partitionId: string, number: string) =>
     `/v2/partition/${partitionId}/telephone-number/${encodeURIComponent(number)}/release`;
 

@@ -1,6 +1,4 @@
-import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import type { Config } from '../../config';
 import {
   isTollFree,
   numberSearchQuery,
@@ -11,37 +9,19 @@ import {
   tollFreeSearchQuery,
   type OrderProgress,
 } from '../../domain';
-import { orders } from '../../operations/orders';
 import { isRefusal, type Outcome } from '../../operations/outcomes';
-import type { PlatformClient } from '../../platform';
+import type { Operations } from '../../operations';
 import type { App } from '../app';
 import { ApiError } from '../errors';
 import { send, valueOf } from '../outcomes';
-import { callPlatform } from '../platform-errors';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
-
-export interface OrderRouteDeps {
-  client: Client;
-  config: Config;
-  platform: PlatformClient;
-  taskQueue: string;
-}
 
 // No `-` in an order ID: the workflow ID `order-<partition>-<orderId>` then splits one way only.
 const orderParams = partitionParams.extend({
   orderId: z.string().regex(/^order_[A-Za-z0-9_]{1,64}$/, 'must be an order ID (order_...)'),
 });
 
-export function orderRoutes(
-  app: App,
-  { client, config, platform, taskQueue }: OrderRouteDeps,
-): void {
-  const order = orders({
-    client,
-    config,
-    taskQueue,
-    onStarted: () => app.metrics.workflowStarted('orderNumbers'),
-  });
+export function orderRoutes(app: App, { orders: order }: Pick<Operations, 'orders'>): void {
   const orderPath = (partitionId: string, orderId: string) =>
     `/v2/partition/${partitionId}/telephone-number/order/${orderId}`;
 
@@ -57,8 +37,7 @@ export function orderRoutes(
         response: { 200: numberSearchResult },
       },
     },
-    (request) =>
-      callPlatform(() => platform.searchNumbers(request.params.partitionId, request.query)),
+    async (request) => valueOf(await order.search(request.params.partitionId, request.query)),
   );
 
   app.get(
@@ -71,8 +50,8 @@ export function orderRoutes(
         response: { 200: numberSearchResult },
       },
     },
-    (request) =>
-      callPlatform(() => platform.searchTollFree(request.params.partitionId, request.query)),
+    async (request) =>
+      valueOf(await order.searchTollFree(request.params.partitionId, request.query)),
   );
 
   app.post(
