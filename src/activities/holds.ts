@@ -21,7 +21,12 @@ export function createHoldActivities({ temporal, taskQueue }: HoldDeps) {
       partial: boolean;
     }): Promise<HoldResult> {
       const { partitionId, telephoneNumbers, holder, operation, since, partial } = input;
-      return holds.holdAll(partitionId, telephoneNumbers, { holder, operation, since }, { partial });
+      return holds.holdAll(
+        partitionId,
+        telephoneNumbers,
+        { holder, operation, since },
+        { partial },
+      );
     },
 
     async releaseNumberHolds(input: {

@@ -16,11 +16,7 @@ export interface WorkerDeps {
 export const workflowInterceptorModules = [require.resolve('../workflows/interceptors')];
 
 /** The portflow worker: every workflow in src/workflows and the activities they call. */
-export function createWorker({
-  connection,
-  config,
-  platform,
-}: WorkerDeps): Promise<Worker> {
+export function createWorker({ connection, config, platform }: WorkerDeps): Promise<Worker> {
   // Hold activities talk to Temporal through the worker's own connection.
   const dataConverter = dataConverterFor(config.CODEC_KEYS);
   const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });

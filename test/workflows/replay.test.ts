@@ -16,12 +16,7 @@ describe('recorded histories replay against the bundled workflows', () => {
       (await Promise.all(files.map(readRecordedHistory))).map((h) => h.workflowType),
     );
     expect([...types]).toEqual(
-      expect.arrayContaining([
-        'portIn',
-        'numberHold',
-        'orderNumbers',
-        'releaseNumber',
-      ]),
+      expect.arrayContaining(['portIn', 'numberHold', 'orderNumbers', 'releaseNumber']),
     );
   });
 
@@ -35,9 +30,7 @@ describe('recorded histories replay against the bundled workflows', () => {
   });
 
   it('fails on a history the workflow code would not make', async () => {
-    const recorded = await readRecordedHistory(
-      'port-p1-pr-cancel-before-approval.json',
-    );
+    const recorded = await readRecordedHistory('port-p1-pr-cancel-before-approval.json');
     const scheduled = recorded.history.events?.find(
       (event) => event.activityTaskScheduledEventAttributes?.activityType,
     )?.activityTaskScheduledEventAttributes?.activityType;
