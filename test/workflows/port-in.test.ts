@@ -8,7 +8,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { PortObject, PortRequest } from '../../src/domain';
 import { portIn } from '../../src/workflows';
-import { fromPortMemo, type PortMemo } from '../../src/domain/port-memo';
+import { fromPortMemo, receivedPort, toPortMemo, type PortMemo } from '../../src/domain/port-memo';
 import {
   MEMO,
   cancelPortUpdate,
@@ -82,13 +82,14 @@ interface PortOptions {
 }
 
 /**
- * Workflow time between the port's first history entry and the one at `STATUS/PHASE` (the
+ * Workflow time between the port's first step and the one at `STATUS/PHASE` (the
  * test server's own clock may jump after a workflow ends, the workflow's does not).
  */
 function timeUntil(port: PortObject, step: string): number {
   const entry = port.history.find((e) => `${e.status}/${e.phase}` === step);
   if (!entry) throw new Error(`the port never was ${step}`);
-  return Date.parse(entry.at) - Date.parse(port.history[0]?.at ?? entry.at);
+  // The first entry is the API's (the request's receipt): the second is the workflow's first.
+  return Date.parse(entry.at) - Date.parse(port.history[1]?.at ?? entry.at);
 }
 
 /** The statuses and phases a port went through, as `STATUS/PHASE`. */
@@ -155,10 +156,12 @@ describe('portIn on the time-skipping server', () => {
       activities: platform.activities,
     });
     const port = await worker.runUntil(async () => {
+      // Started as the API starts it: with the received port in its memo.
       const handle = await env.client.workflow.start(portIn, {
         taskQueue,
         workflowId,
         args: [input],
+        memo: { [MEMO.port]: toPortMemo(receivedPort(input)) },
       });
       await options.scenario?.(handle, workflowId);
       return fromPortMemo(await handle.result());
