@@ -613,30 +613,37 @@ describe('the rules every port route keeps, over HTTP', () => {
       await idle?.close();
     });
 
-    it('answers 503 with Retry-After in time, and the port goes on once a worker runs', async () => {
+    it('admits a port at once and reads it with no worker, and the port goes on once one runs', async () => {
       const body = seedPortRequest(['+16077988201'], today);
       const started = Date.now();
-      const waiting = await idle.call('POST', idle.portsPath(idle.partitionA), {
+      const admitted = await idle.call('POST', idle.portsPath(idle.partitionA), {
         body,
         idempotencyKey: 'no-worker-yet',
       });
-      expect(waiting.status).toBe(503);
-      expect(Date.now() - started).toBeLessThan(15_000);
-      expect(waiting.body.error.code).toBe('TEMPORAL_UNAVAILABLE');
-      expect(Number(waiting.headers['retry-after'])).toBeGreaterThan(0);
+      // Admission is the Temporal server's work (the number's hold, the workflow's start).
+      expect(admitted.status).toBe(202);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(admitted.body).toMatchObject({ status: 'PENDING', phase: 'CHECKING' });
+      const { portRequestId } = admitted.body;
+      const read = await idle.call('GET', idle.portsPath(idle.partitionA, `/${portRequestId}`));
+      expect(read.status).toBe(200);
+      expect(read.body).toEqual(admitted.body);
+      // The same request again is the same port, still with no worker.
+      const again = await idle.call('POST', idle.portsPath(idle.partitionA), {
+        body,
+        idempotencyKey: 'no-worker-yet',
+      });
+      expect(again.status).toBe(202);
+      expect(again.body.portRequestId).toBe(portRequestId);
 
       await idle.startWorker();
-      const retried = await idle.call('POST', idle.portsPath(idle.partitionA), {
-        body,
-        idempotencyKey: 'no-worker-yet',
-      });
-      expect(retried.status).toBe(202);
-      expect(retried.body.status).toBe('PENDING');
-      const { workflowId } = idle.handleOf(idle.partitionA, retried.body.portRequestId);
-      const runs = await eventually(
-        () => idle.temporal.client.workflow.count(`WorkflowId = '${workflowId}'`),
-        ({ count }) => count > 0,
+      const moved = await eventually(
+        () => idle.call('GET', idle.portsPath(idle.partitionA, `/${portRequestId}`)),
+        (answer) => answer.body.phase === 'AWAITING_CARRIER',
       );
+      expect(moved.body.status).toBe('PENDING');
+      const { workflowId } = idle.handleOf(idle.partitionA, portRequestId);
+      const runs = await idle.temporal.client.workflow.count(`WorkflowId = '${workflowId}'`);
       expect(runs.count).toBe(1);
     });
   });

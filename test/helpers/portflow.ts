@@ -107,7 +107,7 @@ export async function startPortflow({
   const tokenA = `tok-a-${randomBytes(12).toString('hex')}`;
   const config = loadConfig(
     {
-      LOG_LEVEL: 'silent',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       TEMPORAL_TASK_QUEUE: taskQueue,
       PLATFORM_BASE_URL: emulator.url,
       PLATFORM_TOKEN: emulator.token,
