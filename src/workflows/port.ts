@@ -6,6 +6,7 @@ import {
   log,
   proxyActivities,
   proxyLocalActivities,
+  sleep,
   upsertMemo,
   upsertSearchAttributes,
   workflowInfo,
@@ -126,6 +127,9 @@ export class Port {
     if (!(await this.admit())) return;
     const carriers = await this.check();
     if (carriers.length === 0) return;
+    // The checks are recorded before anything is submitted: a workflow task retried after a
+    // crash would check again, and a carrier that completed the port meanwhile answers otherwise.
+    await sleep(1);
     this.transition('PENDING', 'SUBMITTING', `submitting to ${carriers.length} losing carrier(s)`);
     const following = carriers.map((carrier, index) => {
       const submission = new Submission(this, index, carrier.name, carrier.numbers);

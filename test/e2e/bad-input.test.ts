@@ -689,7 +689,7 @@ describe('partition IDs that are also Object.prototype keys', () => {
         body: seedPortRequest([NUMBER], today),
       });
       expect(answer.status).toBe(202);
-      const result = await portflow.handleOf(partitionId, answer.body.portRequestId).result();
+      const result = await portflow.portResult(partitionId, answer.body.portRequestId);
       expect(result).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
     },
     30_000,

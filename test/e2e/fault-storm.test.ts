@@ -101,7 +101,7 @@ describe('a hundred ports through a fault storm', () => {
       return answer.body.portRequestId as string;
     });
     const ports = await Promise.all(
-      ids.map((id) => portflow.handleOf(A, id).result() as Promise<PortObject>),
+      ids.map((id) => portflow.portResult(A, id)),
     );
 
     // The right end for each.

@@ -184,7 +184,7 @@ describe('Temporal stopped for 30 s mid-run', () => {
 
     const ports = await Promise.all(
       [...ids, late.body.portRequestId as string].map(
-        (id) => portflow.handleOf(A, id).result() as Promise<PortObject>,
+        (id) => portflow.portResult(A, id),
       ),
     );
     expect(ports.map((done) => [done.status, done.phase])).toEqual(

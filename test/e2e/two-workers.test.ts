@@ -98,7 +98,7 @@ describe('two worker processes, one killed mid-run', () => {
 
     // The dead worker's submissions are retried once their start-to-close timeout (30 s) passes.
     const ports = await Promise.all(
-      ids.map((id) => portflow.handleOf(A, id).result() as Promise<PortObject>),
+      ids.map((id) => portflow.portResult(A, id)),
     );
     expect(ports.map((port) => [port.status, port.phase])).toEqual(
       ids.map(() => ['COMPLETED', 'DONE']),

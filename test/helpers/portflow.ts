@@ -8,6 +8,7 @@ import { createActivities } from '../../src/activities';
 import { createLogger } from '../../src/logger';
 import { createPlatformClient, type PlatformClient } from '../../src/platform';
 import type { PortObject } from '../../src/domain';
+import { fromPortMemo, type PortMemo } from '../../src/domain/port-memo';
 import { dataConverterFor, newCodecKey } from '../../src/temporal/codec';
 import { workflowInterceptorModules } from '../../src/worker/create-worker';
 import { portWorkflowId } from '../../src/workflows/definitions';
@@ -45,6 +46,8 @@ export interface Portflow {
   portsPath(partitionId: string, rest?: string): string;
   /** The portIn workflow of a port. */
   handleOf(partitionId: string, portRequestId: string): WorkflowHandle;
+  /** The port as its workflow ended: its result is the port object in the memo's compact form. */
+  portResult(partitionId: string, portRequestId: string): Promise<PortObject>;
   /** Stops the in-process worker (to prove nothing is lost); `startWorker` brings one back. */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -183,6 +186,12 @@ export async function startPortflow({
       `/v2/partition/${partitionId}/telephone-number/port${rest}`,
     handleOf: (partitionId, portRequestId) =>
       client.workflow.getHandle(portWorkflowId(partitionId, portRequestId)),
+    portResult: async (partitionId, portRequestId) =>
+      fromPortMemo(
+        (await client.workflow
+          .getHandle(portWorkflowId(partitionId, portRequestId))
+          .result()) as PortMemo,
+      ),
     stopWorker,
     startWorker,
     async close() {
