@@ -1,5 +1,5 @@
 import { Client } from '@temporalio/client';
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ConfigWith } from '../config';
 import type { Logger } from '../logger';
@@ -12,6 +12,8 @@ export interface WorkerDeps {
   config: ConfigWith<'CODEC_KEYS'>;
   logger: Logger;
   platform: PlatformClient;
+  /** src/workflows bundled beforehand (tests bundle once per file); by default the worker bundles them. */
+  workflowBundle?: WorkflowBundle;
 }
 
 /** Workflow interceptors the worker bundles with the workflows: the end of every workflow is counted. */
@@ -23,6 +25,7 @@ export function createWorker({
   config,
   logger,
   platform,
+  workflowBundle,
 }: WorkerDeps): Promise<Worker> {
   // Claim activities talk to the number entities through the worker's own connection.
   const dataConverter = dataConverterFor(config.CODEC_KEYS);
@@ -32,9 +35,13 @@ export function createWorker({
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     dataConverter,
-    // Resolves to workflows/index.ts under test and to dist/workflows/index.js when built.
-    workflowsPath: require.resolve('../workflows'),
-    interceptors: { workflowModules: workflowInterceptorModules },
+    ...(workflowBundle
+      ? { workflowBundle }
+      : {
+          // Resolves to workflows/index.ts under test and to dist/workflows/index.js when built.
+          workflowsPath: require.resolve('../workflows'),
+          interceptors: { workflowModules: workflowInterceptorModules },
+        }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     activities: createActivities({
       config,
