@@ -77,8 +77,6 @@ interface PortRun {
 interface PortOptions {
   request?: Partial<PortRequest>;
   settings?: Partial<PortSettings>;
-  /** False where the history would repeat a recorded one: fixtures stay few and small. */
-  record?: boolean;
   /** What the test does while the port runs, before waiting for its result. */
   scenario?: (handle: WorkflowHandle<typeof portIn>, workflowId: string) => Promise<void>;
 }
@@ -159,7 +157,7 @@ describe('portIn on the time-skipping server', () => {
       return handle.result();
     });
     const submissions = await submissionsOf(workflowId);
-    if (options.record !== false) await recordHistories(env.client, [workflowId, ...submissions]);
+    await recordHistories(env.client, [workflowId, ...submissions]);
     // Whatever the path, the port object never shows a carrier secret.
     expect(JSON.stringify(port)).not.toMatch(/TEST-ACCT|"pin"|"accountNumber"/);
     return { port, workflowId };
@@ -308,7 +306,6 @@ describe('portIn on the time-skipping server', () => {
         ],
       });
       const { port } = await runPort('supplement-refused', platform, {
-        record: false,
         async scenario(handle) {
           await platform.announced('APPROVED');
           const failure = await refusal(
@@ -384,7 +381,6 @@ describe('portIn on the time-skipping server', () => {
       const platform = fakePlatform({ timeline: () => [{ status: 'APPROVED', fromPoll: 100 }] });
       let answer: PortObject | undefined;
       const { port } = await runPort('cancel-while-submitting', platform, {
-        record: false,
         async scenario(handle) {
           await platform.announced('PENDING', 'SUBMITTING');
           answer = await handle.executeUpdate(cancelPortUpdate);
@@ -618,7 +614,7 @@ describe('portIn on the time-skipping server', () => {
 
     it('activates nothing when the request does not ask', async () => {
       const platform = fakePlatform();
-      const { port } = await runPort('no-activation', platform, { record: false });
+      const { port } = await runPort('no-activation', platform);
       expect(platform.activations.entries).toHaveLength(0);
       expect(port.activation).toBeUndefined();
     });
@@ -656,7 +652,6 @@ describe('portIn on the time-skipping server', () => {
       const platform = fakePlatform();
       let admission: unknown;
       await runPort('admitted', platform, {
-        record: false,
         async scenario(handle) {
           admission = await handle.executeUpdate(admissionUpdate);
         },
@@ -672,7 +667,7 @@ describe('portIn on the time-skipping server', () => {
         deliverWebhook: (_event, attempt) =>
           attempt === 1 ? Promise.reject(new Error('receiver busy')) : Promise.resolve(),
       });
-      const { port, workflowId } = await runPort('webhooks', platform, { record: false });
+      const { port, workflowId } = await runPort('webhooks', platform);
 
       const events = platform.deliveredEvents();
       expect(
