@@ -62,3 +62,21 @@ export async function portHistories(
   }
   return [port, ...children];
 }
+
+/**
+ * The `count` longest histories among the workflows on `taskQueue` (by the length visibility
+ * lists, so one listing finds them whatever their kind), measured.
+ */
+export async function largestHistories(
+  client: Client,
+  taskQueue: string,
+  count = 3,
+): Promise<HistorySize[]> {
+  const longest: { workflowId: string; events: number }[] = [];
+  for await (const execution of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+    longest.push({ workflowId: execution.workflowId, events: execution.historyLength });
+    longest.sort((a, b) => b.events - a.events);
+    longest.splice(count);
+  }
+  return Promise.all(longest.map(({ workflowId }) => historySize(client, workflowId)));
+}

@@ -33,6 +33,8 @@ const HOUR_MS = 3_600_000;
 /** The two plain ports whose histories show whether polls add events. */
 export const TEN_DAYS = 'port, 10 business days';
 export const TWENTY_DAYS = 'port, 20 business days';
+/** A port rejected three times and supplemented each time. */
+export const SUPPLEMENTS = 'port, 3 supplements';
 
 export interface LifecycleRow {
   scenario: string;
@@ -256,7 +258,7 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
     return await worker.runUntil(async () => [
       await portLifecycle(TEN_DAYS, { businessDays: 10, webhooks: true, supplements: false }),
       await portLifecycle(TWENTY_DAYS, { businessDays: 20, webhooks: true, supplements: false }),
-      await portLifecycle('port, 3 supplements', {
+      await portLifecycle(SUPPLEMENTS, {
         businessDays: 10,
         webhooks: true,
         supplements: true,
