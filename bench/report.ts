@@ -397,7 +397,7 @@ function scaleSection(results: Results, targets: Target[]): string {
   const bigRows = big.flatMap((section) => (section?.ok ? section.value : []));
   if (bigRows.length > 0) {
     parts.push(
-      "One request each, carrier immediate, through the API as a client would (Idempotency-Key, retried after a 503 with its Retry-After); a fresh worker process per request, so its peak RSS (VmHWM) is its own; each with the worker as shipped (a 512 MiB heap, WORKER_MAX_CACHED_WORKFLOWS 250) and with Node's and the SDK's defaults.",
+      "One request each, carrier immediate, through the API as a client would (Idempotency-Key, retried after a 503 or 429 with its Retry-After), read with GET until DONE; a fresh worker process per request, so its peak RSS (VmHWM) is its own; each with the worker as shipped (a 512 MiB heap, WORKER_MAX_CACHED_WORKFLOWS 250) and with Node's and the SDK's defaults.",
       table(
         [
           'request',
