@@ -80,8 +80,9 @@ export class ApiClient {
   }
 
   /**
-   * POSTs with an Idempotency-Key until the API accepts (200 or 202), retrying a 503 after its
-   * Retry-After as a client would: the API answers 503 when admission outlasts its deadline.
+   * POSTs with an Idempotency-Key until the API accepts (200 or 202), retrying a 503 or a 429
+   * after its Retry-After as a client would: the API answers 503 when admission outlasts its
+   * deadline, 429 past its capacity.
    */
   async postUntilAccepted(path: string, body: unknown): Promise<Submitted> {
     const idempotencyKey = `bench-${randomUUID()}`;
@@ -90,8 +91,9 @@ export class ApiClient {
       const answer = await this.call('POST', path, { body, idempotencyKey });
       if (answer.status === 200 || answer.status === 202) return { answer, attempts, refusals };
       const message = (answer.body as { error?: { message?: string } } | undefined)?.error?.message;
-      refusals.push(answer.status === 503 ? '503' : `${answer.status} (${message ?? ''})`);
-      if (answer.status !== 503 || attempts === MAX_ATTEMPTS) return { attempts, refusals };
+      const retried = answer.status === 503 || answer.status === 429;
+      refusals.push(retried ? String(answer.status) : `${answer.status} (${message ?? ''})`);
+      if (!retried || attempts === MAX_ATTEMPTS) return { attempts, refusals };
       await delay((Number.isFinite(answer.retryAfter) ? answer.retryAfter : 1) * 1_000);
     }
   }
@@ -137,6 +139,9 @@ export const SERVICE_ADDRESS = {
   state: 'NY',
   zipCode: '13905',
 } as const;
+
+/** What a port asks done with its numbers once ported: the platform call that ends a port. */
+export const ACTIVATION = { target: { type: 'USER', userId: 'user-bench' } } as const;
 
 /** The seed's port request, matching the emulator's default carrier record so it is approved. */
 export function portRequestBody(

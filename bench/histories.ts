@@ -1,7 +1,6 @@
 /** The size of a workflow's history, as the server keeps it. */
 import { WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { portSubmissionWorkflowId } from '../src/workflows/definitions';
 
 export interface HistorySize {
   workflowId: string;
@@ -35,30 +34,20 @@ export async function historySize(client: Client, workflowId: string): Promise<H
   };
 }
 
-const GRPC_NOT_FOUND = 5;
-
-/** The dev server's answer to a missing workflow, or the time-skipping test server's. */
-function isNotFound(error: unknown): boolean {
-  return (
-    error instanceof WorkflowNotFoundError ||
-    (isGrpcServiceError(error) && Number(error.code) === GRPC_NOT_FOUND)
-  );
-}
-
-/** The histories of a port: the portIn workflow and each carrier's portSubmission child. */
-export async function portHistories(
+/**
+ * The `count` longest histories among the workflows on `taskQueue` (by the length visibility
+ * lists, so one listing finds them whatever their kind), measured.
+ */
+export async function largestHistories(
   client: Client,
-  portWorkflowId: string,
+  taskQueue: string,
+  count = 3,
 ): Promise<HistorySize[]> {
-  const port = await historySize(client, portWorkflowId);
-  const children: HistorySize[] = [];
-  for (let index = 0; index < 1_000; index++) {
-    try {
-      children.push(await historySize(client, portSubmissionWorkflowId(portWorkflowId, index)));
-    } catch (error) {
-      if (isNotFound(error)) break; // the port had `index` carriers
-      throw error;
-    }
+  const longest: { workflowId: string; events: number }[] = [];
+  for await (const execution of client.workflow.list({ query: `TaskQueue = '${taskQueue}'` })) {
+    longest.push({ workflowId: execution.workflowId, events: execution.historyLength });
+    longest.sort((a, b) => b.events - a.events);
+    longest.splice(count);
   }
-  return [port, ...children];
+  return Promise.all(longest.map(({ workflowId }) => historySize(client, workflowId)));
 }

@@ -3,7 +3,7 @@
  * the results and writes them into BENCHMARKS.md (a full run of every section only).
  *
  * BENCH_SCALE=small runs every section at a size for development (a few minutes);
- * BENCH_ONLY=throughput,latency,lifecycles,big-port,big-order,open-ports runs some sections;
+ * BENCH_ONLY=throughput,embedded,latency,lifecycles,big-port,big-order,open-ports runs some sections;
  * BENCH_RENDER=dist/bench/results.full.json writes the tables again from saved results.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/logger';
 import { installTemporalRuntime } from '../src/worker/runtime';
+import { measureEmbedded } from './embedded';
 import { measureLatency } from './latency';
 import { measureLifecycles } from './lifecycles';
 import { errorMessage } from './load';
@@ -30,13 +31,15 @@ import { measureThroughput } from './throughput';
 const SIZES = {
   full: {
     throughput: { ports: 1_000, concurrency: 64, timeoutMs: 900_000 },
+    embedded: { perSecond: 50, durationMs: 10_000, warmupMs: 5_000 },
     latency: { rates: [10, 50, 100, 200], durationMs: 20_000, warmupMs: 5_000 },
-    bigPort: 10_000,
+    bigPort: 20_000,
     bigOrder: 10_000,
     openPorts: { ports: 10_000, concurrency: 32, perSecond: 100, durationMs: 20_000 },
   },
   small: {
     throughput: { ports: 50, concurrency: 16, timeoutMs: 120_000 },
+    embedded: { perSecond: 20, durationMs: 3_000, warmupMs: 1_000 },
     latency: { rates: [20, 50], durationMs: 3_000, warmupMs: 1_000 },
     bigPort: 100,
     bigOrder: 200,
@@ -46,6 +49,7 @@ const SIZES = {
 
 const SECTIONS: SectionName[] = [
   'throughput',
+  'embedded',
   'latency',
   'lifecycles',
   'big-port',
@@ -102,6 +106,7 @@ async function run(): Promise<void> {
   };
   const measure: Record<SectionName, () => Promise<unknown>> = {
     throughput: () => measureThroughput(stack, sizes.throughput),
+    embedded: () => measureEmbedded(stack, sizes.embedded),
     latency: () => measureLatency(stack, sizes.latency),
     lifecycles: () => measureLifecycles(stack),
     'big-port': () =>

@@ -11,12 +11,14 @@ import { atFixedRate, type LatencySummary } from './load';
 import { quiesce, type Measured } from './processes';
 import type { Logger } from '../src/logger';
 import type { Stack } from './stack';
+import { portWorkflowId } from '../src/workflows/definitions';
 
 export const LATENCY_KINDS = [
   'POST port',
   'bare workflow.start',
   'bare updateWithStart',
   'GET port',
+  'bare describe',
   'bare query',
   'GET /healthz',
 ] as const;
@@ -31,6 +33,8 @@ export interface LatencyRow {
 /** What one fixed-rate run sends, and the workflows it leaves open for the reads after it. */
 export interface Targets {
   api: ApiClient;
+  /** With the run's codec: describes the open ports' workflows as the API would. */
+  client: Client;
   bareClient: Client;
   bareTaskQueue: string;
   partitionId: string;
@@ -49,7 +53,7 @@ let bareSequence = 0;
 export function requestOf(
   targets: Targets,
   kind: LatencyKind,
-): (index: number, signal: AbortSignal) => Promise<void> {
+): (index: number, signal: AbortSignal) => Promise<number | void> {
   const { api, bareClient, partitionId } = targets;
   /** Starts a waiting bare workflow through `start`; queries read it afterwards. */
   const bare =
@@ -61,15 +65,16 @@ export function requestOf(
     };
   switch (kind) {
     case 'POST port':
+      // Whatever the API answers is counted (202, 409, 429, 503...); only a 202 opened a port.
       return async (_index, signal) => {
         const [telephoneNumber] = freshNumbers(1);
-        const { body } = await api.expect(
-          202,
+        const { status, body } = await api.call(
           'POST',
           partitionPath(partitionId, '/telephone-number/port'),
           { body: portRequestBody([telephoneNumber as string]), signal },
         );
-        targets.ports.push(body.portRequestId as string);
+        if (status === 202) targets.ports.push(body.portRequestId as string);
+        return status;
       };
     case 'bare workflow.start':
       return bare((options) => bareClient.workflow.start(bareWait, options));
@@ -85,12 +90,20 @@ export function requestOf(
     case 'GET port':
       return async (index, signal) => {
         const portRequestId = targets.ports[spread(index, targets.ports.length)] as string;
-        await api.expect(
-          200,
+        const answer = await api.call(
           'GET',
           partitionPath(partitionId, `/telephone-number/port/${portRequestId}`),
           { signal },
         );
+        return answer.status;
+      };
+    case 'bare describe':
+      // What a read costs Temporal itself: one describe of the same open ports' workflows.
+      return async (index) => {
+        const portRequestId = targets.ports[spread(index, targets.ports.length)] as string;
+        await targets.client.workflow
+          .getHandle(portWorkflowId(partitionId, portRequestId))
+          .describe();
       };
     case 'bare query':
       return async (index) => {
@@ -98,9 +111,7 @@ export function requestOf(
         await bareClient.workflow.getHandle(workflowId as string).query(bareStateQuery);
       };
     case 'GET /healthz':
-      return async (_index, signal) => {
-        await api.expect(200, 'GET', '/healthz', { signal });
-      };
+      return async (_index, signal) => (await api.call('GET', '/healthz', { signal })).status;
   }
 }
 
@@ -140,6 +151,7 @@ export async function measureLatency(
   const portflow = await stack.startPortflow('latency', { PORT_POLL_INTERVAL: '1h' });
   const targets: Targets = {
     api: portflow.api,
+    client: stack.client,
     bareClient: stack.bareClient,
     bareTaskQueue,
     partitionId: 'bench-latency',

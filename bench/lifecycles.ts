@@ -12,13 +12,13 @@ import { Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../src/activities';
 import { loadConfig } from '../src/config';
 import { ensureTestServer } from '../src/dev/test-server';
-import { DAY_MS, toIsoDate, type PortObject, type ReleaseObject } from '../src/domain';
+import { DAY_MS, toIsoDate, type ReleaseObject } from '../src/domain';
+import { fromPortMemo, type PortMemo } from '../src/domain/port-memo';
 import { createPlatformClient } from '../src/platform';
 import { dataConverterFor } from '../src/temporal/codec';
 import { searchAttributeDefinitions } from '../src/temporal/search-attributes';
 import {
-  numberClaimWorkflowId,
-  portQuery,
+  MEMO,
   portWorkflowId,
   releaseWorkflowId,
   supplementPortUpdate,
@@ -26,13 +26,15 @@ import {
   type ReleaseNumberInput,
 } from '../src/workflows/definitions';
 import { SERVICE_ADDRESS, businessDayAfter, freshNumbers, portRequestBody } from './api-client';
-import { historySize, portHistories, type HistorySize } from './histories';
+import { historySize, type HistorySize } from './histories';
 import { NAMESPACE, type Stack } from './stack';
 
 const HOUR_MS = 3_600_000;
 /** The two plain ports whose histories show whether polls add events. */
 export const TEN_DAYS = 'port, 10 business days';
 export const TWENTY_DAYS = 'port, 20 business days';
+/** A port rejected three times and supplemented each time. */
+export const SUPPLEMENTS = 'port, 3 supplements';
 
 export interface LifecycleRow {
   scenario: string;
@@ -107,7 +109,6 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
     let polls = 0;
     const activities = createActivities({
       config,
-      logger: stack.logger,
       platform,
       temporal: env.client,
       taskQueue,
@@ -161,6 +162,7 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
         requestFingerprint: scenario,
         receivedAt: new Date(await env.currentTimeMs()).toISOString(),
         settings: { ...settings, webhooks: options.webhooks },
+        numbersHeld: true,
       };
       const workflowId = portWorkflowId(partitionId, input.portRequestId);
       const handle = await env.client.workflow.start('portIn', {
@@ -169,15 +171,12 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
         args: [input],
       });
       if (options.supplements) await supplementAfterEachRejection(workflowId);
-      const port = (await handle.result()) as PortObject;
+      const port = fromPortMemo((await handle.result()) as PortMemo);
       return {
         scenario,
         detail: `${polls} hourly polls${options.supplements ? ', 3 rejections' : ''}`,
         outcome: `${port.status}, ${port.history.length} transitions`,
-        histories: [
-          ...(await portHistories(env.client, workflowId)),
-          await historySize(env.client, numberClaimWorkflowId(partitionId, telephoneNumber)),
-        ],
+        histories: [await historySize(env.client, workflowId)],
       };
     }
 
@@ -188,7 +187,8 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
       let sent = 0;
       // At most 100 six-hour steps (25 days) of skipped time, each rejection within 4 days.
       for (let step = 0; step < 100 && sent < pins.length; step++) {
-        const port = await handle.query(portQuery);
+        const { memo } = await handle.describe();
+        const port = fromPortMemo(memo?.[MEMO.port] as PortMemo);
         const rejections = port.history.filter(
           (entry) => entry.phase === 'AWAITING_SUPPLEMENT' && entry.detail.startsWith('rejected'),
         ).length;
@@ -246,17 +246,14 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
         scenario: 'release, 90 days of aging',
         detail: `assignment and E911 removed, ${release.agingPeriodDays} days aged`,
         outcome: `${release.status}, ${release.history.length} transitions`,
-        histories: [
-          await historySize(env.client, workflowId),
-          await historySize(env.client, numberClaimWorkflowId(partitionId, telephoneNumber)),
-        ],
+        histories: [await historySize(env.client, workflowId)],
       };
     }
 
     return await worker.runUntil(async () => [
       await portLifecycle(TEN_DAYS, { businessDays: 10, webhooks: true, supplements: false }),
       await portLifecycle(TWENTY_DAYS, { businessDays: 20, webhooks: true, supplements: false }),
-      await portLifecycle('port, 3 supplements', {
+      await portLifecycle(SUPPLEMENTS, {
         businessDays: 10,
         webhooks: true,
         supplements: true,

@@ -2,9 +2,17 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 
+/** The answers of one HTTP status: how many, and how fast. */
+export interface StatusCount {
+  count: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
 export interface LatencySummary {
   /** Requests due in the run: rate × duration. */
   due: number;
+  /** Answered: by any HTTP status for a request to the API. */
   ok: number;
   failed: number;
   /** Not sent: `maxInFlight` requests were already waiting. */
@@ -14,6 +22,8 @@ export interface LatencySummary {
   maxMs: number;
   /** Successful answers per second of the run. */
   okPerSecond: number;
+  /** By HTTP status, for requests to the API (whatever the API answers, it is counted). */
+  statuses?: Record<string, StatusCount>;
   firstError?: string;
 }
 
@@ -24,8 +34,11 @@ export interface FixedRateOptions {
   maxInFlight?: number;
   /** A request unanswered this long is aborted and counts as failed. */
   timeoutMs?: number;
-  /** Sends request `index`, aborted on `signal`; a rejection counts as failed. */
-  call: (index: number, signal: AbortSignal) => Promise<void>;
+  /**
+   * Sends request `index`, aborted on `signal`, and answers the HTTP status it got (nothing for a
+   * call that is not HTTP); a rejection counts as failed.
+   */
+  call: (index: number, signal: AbortSignal) => Promise<number | void>;
 }
 
 /** The nearest-rank percentile of ascending `sorted`. */
@@ -48,6 +61,7 @@ export async function atFixedRate(options: FixedRateOptions): Promise<LatencySum
   const { perSecond, durationMs, maxInFlight = 1_000, timeoutMs = 30_000, call } = options;
   const due = Math.round((perSecond * durationMs) / 1_000);
   const latencies: number[] = [];
+  const byStatus = new Map<number, number[]>();
   const inFlight = new Set<Promise<void>>();
   let failed = 0;
   let dropped = 0;
@@ -64,7 +78,14 @@ export async function atFixedRate(options: FixedRateOptions): Promise<LatencySum
     // A timer may fire a little early: a latency never starts before the request is sent.
     const sentAt = Math.max(dueAt, performance.now());
     const request = call(index, AbortSignal.timeout(timeoutMs)).then(
-      () => void latencies.push(performance.now() - sentAt),
+      (status) => {
+        const latency = performance.now() - sentAt;
+        latencies.push(latency);
+        if (typeof status !== 'number') return;
+        const ofStatus = byStatus.get(status) ?? [];
+        ofStatus.push(latency);
+        byStatus.set(status, ofStatus);
+      },
       (error: unknown) => {
         failed += 1;
         firstError ??= errorMessage(error);
@@ -85,6 +106,19 @@ export async function atFixedRate(options: FixedRateOptions): Promise<LatencySum
     p99Ms: percentile(latencies, 99),
     maxMs: latencies.at(-1) ?? Number.NaN,
     okPerSecond: (latencies.length * 1_000) / elapsedMs,
+    ...(byStatus.size > 0 ? { statuses: statusCounts(byStatus) } : {}),
     firstError,
   };
+}
+
+function statusCounts(byStatus: Map<number, number[]>): Record<string, StatusCount> {
+  return Object.fromEntries(
+    [...byStatus].map(([status, latencies]) => {
+      const sorted = [...latencies].sort((a, b) => a - b);
+      return [
+        String(status),
+        { count: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99) },
+      ];
+    }),
+  );
 }

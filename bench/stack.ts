@@ -56,6 +56,12 @@ export interface Portflow {
   stop(): Promise<void>;
 }
 
+/** A Temporal server other than the stack's own (embedded mode's). */
+export interface TemporalTarget {
+  address: string;
+  client: Client;
+}
+
 export interface Stack {
   /** dist/ of `npm run build`: the code the workers run. */
   dist: string;
@@ -69,7 +75,8 @@ export interface Stack {
   codecKeys: Record<string, string>;
   logger: Logger;
   startPortflow(name: string, env?: Record<string, string>): Promise<Portflow>;
-  startBareWorker(taskQueue: string): Promise<BenchProcess>;
+  /** The bare baselines' worker, on the stack's dev server or the one `on` names. */
+  startBareWorker(taskQueue: string, on?: TemporalTarget): Promise<BenchProcess>;
   close(): Promise<void>;
 }
 
@@ -176,15 +183,16 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
     };
   }
 
-  /** A worker process, once it polls `taskQueue`. */
+  /** A worker process, once it polls `taskQueue` on the server `on` reaches. */
   async function startPolling(
     name: string,
     entry: string,
     taskQueue: string,
     env: Record<string, string>,
+    on: Client = client,
   ): Promise<BenchProcess> {
     const worker = await startTracked(name, entry, env);
-    const polling = () => hasPoller(client, taskQueue, worker.pid);
+    const polling = () => hasPoller(on, taskQueue, worker.pid);
     await waitUntil(name, polling, STARTUP_TIMEOUT_MS, worker);
     return worker;
   }
@@ -250,11 +258,19 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
       return portflow;
     },
 
-    startBareWorker(taskQueue) {
-      return startPolling('bare worker', join(layout.benchDist, 'bare', 'worker.js'), taskQueue, {
-        TEMPORAL_ADDRESS: server.address,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-      });
+    startBareWorker(taskQueue, on = { address: server.address, client }) {
+      return startPolling(
+        'bare worker',
+        join(layout.benchDist, 'bare', 'worker.js'),
+        taskQueue,
+        {
+          TEMPORAL_ADDRESS: on.address,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          PLATFORM_BASE_URL: emulator.url,
+          PLATFORM_TOKEN: emulator.token,
+        },
+        on.client,
+      );
     },
 
     async close() {

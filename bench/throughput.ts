@@ -1,11 +1,12 @@
 /**
  * Item 1: ports per second from POST to COMPLETED with a carrier that approves at once, beside
- * bare Temporal (one no-op activity per workflow, started by the plain client) in the same run.
+ * two baselines started by the plain client in the same run: a bare port (the same upstream
+ * calls as plain activities) and bare Temporal (one no-op activity per workflow).
  */
 import type { Client } from '@temporalio/client';
 import { mapConcurrently } from '../src/activities/concurrency';
-import { freshNumbers, partitionPath, portRequestBody } from './api-client';
-import { bareNoop } from './bare/workflows';
+import { ACTIVATION, freshNumbers, partitionPath, portRequestBody } from './api-client';
+import { bareNoop, barePort } from './bare/workflows';
 import { percentile } from './load';
 import { waitUntil, type Measured } from './processes';
 import type { Stack } from './stack';
@@ -22,12 +23,14 @@ export interface CompletionRun {
   cpuMsPerWorkflow: Record<string, number>;
   /** Workflows that closed otherwise than expected (a port not COMPLETED). */
   unexpected: number;
-  /** POSTs answered 503 (admission past the API's deadline) and sent again after Retry-After. */
+  /** POSTs answered 503 or 429 and sent again after Retry-After. */
   retried?: number;
 }
 
 export interface ThroughputResult {
   bare: CompletionRun;
+  /** The upstream calls of a port (check, submit, status until final, activate) as plain activities. */
+  barePort?: CompletionRun;
   portflow: CompletionRun;
   /** Started at once, in both runs. */
   concurrency: number;
@@ -94,12 +97,27 @@ export async function measureThroughput(
   stack: Stack,
   options: { ports: number; concurrency: number; timeoutMs: number },
 ): Promise<ThroughputResult> {
-  const { ports: count, concurrency, timeoutMs } = options;
+  // The carrier approves and completes each port at its first look.
+  await stack.emulator.control('PUT', '/carrier', { pace: 'immediate' });
+  try {
+    const baselines = await measureBaselines(stack, options);
+    return {
+      ...baselines,
+      portflow: await measurePorts(stack, options),
+      concurrency: options.concurrency,
+    };
+  } finally {
+    await stack.emulator.control('PUT', '/carrier', { pace: 'business-days' });
+  }
+}
+
+type Sizes = { ports: number; concurrency: number; timeoutMs: number };
+
+async function measureBaselines(stack: Stack, { ports: count, concurrency, timeoutMs }: Sizes) {
   const taskQueue = 'bare-throughput';
   const bareWorker = await stack.startBareWorker(taskQueue);
-  let bare: CompletionRun;
   try {
-    bare = await runToCompletion({
+    const bare = await runToCompletion({
       client: stack.bareClient,
       count,
       concurrency,
@@ -114,12 +132,39 @@ export async function measureThroughput(
       processes: [stack.devServer, bareWorker],
       timeoutMs,
     });
+    const numbers = freshNumbers(count);
+    const barePortRun = await runToCompletion({
+      client: stack.bareClient,
+      count,
+      concurrency,
+      start: async (index) => {
+        await stack.bareClient.workflow.start(barePort, {
+          taskQueue,
+          workflowId: `bare-port-${index}`,
+          args: [
+            {
+              partitionId: 'bench-bare-port',
+              request: { ...portRequestBody([numbers[index] as string]), activation: ACTIVATION },
+              pollIntervalMs: 1_000,
+            },
+          ],
+        });
+      },
+      query: `WorkflowType = 'barePort' AND TaskQueue = '${taskQueue}'`,
+      expected: `ExecutionStatus = 'Completed'`,
+      processes: [stack.devServer, bareWorker, stack.emulator.process],
+      timeoutMs,
+    });
+    return { bare, barePort: barePortRun };
   } finally {
     await bareWorker.stop();
   }
+}
 
-  // The carrier approves and completes each port at its first look.
-  await stack.emulator.control('PUT', '/carrier', { pace: 'immediate' });
+async function measurePorts(
+  stack: Stack,
+  { ports: count, concurrency, timeoutMs }: Sizes,
+): Promise<CompletionRun> {
   const portflow = await stack.startPortflow('throughput', { PORT_POLL_INTERVAL: '1s' });
   try {
     const partitionId = 'bench-throughput';
@@ -132,7 +177,7 @@ export async function measureThroughput(
       start: async (index) => {
         const submitted = await portflow.api.postUntilAccepted(
           partitionPath(partitionId, '/telephone-number/port'),
-          portRequestBody([numbers[index] as string]),
+          { ...portRequestBody([numbers[index] as string]), activation: ACTIVATION },
         );
         retried += submitted.attempts - 1;
         if (!submitted.answer) throw new Error(`POST port: ${submitted.refusals.join(', ')}`);
@@ -142,9 +187,8 @@ export async function measureThroughput(
       processes: [stack.devServer, portflow.worker, portflow.apiProcess, stack.emulator.process],
       timeoutMs,
     });
-    return { bare, portflow: { ...result, retried }, concurrency };
+    return { ...result, retried };
   } finally {
     await portflow.stop();
-    await stack.emulator.control('PUT', '/carrier', { pace: 'business-days' });
   }
 }

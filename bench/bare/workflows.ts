@@ -6,10 +6,15 @@ import {
   defineUpdate,
   proxyActivities,
   setHandler,
+  sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
-import type * as activities from './activities';
+import type { PortRequest } from '../../src/domain';
+import type { BareActivities } from './activities';
 
-const { noop } = proxyActivities<typeof activities>({ startToCloseTimeout: '30 seconds' });
+const { noop, checkPortability, submitPort, getPort, activate } = proxyActivities<BareActivities>({
+  startToCloseTimeout: '30 seconds',
+});
 
 export const bareStateQuery = defineQuery<{ status: string }>('state');
 export const bareDoneSignal = defineSignal('done');
@@ -28,4 +33,39 @@ export async function bareWait(): Promise<void> {
   setHandler(bareAdmissionUpdate, () => ({ status: 'WAITING' }));
   setHandler(bareDoneSignal, () => void (done = true));
   await condition(() => done, '1 day');
+}
+
+/** The carrier moves these no more. */
+const CARRIER_FINAL = ['COMPLETED', 'CANCELLED', 'REJECTED'];
+
+export interface BarePortInput {
+  partitionId: string;
+  request: PortRequest;
+  pollIntervalMs: number;
+}
+
+/**
+ * The upstream calls of a port as plain activities, none of portflow's own work around them:
+ * check each number, submit, read the port until the carrier is done, assign each number.
+ */
+export async function barePort({ partitionId, request, pollIntervalMs }: BarePortInput) {
+  const { telephoneNumbers, allowPartial: _allowPartial, activation, ...rest } = request;
+  for (const telephoneNumber of telephoneNumbers)
+    await checkPortability(partitionId, telephoneNumber);
+  const submitted = await submitPort(
+    partitionId,
+    { telephoneNumbers, ...rest },
+    workflowInfo().workflowId,
+  );
+  // Read at once, as a port does: an immediate carrier has finished by the first read.
+  let port = await getPort(partitionId, submitted.portRequestId);
+  while (!CARRIER_FINAL.includes(port.status)) {
+    await sleep(pollIntervalMs);
+    port = await getPort(partitionId, submitted.portRequestId);
+  }
+  if (port.status === 'COMPLETED' && activation) {
+    for (const telephoneNumber of telephoneNumbers)
+      await activate(partitionId, request.accountId, telephoneNumber, activation);
+  }
+  return port.status;
 }

@@ -70,10 +70,11 @@ export const portActivation = z.object({
 });
 export type PortActivation = z.output<typeof portActivation>;
 
+/** Up to 20,000 numbers: the largest bulk port the big carriers take. */
 const uniqueNumbers = z
   .array(telephoneNumber)
   .min(1)
-  .max(10_000)
+  .max(20_000)
   .refine((numbers) => new Set(numbers).size === numbers.length, 'must not repeat a number');
 
 /** The seed's port request body; `allowPartial` and `activation` are portflow's additions. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DAY_MS, errorBody, telephoneNumber } from '../domain';
+import { DAY_MS, errorBody, platformPort, telephoneNumber } from '../domain';
 import type { EmulatorApp } from './app';
 import { carrierRecord } from './carrier';
 import { callMatch, faultSpec } from './faults';
@@ -156,5 +156,19 @@ export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): voi
     '/calls',
     { schema: { querystring: callMatch, response: { 200: z.array(call), ...refusals } } },
     (request) => platform.calls.list(request.query),
+  );
+
+  app.get(
+    '/partitions/:partitionId/ports',
+    {
+      schema: {
+        params: z.object({ partitionId: z.string().min(1) }),
+        response: { 200: z.array(platformPort), ...refusals },
+      },
+    },
+    (request) => {
+      platform.ports.settle();
+      return platform.ports.list(request.params.partitionId);
+    },
   );
 }

@@ -96,6 +96,9 @@ export class PortDesk {
       get: db.prepare<[string, string], PortRow>(
         'SELECT * FROM ports WHERE partition_id = ? AND port_request_id = ?',
       ),
+      inPartition: db.prepare<[string], PortRow>(
+        'SELECT * FROM ports WHERE partition_id = ? ORDER BY submitted_at, port_request_id',
+      ),
       nextDue: db.prepare<[number], PortRow>(
         `SELECT * FROM ports WHERE next_transition_at IS NOT NULL AND next_transition_at <= ?
          ORDER BY next_transition_at, submitted_at LIMIT 1`,
@@ -137,6 +140,11 @@ export class PortDesk {
 
   get(partitionId: string, portRequestId: string): PlatformPort {
     return toPlatformPort(this.row(partitionId, portRequestId));
+  }
+
+  /** Every port request made in the partition, oldest first. */
+  list(partitionId: string): PlatformPort[] {
+    return this.statements.inPartition.all(partitionId).map(toPlatformPort);
   }
 
   /** Cancel before the carrier approves; a cancelled port stays cancelled. */

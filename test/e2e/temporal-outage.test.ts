@@ -183,9 +183,7 @@ describe('Temporal stopped for 30 s mid-run', () => {
     expect(late.status).toBe(202);
 
     const ports = await Promise.all(
-      [...ids, late.body.portRequestId as string].map(
-        (id) => portflow.portResult(A, id),
-      ),
+      [...ids, late.body.portRequestId as string].map((id) => portflow.portResult(A, id)),
     );
     expect(ports.map((done) => [done.status, done.phase])).toEqual(
       ports.map(() => ['COMPLETED', 'DONE']),

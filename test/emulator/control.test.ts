@@ -388,6 +388,30 @@ describe('carrier pace', () => {
   });
 });
 
+describe('port list', () => {
+  it('lists the ports made in a partition, oldest first, a replayed submission once', async () => {
+    const today = (await emulator.control.now()).slice(0, 10);
+    const submit = (caller: SeedCaller, numbers: string[], idempotencyKey: string) =>
+      caller('POST', '/telephone-number/port', {
+        body: seedPortRequest(numbers, today),
+        idempotencyKey,
+      });
+    const first = await submit(call, [AT_AND_T_NUMBER], 'first');
+    await submit(call, [AT_AND_T_NUMBER], 'first');
+    const second = await submit(call, ['+16077985555'], 'second');
+    await submit(seedCaller(emulator, 'p2'), ['+16077986666'], 'first');
+
+    const listed = await emulator.control.ports('p1');
+    expect(listed.map((port) => [port.portRequestId, port.telephoneNumbers])).toEqual([
+      [first.body.portRequestId, [AT_AND_T_NUMBER]],
+      [second.body.portRequestId, ['+16077985555']],
+    ]);
+    expect(listed[0]).toEqual(first.body);
+    expect(await emulator.control.ports('p2')).toHaveLength(1);
+    expect(await emulator.control.ports('nobody')).toEqual([]);
+  });
+});
+
 describe('reset', () => {
   it('empties the state, seeds the inventory again, and brings back real now and no faults', async () => {
     const [telephoneNumber] = await firstAvailable(1);

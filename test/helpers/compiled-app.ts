@@ -39,6 +39,8 @@ export interface NodeProcess {
   /** Sends `signal` and resolves with the exit code once the process is gone. */
   stop(signal: NodeJS.Signals): Promise<number | null>;
   isRunning(): boolean;
+  /** Everything it wrote so far, stdout and stderr. */
+  output(): string;
 }
 
 /** Runs a built entry point as its own process, the way `npm start` and friends do. */
@@ -75,5 +77,6 @@ export function startNodeProcess(entry: string, env: NodeJS.ProcessEnv): NodePro
       return code;
     },
     isRunning: () => child.exitCode === null && child.signalCode === null,
+    output: () => output.join('\n'),
   };
 }

@@ -8,6 +8,7 @@ import {
   type FaultSpec,
 } from '../../src/emulator';
 import type { Fault } from '../../src/emulator';
+import type { PlatformPort } from '../../src/domain';
 
 export type ClockAdvance = { days: number; hours?: number } | { days?: number; hours: number };
 
@@ -35,6 +36,8 @@ export interface EmulatorControl {
   addFault(fault: FaultInput): Promise<Fault>;
   clearFaults(): Promise<void>;
   calls(filter?: CallFilter): Promise<CallRecord[]>;
+  /** Every port request made upstream in the partition, oldest first. */
+  ports(partitionId: string): Promise<PlatformPort[]>;
 }
 
 export interface TestEmulator {
@@ -119,6 +122,8 @@ export function emulatorControl(url: string): EmulatorControl {
       const text = query.toString();
       return controlCall(url, 'GET', `/calls${text ? `?${text}` : ''}`);
     },
+    ports: (partitionId) =>
+      controlCall(url, 'GET', `/partitions/${encodeURIComponent(partitionId)}/ports`),
   };
 }
 

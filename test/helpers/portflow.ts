@@ -1,16 +1,19 @@
 /** The whole of portflow for integration tests: the run's dev server, a real worker, the API over HTTP and the emulator. */
 import { randomBytes } from 'node:crypto';
 import { Client, type WorkflowHandle } from '@temporalio/client';
-import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, type Worker, type WorkflowBundle } from '@temporalio/worker';
 import { buildApp, type App } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
-import { createActivities } from '../../src/activities';
 import { createLogger } from '../../src/logger';
-import { createPlatformClient, type PlatformClient } from '../../src/platform';
+import {
+  createPlatformClient,
+  platformClientFromConfig,
+  type PlatformClient,
+} from '../../src/platform';
 import type { PortObject } from '../../src/domain';
 import { fromPortMemo, type PortMemo } from '../../src/domain/port-memo';
 import { dataConverterFor, newCodecKey } from '../../src/temporal/codec';
-import { workflowInterceptorModules } from '../../src/worker/create-worker';
+import { createWorker, workflowInterceptorModules } from '../../src/worker/create-worker';
 import { portWorkflowId } from '../../src/workflows/definitions';
 import { jsonRequest, startTestEmulator, type HttpMethod, type TestEmulator } from './emulator';
 import { seedCaller, seedPortRequest } from '../emulator/support';
@@ -128,26 +131,18 @@ export async function startPortflow({
     dataConverter,
   });
   const logger = createLogger({ level: process.env.PORTFLOW_TEST_LOG ?? 'silent' });
-  const platform: PlatformClient = createPlatformClient({
-    baseUrl: emulator.url,
-    token: emulator.token,
-    timeoutMs: 5_000,
-  });
+  // As the worker and API build theirs: PLATFORM_TIMEOUT as configured (10 s unless `env` says).
+  const platform = platformClientFromConfig(config);
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
+  /** The production worker (its cache size, platform timeout, interceptors), on this test's task queue. */
   async function startWorker(): Promise<void> {
-    worker = await Worker.create({
+    worker = await createWorker({
       connection: temporal.nativeConnection,
-      taskQueue,
+      config,
+      platform,
       workflowBundle: await portflowWorkflowBundle(),
-      dataConverter,
-      activities: createActivities({
-        config,
-        platform,
-        temporal: client,
-        taskQueue,
-      }),
     });
     workerRun = worker.run();
   }
