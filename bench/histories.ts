@@ -1,5 +1,5 @@
 /** The size of a workflow's history, as the server keeps it. */
-import { WorkflowNotFoundError, isGrpcServiceError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 
 export interface HistorySize {
