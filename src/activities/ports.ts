@@ -1,11 +1,27 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { PlatformPort, PortabilityCheck, PortActivation } from '../domain';
 import { PlatformRejectedError, type PlatformClient, type PortSubmission } from '../platform';
+import { portWorkflowId } from '../workflows/definitions';
 import { asActivityFailure, callPlatform } from './failures';
 import { heartbeatUnlessLocal, mapConcurrently } from './concurrency';
 
 /** How many numbers are checked at once against the platform. */
 const CHECK_CONCURRENCY = 8;
+
+/**
+ * portflow's portRequestId, read from the ID of the port's submission child
+ * (`port-<partition>-<portRequestId>-carrier-<n>`), so the platform's notifications name the
+ * port. Stays until the port workflow sends `customerReference` itself (issue 11).
+ */
+function portRequestIdOfSubmitter(
+  partitionId: string,
+  workflowId: string | undefined,
+): string | undefined {
+  const prefix = portWorkflowId(partitionId, '');
+  const parent = /^(.+)-carrier-\d+$/.exec(workflowId ?? '')?.[1];
+  return parent?.startsWith(prefix) ? parent.slice(prefix.length) : undefined;
+}
 
 export function createPortActivities({ platform }: { platform: PlatformClient }) {
   return {
@@ -39,10 +55,18 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
       idempotencyKey: string;
       submission: PortSubmission;
     }): Promise<PlatformPort> {
+      const customerReference =
+        input.submission.customerReference ??
+        portRequestIdOfSubmitter(
+          input.partitionId,
+          Context.current().info.workflowExecution?.workflowId,
+        );
       return callPlatform(() =>
-        platform.submitPort(input.partitionId, input.submission, {
-          idempotencyKey: input.idempotencyKey,
-        }),
+        platform.submitPort(
+          input.partitionId,
+          { ...input.submission, customerReference },
+          { idempotencyKey: input.idempotencyKey },
+        ),
       );
     },
 

@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { request } from 'undici';
 import type { Config } from '../config';
+import { signBody } from '../signature';
 
 /** The body every portflow webhook carries; `id` is the same on every retry of one event. */
 export interface WebhookEvent {
@@ -18,12 +18,6 @@ export interface WebhookEvent {
 }
 
 export const SIGNATURE_HEADER = 'x-portflow-signature';
-
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the time is signed so a receiver can refuse replays. */
-export function signWebhook(secret: string, body: string, timestampSeconds: number): string {
-  const digest = createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex');
-  return `t=${timestampSeconds},v1=${digest}`;
-}
 
 export function createWebhookActivities({ config }: { config: Pick<Config, 'WEBHOOKS'> }) {
   return {
@@ -44,7 +38,7 @@ export function createWebhookActivities({ config }: { config: Pick<Config, 'WEBH
         headers: {
           'content-type': 'application/json',
           'x-portflow-event-id': event.id,
-          [SIGNATURE_HEADER]: signWebhook(webhook.secret, body, Math.floor(Date.now() / 1000)),
+          [SIGNATURE_HEADER]: signBody(webhook.secret, body, Math.floor(Date.now() / 1000)),
         },
         headersTimeout: 10_000,
         bodyTimeout: 10_000,

@@ -26,6 +26,7 @@ import { healthRoutes } from './health';
 import { createApiMetrics, registerMetrics, type ApiMetrics } from './metrics';
 import { orderRoutes } from './routes/orders';
 import { numberRoutes } from './routes/numbers';
+import { platformNotificationRoutes } from './routes/platform-notifications';
 import { portRoutes } from './routes/ports';
 
 export interface AppDeps {
@@ -96,6 +97,7 @@ export async function buildApp({
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   healthRoutes(app, { client, platform, logger });
+  await platformNotificationRoutes(app, { client, secret: config.PLATFORM_NOTIFICATION_SECRET });
 
   const authenticate = createAuthenticator(config.API_TOKENS ?? {});
   await app.register(
@@ -147,6 +149,7 @@ export async function buildApp({
       codecKeys: config.CODEC_KEYS,
       tokens: config.API_TOKENS ?? {},
       corsOrigins: config.CODEC_CORS_ORIGINS ?? [],
+      withoutSignIn: config.CODEC_WITHOUT_SIGN_IN ?? false,
     });
   }
 
