@@ -24,6 +24,7 @@ import { acceptJsonBodiesOnly } from './content-types';
 import { ApiError, answerClientError, answerFrameworkError, registerErrorHandling } from './errors';
 import { healthRoutes } from './health';
 import { createApiMetrics, registerMetrics, type ApiMetrics } from './metrics';
+import { registerPortGauges } from './port-gauges';
 import { orderRoutes } from './routes/orders';
 import { numberRoutes } from './routes/numbers';
 import { platformNotificationRoutes } from './routes/platform-notifications';
@@ -76,6 +77,7 @@ export async function buildApp({
   registerErrorHandling(base);
   acceptJsonBodiesOnly(base);
   registerMetrics(base, { metrics, workerMetricsUrl, logger });
+  registerPortGauges(metrics.registry, client, logger);
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   await app.register(fastifySwagger, {
