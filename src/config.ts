@@ -128,6 +128,10 @@ export const configSchema = z.object({
 
   EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
   EMULATOR_PORT: port.default(4010),
+  /** Where the emulator posts each port status change (its notification extension). */
+  EMULATOR_CALLBACK_URL: z.url().optional(),
+  /** The secret the emulator signs its notifications with: PLATFORM_NOTIFICATION_SECRET. */
+  EMULATOR_CALLBACK_SECRET: z.string().min(16).optional(),
 
   DATA_DIR: z.string().min(1).default('.data'),
   PORT_POLL_INTERVAL: durationMs.default(3_600_000),
@@ -149,10 +153,53 @@ export const configSchema = z.object({
   CODEC_KEYS: json(codecKeysSchema).optional(),
   /** The Temporal Web UI origins allowed to call the codec endpoint from a browser. */
   CODEC_CORS_ORIGINS: originsSchema.optional(),
+  /**
+   * Embedded demo mode only: the codec endpoint decodes for loopback callers with no token, so
+   * the dev server's Web UI shows payloads (secrets still redacted) with no sign-in.
+   */
+  CODEC_WITHOUT_SIGN_IN: bool.optional(),
   WEBHOOKS: json(webhooksSchema).optional(),
+  /** The secret a platform signs its notifications to POST /platform/notifications with. */
+  PLATFORM_NOTIFICATION_SECRET: z.string().min(16).optional(),
 });
 
 export type Config = z.output<typeof configSchema>;
+
+/** Whether `host` is this machine only: a browser or process elsewhere cannot reach it. */
+export function isLoopbackHost(host: string): boolean {
+  return ['localhost', '::1', '[::1]'].includes(host) || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** A codec without sign-in shows payloads to anyone on this machine: emulator data only. */
+function checkCodecWithoutSignIn(
+  config: Pick<Config, 'CODEC_WITHOUT_SIGN_IN' | 'NODE_ENV' | 'PLATFORM_BASE_URL' | 'API_HOST'>,
+  ctx: z.RefinementCtx,
+): void {
+  if (!config.CODEC_WITHOUT_SIGN_IN) return;
+  const refusal =
+    config.NODE_ENV === 'production'
+      ? 'is for embedded demo mode only, never with NODE_ENV=production'
+      : config.PLATFORM_BASE_URL
+        ? 'is for the emulator only, never with PLATFORM_BASE_URL (a real platform)'
+        : !isLoopbackHost(config.API_HOST)
+          ? `is for a loopback API only, never with API_HOST=${config.API_HOST}`
+          : undefined;
+  if (refusal) ctx.addIssue({ code: 'custom', path: ['CODEC_WITHOUT_SIGN_IN'], message: refusal });
+}
+
+/** A callback URL without its secret would send notifications nobody can trust. */
+function checkEmulatorCallback(
+  config: Pick<Config, 'EMULATOR_CALLBACK_URL' | 'EMULATOR_CALLBACK_SECRET'>,
+  ctx: z.RefinementCtx,
+): void {
+  if (config.EMULATOR_CALLBACK_URL && !config.EMULATOR_CALLBACK_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['EMULATOR_CALLBACK_SECRET'],
+      message: 'is required with EMULATOR_CALLBACK_URL: notifications are signed',
+    });
+  }
+}
 
 /** The FCC aging bounds, unless AGING_DEMO (never in production) lifts them. */
 function checkAgingRules(
@@ -222,7 +269,11 @@ export function loadConfig<K extends keyof Config = never>(
   { required = [] }: LoadOptions<K> = {},
 ): ConfigWith<K> {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const result = configSchema.superRefine(checkAgingRules).safeParse(present);
+  const result = configSchema
+    .superRefine(checkAgingRules)
+    .superRefine(checkCodecWithoutSignIn)
+    .superRefine(checkEmulatorCallback)
+    .safeParse(present);
   const problems = result.success
     ? []
     : result.error.issues.map(

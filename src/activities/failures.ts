@@ -1,5 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { PlatformError, isCredentialsRefusal } from '../platform/errors';
+import { Context } from '@temporalio/activity';
+import {
+  PlatformError,
+  PlatformNotFoundError,
+  PlatformRateLimitedError,
+  PlatformResponseError,
+  PlatformTimeoutError,
+  PlatformUnavailableError,
+  isCredentialsRefusal,
+} from '../platform/errors';
 import { PLATFORM_REJECTED } from '../domain/platform-failures';
 
 /** The failure type of an unreachable or busy platform: Temporal retries it. */
@@ -25,8 +34,35 @@ export async function callPlatform<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Counted by the SDK's activity meter, so a worker's /metrics serves it. */
+export const PLATFORM_ERRORS_METRIC = 'portflow_platform_errors';
+
+/** What went wrong, in a word an alert can group by. */
+function platformErrorKind(error: PlatformError): string {
+  if (isCredentialsRefusal(error)) return 'credentials';
+  if (error instanceof PlatformTimeoutError) return 'timeout';
+  if (error instanceof PlatformUnavailableError) return 'unavailable';
+  if (error instanceof PlatformRateLimitedError) return 'rate_limited';
+  if (error instanceof PlatformNotFoundError) return 'not_found';
+  if (error instanceof PlatformResponseError) return 'bad_response';
+  return 'rejected';
+}
+
+function countPlatformError(error: PlatformError): void {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return; // Not in an activity: nothing to count with.
+  }
+  context.metricMeter
+    .createCounter(PLATFORM_ERRORS_METRIC, 'errors', 'Platform calls that failed, by kind')
+    .add(1, { kind: platformErrorKind(error) });
+}
+
 export function asActivityFailure(error: unknown): unknown {
   if (!(error instanceof PlatformError)) return error;
+  countPlatformError(error);
   const details = [{ status: error.status, code: error.code, details: error.details }];
   if (isCredentialsRefusal(error)) {
     return ApplicationFailure.create({

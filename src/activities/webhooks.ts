@@ -1,16 +1,10 @@
-import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import { request } from 'undici';
 import type { Config } from '../config';
 import type { WebhookEvent } from '../domain/webhook-event';
+import { signBody } from '../signature';
 
 export const SIGNATURE_HEADER = 'x-portflow-signature';
-
-/** `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`: the time is signed so a receiver can refuse replays. */
-export function signWebhook(secret: string, body: string, timestampSeconds: number): string {
-  const digest = createHmac('sha256', secret).update(`${timestampSeconds}.${body}`).digest('hex');
-  return `t=${timestampSeconds},v1=${digest}`;
-}
 
 export function createWebhookActivities({ config }: { config: Pick<Config, 'WEBHOOKS'> }) {
   return {
@@ -31,7 +25,7 @@ export function createWebhookActivities({ config }: { config: Pick<Config, 'WEBH
         headers: {
           'content-type': 'application/json',
           'x-portflow-event-id': event.id,
-          [SIGNATURE_HEADER]: signWebhook(webhook.secret, body, Math.floor(Date.now() / 1000)),
+          [SIGNATURE_HEADER]: signBody(webhook.secret, body, Math.floor(Date.now() / 1000)),
         },
         headersTimeout: 10_000,
         bodyTimeout: 10_000,

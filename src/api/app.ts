@@ -24,8 +24,10 @@ import { acceptJsonBodiesOnly } from './content-types';
 import { ApiError, answerClientError, answerFrameworkError, registerErrorHandling } from './errors';
 import { healthRoutes } from './health';
 import { createApiMetrics, registerMetrics, type ApiMetrics } from './metrics';
+import { registerPortGauges } from './port-gauges';
 import { orderRoutes } from './routes/orders';
 import { numberRoutes } from './routes/numbers';
+import { platformNotificationRoutes } from './routes/platform-notifications';
 import { portRoutes } from './routes/ports';
 import { AdmissionGate } from '../operations/admission';
 import { createOperations } from '../operations';
@@ -78,6 +80,7 @@ export async function buildApp({
   registerErrorHandling(base);
   acceptJsonBodiesOnly(base);
   registerMetrics(base, { metrics, workerMetricsUrl, logger });
+  registerPortGauges(metrics.registry, client, logger);
   const app = base.withTypeProvider<ZodTypeProvider>();
 
   await app.register(fastifySwagger, {
@@ -99,7 +102,6 @@ export async function buildApp({
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   healthRoutes(app, { client, platform, logger });
-
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
   const operations = createOperations({
     client,
@@ -110,6 +112,11 @@ export async function buildApp({
     gate: new AdmissionGate(config.API_MAX_ADMISSIONS),
     workflowStarted: (workflowType) => metrics.workflowStarted(workflowType),
   });
+  await platformNotificationRoutes(app, {
+    ports: operations.ports,
+    secret: config.PLATFORM_NOTIFICATION_SECRET,
+  });
+
   const authenticate = createAuthenticator(config.API_TOKENS ?? {});
   await app.register(
     async (partition: App) => {
@@ -155,6 +162,7 @@ export async function buildApp({
       codecKeys: config.CODEC_KEYS,
       tokens: config.API_TOKENS ?? {},
       corsOrigins: config.CODEC_CORS_ORIGINS ?? [],
+      withoutSignIn: config.CODEC_WITHOUT_SIGN_IN ?? false,
     });
   }
 

@@ -18,14 +18,19 @@ export interface CodecRouteOptions {
   tokens: Record<string, string[]>;
   /** Browser origins (the Temporal Web UI's) that may call the endpoint. */
   corsOrigins: readonly string[];
+  /** Embedded demo mode: loopback callers with no credential decode too (CODEC_WITHOUT_SIGN_IN). */
+  withoutSignIn?: boolean;
 }
 
-/** Temporal's remote-codec JSON: `{ payloads: [{ metadata: { k: base64 }, data: base64 }] }`. */
+/**
+ * Temporal's remote-codec JSON, `{ payloads: [{ metadata: { k: base64 }, data: base64 }] }`, as
+ * protojson writes it: an empty field is left out, so `{}` is an empty list (the CLI sends it).
+ */
 const remotePayload = z.object({
   metadata: z.record(z.string(), z.base64()).default({}),
   data: z.base64().default(''),
 });
-const remotePayloads = z.object({ payloads: z.array(remotePayload) });
+const remotePayloads = z.object({ payloads: z.array(remotePayload).default([]) });
 
 const SESSION_COOKIE = 'portflow-codec-session';
 const SESSION_MS = 8 * 3_600_000;
@@ -38,6 +43,12 @@ const BODY_LIMIT = 8 * 1024 * 1024;
  */
 function sessionSignature(token: string, expiresAt: number): Buffer {
   return createHmac('sha256', token).update(`${SESSION_COOKIE}.${expiresAt}`).digest();
+}
+
+/** A peer on this machine (the API listens on loopback whenever sign-in is off). */
+function fromLoopback(request: FastifyRequest): boolean {
+  const peer = request.socket.remoteAddress ?? '';
+  return peer === '::1' || /^(::ffff:)?127\./.test(peer);
 }
 
 function cookieOf(request: FastifyRequest, name: string): string | undefined {
@@ -93,7 +104,11 @@ export async function codecRoutes(codecScope: App, options: CodecRouteOptions): 
 
   /** 401 when no credential is known; 403 when the only known ones are held to partitions. */
   const requireOperator = (request: FastifyRequest, { sessions = true } = {}): void => {
-    const callers = presentedTokens(request)
+    const presented = presentedTokens(request);
+    if (sessions && options.withoutSignIn && presented.length === 0 && fromLoopback(request)) {
+      return;
+    }
+    const callers = presented
       .map(callerOf)
       .filter((caller): caller is Caller => caller !== undefined);
     if (callers.some((caller) => caller.partitions === 'ALL')) return;

@@ -7,6 +7,8 @@ export interface ChildOptions {
   env?: NodeJS.ProcessEnv;
   /** Level its output lines are logged at: `info` for builds a user waits on. */
   outputLevel?: 'debug' | 'info';
+  /** Also told each output line (a build counting its steps). */
+  onLine?: (line: string) => void;
 }
 
 export interface ManagedChild {
@@ -72,6 +74,7 @@ export function startChild(command: string, args: string[], options: ChildOption
       recent.push(line);
       if (recent.length > KEPT_LINES) recent.shift();
       options.logger[level](line);
+      options.onLine?.(line);
     });
   }
   const killOnExit = () => signalGroup('SIGKILL');

@@ -34,3 +34,8 @@ export function loadOrCreateDevToken(dataDir: string): string {
 export function loadOrCreateDevCodecKeys(dataDir: string): Record<string, string> {
   return { dev: loadOrCreate(dataDir, 'codec-key', newCodecKey) };
 }
+
+/** The secret the emulator signs its port notifications with, and the API checks them by. */
+export function loadOrCreateNotificationSecret(dataDir: string): string {
+  return loadOrCreate(dataDir, 'notification-secret', () => randomBytes(32).toString('base64url'));
+}

@@ -5,7 +5,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from '../api/app';
 import { closeGracefully } from '../api/close';
 import { createApiMetrics, scrapeUrlOf } from '../api/metrics';
-import { loadConfigOrExit, type Config, type ConfigWith } from '../config';
+import { isLoopbackHost, loadConfigOrExit, type Config, type ConfigWith } from '../config';
 import { DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
 import { createLogger, type Logger } from '../logger';
 import { waitForShutdownSignal } from '../shutdown';
@@ -21,7 +21,11 @@ import { createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
 import { startDevServer } from './dev-server';
 import { freePort } from './net';
-import { loadOrCreateDevCodecKeys, loadOrCreateDevToken } from './dev-secrets';
+import {
+  loadOrCreateDevCodecKeys,
+  loadOrCreateDevToken,
+  loadOrCreateNotificationSecret,
+} from './dev-secrets';
 import { resolveTemporalCli } from './temporal-cli';
 
 /** What was started, closed in reverse order: API first, Temporal dev server last. */
@@ -47,16 +51,23 @@ class RunningParts {
   }
 }
 
-/** Where a browser on this machine reaches the API's codec endpoint. */
-function codecEndpointOf(config: Config): string {
+/** Where a browser or the emulator on this machine reaches the API. */
+function localApiUrlOf(config: Config): string {
   const host = ['0.0.0.0', '::'].includes(config.API_HOST) ? '127.0.0.1' : config.API_HOST;
-  return `http://${host}:${config.API_PORT}/codec`;
+  return `http://${host}:${config.API_PORT}`;
 }
 
 /** The dev server's Web UI as a browser names it, by address or as localhost. */
 function uiOriginsOf(uiUrl: string): string[] {
   const { port } = new URL(uiUrl);
   return [new URL(uiUrl).origin, `http://localhost:${port}`];
+}
+
+/** Sample data on a loopback API only: with a real platform or a reachable API, sign-in stays. */
+function codecWithoutSignInByDefault(config: Config): boolean {
+  return (
+    config.NODE_ENV !== 'production' && !config.PLATFORM_BASE_URL && isLoopbackHost(config.API_HOST)
+  );
 }
 
 async function startTemporal(
@@ -74,7 +85,7 @@ async function startTemporal(
     uiPort: config.TEMPORAL_UI_PORT,
     namespace: config.TEMPORAL_NAMESPACE,
     dbFile: join(config.DATA_DIR, 'temporal.sqlite'),
-    codecEndpoint: codecEndpointOf(config),
+    codecEndpoint: `${localApiUrlOf(config)}/codec`,
   });
   parts.add('temporal dev server', () => server.stop());
   return { connectionOptions: { address: server.address }, uiUrl: server.uiUrl };
@@ -84,20 +95,32 @@ async function startPlatform(
   config: Config,
   logger: Logger,
   parts: RunningParts,
-): Promise<{ url: string; token?: string; emulated: boolean }> {
+): Promise<{ url: string; token?: string; emulated: boolean; notificationSecret?: string }> {
   if (config.PLATFORM_BASE_URL) {
-    return { url: config.PLATFORM_BASE_URL, token: config.PLATFORM_TOKEN, emulated: false };
+    return {
+      url: config.PLATFORM_BASE_URL,
+      token: config.PLATFORM_TOKEN,
+      emulated: false,
+      notificationSecret: config.PLATFORM_NOTIFICATION_SECRET,
+    };
   }
   const token = config.PLATFORM_TOKEN ?? DEFAULT_PLATFORM_TOKEN;
+  // The emulator tells the API of each port status change at once, signed with a shared secret.
+  const notificationSecret =
+    config.PLATFORM_NOTIFICATION_SECRET ?? loadOrCreateNotificationSecret(config.DATA_DIR);
+  const callback = config.EMULATOR_CALLBACK_URL
+    ? { url: config.EMULATOR_CALLBACK_URL, secret: config.EMULATOR_CALLBACK_SECRET as string }
+    : { url: `${localApiUrlOf(config)}/platform/notifications`, secret: notificationSecret };
   const emulator = await startEmulator({
     host: config.EMULATOR_HOST,
     port: config.EMULATOR_PORT,
     token,
     dataFile: join(config.DATA_DIR, 'emulator.sqlite'),
     logger: logger.child({ component: 'emulator' }),
+    callback,
   });
   parts.add('emulator', () => emulator.close());
-  return { url: emulator.url, token, emulated: true };
+  return { url: emulator.url, token, emulated: true, notificationSecret };
 }
 
 /** Starts every part in dependency order, registering each so it is stopped on the way out. */
@@ -111,10 +134,12 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
     TEMPORAL_ADDRESS: temporal.connectionOptions.address,
     PLATFORM_BASE_URL: platform.url,
     PLATFORM_TOKEN: platform.token,
+    PLATFORM_NOTIFICATION_SECRET: platform.notificationSecret,
     API_TOKENS: devToken ? { [devToken]: ['*'] } : config.API_TOKENS,
     CODEC_KEYS: config.CODEC_KEYS ?? loadOrCreateDevCodecKeys(config.DATA_DIR),
     CODEC_CORS_ORIGINS:
       config.CODEC_CORS_ORIGINS ?? (temporal.uiUrl ? uiOriginsOf(temporal.uiUrl) : undefined),
+    CODEC_WITHOUT_SIGN_IN: config.CODEC_WITHOUT_SIGN_IN ?? codecWithoutSignInByDefault(config),
   };
 
   const workerConnection = await NativeConnection.connect(temporal.connectionOptions);
@@ -171,7 +196,9 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
       `  API          ${apiUrl}`,
       `  API docs     ${apiUrl}/docs`,
       `  Temporal UI  ${temporal.uiUrl ?? '(external cluster)'}`,
-      `  Codec        ${apiUrl}/codec (browser sign-in: ${apiUrl}/codec/session)`,
+      effective.CODEC_WITHOUT_SIGN_IN
+        ? `  Codec        ${apiUrl}/codec (the Web UI decodes with no sign-in: sample data on loopback)`
+        : `  Codec        ${apiUrl}/codec (browser sign-in: ${apiUrl}/codec/session)`,
       `  Temporal     ${temporal.connectionOptions.address}`,
       `  ${platform.emulated ? 'Emulator' : 'Platform'}     ${platform.url}`,
       'Press Ctrl-C to stop.',

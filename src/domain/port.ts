@@ -93,6 +93,18 @@ export const portRequest = z.object({
 });
 export type PortRequest = z.output<typeof portRequest>;
 
+/**
+ * An extension to the seed: the client's own reference for a port, which the platform keeps
+ * and sends back in its notifications (portflow sends its portRequestId).
+ */
+export const customerReference = z.string().trim().min(1).max(128);
+
+/** A port request as the platform takes it: the seed's, plus the `customerReference` extension. */
+export const platformPortSubmission = portRequest
+  .omit({ allowPartial: true, activation: true })
+  .extend({ customerReference: customerReference.optional() });
+export type PlatformPortSubmission = z.output<typeof platformPortSubmission>;
+
 /** A supplement after a rejection: any corrected field of the request. */
 export const portSupplement = z
   .object({
@@ -119,6 +131,15 @@ export const portabilityCheck = z.object({
 });
 export type PortabilityCheck = z.output<typeof portabilityCheck>;
 
+/** One status a platform port took, when (the platform's time) and, on approval, its FOC date. */
+export const platformPortStatusChange = z.object({
+  status: z.string().min(1),
+  at: z.iso.datetime({ offset: true }),
+  focDate: isoDate.optional(),
+  rejectionReason: z.string().optional(),
+});
+export type PlatformPortStatusChange = z.output<typeof platformPortStatusChange>;
+
 /**
  * The platform's port object: the seed's submit and status answers. `status` is kept as a
  * string, since a platform may send words the client does not know; `isKnownPortStatus` tells.
@@ -134,8 +155,34 @@ export const platformPort = z.object({
   rejectionReason: z.string().optional(),
   currentProvider: z.string().optional(),
   accountId: accountId.optional(),
+  /** Extensions to the seed: the client's reference, and every status the port has had, in order. */
+  customerReference: z.string().optional(),
+  statusHistory: z.array(platformPortStatusChange).optional(),
 });
 export type PlatformPort = z.output<typeof platformPort>;
+
+/** The notification's signature: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
+export const PLATFORM_NOTIFICATION_SIGNATURE_HEADER = 'x-platform-signature';
+/** The notification's `id`, the same on every retry of one change. */
+export const PLATFORM_NOTIFICATION_ID_HEADER = 'x-platform-notification-id';
+
+/**
+ * The platform's notification that a port's status changed (an extension: the emulator sends
+ * it, as Telnyx and Bandwidth do; the real Alianza API has none). It is signed with a shared
+ * secret; `id` is the same on every retry of one change.
+ */
+export const platformPortNotification = z.object({
+  id: z.string().min(1).max(128),
+  type: z.literal('port.status_changed'),
+  partitionId: z.string().min(1).max(64),
+  portRequestId: z.string().min(1).max(64),
+  customerReference: customerReference.optional(),
+  status: z.string().min(1),
+  at: z.iso.datetime({ offset: true }),
+  focDate: isoDate.optional(),
+  rejectionReason: z.string().optional(),
+});
+export type PlatformPortNotification = z.output<typeof platformPortNotification>;
 
 /** One number's own outcome inside a port (portflow's addition to the seed's object). */
 export const portNumberOutcome = z.object({

@@ -14,6 +14,7 @@ import type { Logger } from '../logger';
 import { controlRoutes } from './control';
 import { EmulatorError, codeForStatus, handleError } from './errors';
 import type { CallRecord } from './faults';
+import { PortCallbacks } from './notifications';
 import { EmulatedPlatform } from './platform';
 import { seedRoutes } from './seed-routes';
 
@@ -31,7 +32,12 @@ export interface EmulatorAppOptions {
   /** SQLite file for the store; memory when absent. */
   dataFile?: string;
   logger?: Logger;
+  /** Where each port status change is posted, signed with `secret` (an extension to the seed). */
+  callback?: { url: string; secret: string };
 }
+
+/** How often the carrier's clock is looked at, so a running clock's steps are notified too. */
+const SETTLE_INTERVAL_MS = 1_000;
 
 const SEED_PREFIX = '/v2/';
 export const PARTITION_PREFIX = '/v2/partition/:partitionId';
@@ -140,7 +146,18 @@ export function buildEmulatorApp(options: EmulatorAppOptions): EmulatorApp {
     done();
   });
 
+  let settling: NodeJS.Timeout | undefined;
+  let callbacks: PortCallbacks | undefined;
+  if (options.callback) {
+    const notifier = new PortCallbacks({ ...options.callback, logger: options.logger });
+    platform.ports.onStatusChange = (partitionId, port) => notifier.notify(partitionId, port);
+    settling = setInterval(() => platform.ports.settle(), SETTLE_INTERVAL_MS).unref();
+    callbacks = notifier;
+  }
+
   app.addHook('onClose', (_instance, done) => {
+    clearInterval(settling);
+    callbacks?.close();
     closing.abort();
     platform.close();
     done();

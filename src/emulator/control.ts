@@ -73,6 +73,8 @@ export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): voi
     (request) => {
       const { days = 0, hours = 0 } = request.body;
       clock.advance(Math.round(days * DAY_MS + hours * HOUR_MS));
+      // The carrier's steps that fell due happen now, each notified in order.
+      platform.ports.settle();
       return { now: clock.now() };
     },
   );

@@ -23,6 +23,8 @@ export interface EmulatorOptions {
   /** SQLite file for the emulator's store; memory when absent. */
   dataFile?: string;
   logger?: Logger;
+  /** Posts each port status change there, signed (EMULATOR_CALLBACK_URL, EMULATOR_CALLBACK_SECRET). */
+  callback?: { url: string; secret: string };
 }
 
 export interface RunningEmulator {
@@ -36,6 +38,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     token: options.token,
     dataFile: options.dataFile,
     logger: options.logger,
+    callback: options.callback,
   });
   try {
     const url = await app.listen({ host: options.host, port: options.port });

@@ -6,7 +6,8 @@ import {
   requestedDateProblem,
   toIsoDate,
   type PlatformPort,
-  type PortRequest,
+  type PlatformPortStatusChange,
+  type PlatformPortSubmission,
   type PortStatus,
 } from '../domain';
 import type { Carriers } from './carrier';
@@ -35,10 +36,16 @@ interface PortRow {
   foc_date: string | null;
   rejection_reason: string | null;
   next_transition_at: number | null;
+  customer_reference: string | null;
+  /** JSON of PlatformPortStatusChange[]: every status the port has had, in order. */
+  status_history: string;
 }
 
-/** The seed's request without portflow's own fields, which the platform does not take. */
-type StoredRequest = Omit<PortRequest, 'allowPartial' | 'activation'>;
+/** The seed's request, as the platform keeps it (its extension is a column of its own). */
+type StoredRequest = Omit<PlatformPortSubmission, 'customerReference'>;
+
+/** Told each status a port takes on the carrier's clock, once it is stored. */
+export type PortStatusListener = (partitionId: string, port: PlatformPort) => void;
 
 const startOf = (isoDate: string) => Date.parse(`${isoDate}T00:00:00Z`);
 
@@ -61,7 +68,25 @@ function toPlatformPort(row: PortRow): PlatformPort {
   };
   if (row.foc_date) port.focDate = row.foc_date;
   if (row.rejection_reason) port.rejectionReason = row.rejection_reason;
+  if (row.customer_reference) port.customerReference = row.customer_reference;
+  port.statusHistory = JSON.parse(row.status_history) as PlatformPortStatusChange[];
   return port;
+}
+
+/** The row with `status` taken at `atMs`, appended to its history. */
+function withStatus(
+  row: PortRow,
+  status: PortStatus,
+  atMs: number,
+  changes: Partial<PortRow> = {},
+): PortRow {
+  const next = { ...row, ...changes, status };
+  const change: PlatformPortStatusChange = { status, at: new Date(atMs).toISOString() };
+  if (status === 'APPROVED' && next.foc_date) change.focDate = next.foc_date;
+  if (status === 'REJECTED' && next.rejection_reason)
+    change.rejectionReason = next.rejection_reason;
+  const history = JSON.parse(row.status_history) as PlatformPortStatusChange[];
+  return { ...next, status_history: JSON.stringify([...history, change]) };
 }
 
 /**
@@ -73,6 +98,8 @@ export class PortDesk {
   private readonly statements;
   /** Kept in memory, like faults: a restart or reset brings back the business-day timeline. */
   pace: CarrierPace = 'business-days';
+  /** Told of each carrier step (the platform's notifications); none when unset. */
+  onStatusChange: PortStatusListener | undefined;
 
   constructor(
     private readonly store: EmulatorStore,
@@ -84,13 +111,16 @@ export class PortDesk {
     this.statements = {
       insert: db.prepare<PortRow>(
         `INSERT INTO ports (partition_id, port_request_id, status, request, current_provider,
-           submitted_at, foc_date, rejection_reason, next_transition_at)
+           submitted_at, foc_date, rejection_reason, next_transition_at, customer_reference,
+           status_history)
          VALUES (@partition_id, @port_request_id, @status, @request, @current_provider,
-           @submitted_at, @foc_date, @rejection_reason, @next_transition_at)`,
+           @submitted_at, @foc_date, @rejection_reason, @next_transition_at, @customer_reference,
+           @status_history)`,
       ),
       update: db.prepare<PortRow>(
         `UPDATE ports SET status = @status, foc_date = @foc_date,
-           rejection_reason = @rejection_reason, next_transition_at = @next_transition_at
+           rejection_reason = @rejection_reason, next_transition_at = @next_transition_at,
+           status_history = @status_history
          WHERE partition_id = @partition_id AND port_request_id = @port_request_id`,
       ),
       get: db.prepare<[string, string], PortRow>(
@@ -106,7 +136,7 @@ export class PortDesk {
     };
   }
 
-  submit(partitionId: string, request: PortRequest): PlatformPort {
+  submit(partitionId: string, request: PlatformPortSubmission): PlatformPort {
     const problem = requestedDateProblem(request.requestedDate, this.clock.today());
     if (problem) throw validationFailed([{ in: 'body', path: 'requestedDate', message: problem }]);
     const currentProvider = this.singleLosingCarrier(request.telephoneNumbers);
@@ -133,6 +163,10 @@ export class PortDesk {
       foc_date: null,
       rejection_reason: null,
       next_transition_at: this.dueAt(startOf(answerDate), submittedAt),
+      customer_reference: request.customerReference ?? null,
+      status_history: JSON.stringify([
+        { status: 'PENDING', at: new Date(submittedAt).toISOString() },
+      ] satisfies PlatformPortStatusChange[]),
     };
     this.statements.insert.run(row);
     return toPlatformPort(row);
@@ -159,7 +193,9 @@ export class PortDesk {
         { status: row.status },
       );
     }
-    const cancelled: PortRow = { ...row, status: 'CANCELLED', next_transition_at: null };
+    const cancelled = withStatus(row, 'CANCELLED', this.clock.nowMs(), {
+      next_transition_at: null,
+    });
     this.statements.update.run(cancelled);
     return toPlatformPort(cancelled);
   }
@@ -171,54 +207,52 @@ export class PortDesk {
   settle(): void {
     const now = this.clock.nowMs();
     const { nextDue } = this.statements;
-    // Each step with its effect (a completion activates numbers) in one transaction.
-    for (let due = nextDue.get(now); due; due = nextDue.get(now))
-      this.store.transaction(() => this.step(due));
+    // Each step with its effect (a completion activates numbers) in one transaction, told once stored.
+    for (let due = nextDue.get(now); due; due = nextDue.get(now)) {
+      const next = this.store.transaction(() => this.step(due));
+      if (next.status !== due.status)
+        this.onStatusChange?.(next.partition_id, toPlatformPort(next));
+    }
   }
 
-  private step(row: PortRow): void {
+  private step(row: PortRow): PortRow {
     const request = JSON.parse(row.request) as StoredRequest;
+    const dueAt = row.next_transition_at ?? this.clock.nowMs();
     let next: PortRow;
     switch (row.status) {
       case 'PENDING': {
         const rejectionReason = this.carriers.rejectionReason(row.partition_id, request);
         next = rejectionReason
-          ? {
-              ...row,
-              status: 'REJECTED',
+          ? withStatus(row, 'REJECTED', dueAt, {
               rejection_reason: `${row.current_provider} rejected the port: ${rejectionReason}`,
               next_transition_at: null,
-            }
-          : {
-              ...row,
-              status: 'APPROVED',
+            })
+          : withStatus(row, 'APPROVED', dueAt, {
               foc_date: request.requestedDate,
               next_transition_at: this.dueAt(startOf(request.requestedDate), row.submitted_at),
-            };
+            });
         break;
       }
       case 'APPROVED':
-        next = {
-          ...row,
-          status: 'IN_PROGRESS',
+        next = withStatus(row, 'IN_PROGRESS', dueAt, {
           next_transition_at: this.dueAt(startOf(request.requestedDate) + DAY_MS, row.submitted_at),
-        };
+        });
         break;
       case 'IN_PROGRESS': {
-        const completedAt = new Date(row.next_transition_at ?? this.clock.nowMs()).toISOString();
         this.numbers.activate(
           row.partition_id,
           request.accountId,
           request.telephoneNumbers,
-          completedAt,
+          new Date(dueAt).toISOString(),
         );
-        next = { ...row, status: 'COMPLETED', next_transition_at: null };
+        next = withStatus(row, 'COMPLETED', dueAt, { next_transition_at: null });
         break;
       }
       default:
         next = { ...row, next_transition_at: null };
     }
     this.statements.update.run(next);
+    return next;
   }
 
   /** When a step falls due: on its day, or at submission for an immediate carrier. */

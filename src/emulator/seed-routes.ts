@@ -15,7 +15,7 @@ import {
   orderRequest,
   orderResult,
   platformPort,
-  portRequest,
+  platformPortSubmission,
   portabilityCheck,
   serviceAssignmentBody,
   telephoneNumber,
@@ -199,7 +199,11 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
   app.post(
     '/telephone-number/port',
     {
-      schema: { params: partitionParams, body: portRequest, response: answers(201, platformPort) },
+      schema: {
+        params: partitionParams,
+        body: platformPortSubmission,
+        response: answers(201, platformPort),
+      },
     },
     (request, reply) => {
       once(request, reply, () => ports.submit(request.params.partitionId, request.body), 201);

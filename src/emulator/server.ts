@@ -11,6 +11,9 @@ async function run(): Promise<void> {
     token: config.PLATFORM_TOKEN ?? DEFAULT_PLATFORM_TOKEN,
     dataFile: `${config.DATA_DIR}/emulator.sqlite`,
     logger,
+    callback: config.EMULATOR_CALLBACK_URL
+      ? { url: config.EMULATOR_CALLBACK_URL, secret: config.EMULATOR_CALLBACK_SECRET as string }
+      : undefined,
   });
   logger.info({ url: emulator.url }, 'emulator listening');
   const stop = () => void emulator.close().then(() => process.exit(0));

@@ -59,6 +59,8 @@ CREATE TABLE IF NOT EXISTS ports (
   foc_date TEXT,
   rejection_reason TEXT,
   next_transition_at INTEGER,
+  customer_reference TEXT,
+  status_history TEXT NOT NULL DEFAULT '[]',
   PRIMARY KEY (partition_id, port_request_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ports_due ON ports (next_transition_at) WHERE next_transition_at IS NOT NULL;
@@ -77,6 +79,12 @@ CREATE TABLE IF NOT EXISTS idempotency (
   PRIMARY KEY (partition_id, idempotency_key)
 ) WITHOUT ROWID;
 `;
+
+/** Columns of `ports` that data files made by earlier versions lack. */
+const ADDED_PORT_COLUMNS = {
+  customer_reference: 'TEXT',
+  status_history: "TEXT NOT NULL DEFAULT '[]'",
+};
 
 /** Tables emptied by a reset; `meta` keeps the clock, which the reset sets itself. */
 const STATE_TABLES = [
@@ -104,10 +112,24 @@ export class EmulatorStore {
       this.db.pragma('synchronous = NORMAL');
     }
     this.db.exec(SCHEMA);
+    this.addMissingColumns();
     this.readMeta = this.db.prepare('SELECT value FROM meta WHERE key = ?');
     this.writeMeta = this.db.prepare(
       'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     );
+  }
+
+  /** A data file from before a column was added gets it, empty, so an old sandbox still opens. */
+  private addMissingColumns(): void {
+    const ports = new Set(
+      this.db
+        .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('ports')")
+        .all()
+        .map(({ name }) => name),
+    );
+    for (const [column, definition] of Object.entries(ADDED_PORT_COLUMNS)) {
+      if (!ports.has(column)) this.db.exec(`ALTER TABLE ports ADD COLUMN ${column} ${definition}`);
+    }
   }
 
   getMeta(key: string): string | undefined {

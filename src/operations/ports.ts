@@ -258,6 +258,23 @@ export function portOperations(deps: OperationDeps) {
       );
     },
 
+    /**
+     * The platform's notification that a port moved: the port (named by the reference it gave
+     * the platform) looks at the carrier now. A port portflow does not know, or one that has
+     * ended, has nothing to look at.
+     */
+    async platformNotification(
+      partitionId: string,
+      portRequestId: string,
+      event: CarrierEvent,
+    ): Promise<Outcome<{ nudged: boolean }>> {
+      const nudged = await unlessMissing(client, async () => {
+        await handleOf(partitionId, portRequestId).signal(carrierEventSignal, event);
+        return true;
+      });
+      return accepted({ nudged: nudged ?? false });
+    },
+
     /** A carrier's push: the port looks at the carrier now instead of at its next poll. */
     async carrierEvent(
       partitionId: string,

@@ -24,7 +24,7 @@ import {
   type OrderResult,
   type PlatformPort,
   type PortabilityCheck,
-  type PortRequest,
+  type PlatformPortSubmission,
   type ServiceAssignmentBody,
   type TollFreeOrderRequest,
   type TollFreeSearchQuery,
@@ -55,8 +55,11 @@ export interface PlatformClientOptions {
   connections?: number;
 }
 
-/** The seed's port request as the platform takes it: without portflow's own fields. */
-export type PortSubmission = Omit<PortRequest, 'allowPartial' | 'activation'>;
+/**
+ * The seed's port request as the platform takes it: without portflow's own fields, with the
+ * `customerReference` extension (portflow's portRequestId, sent back in notifications).
+ */
+export type PortSubmission = PlatformPortSubmission;
 
 /** A search query; `quantity` falls back to the platform's default (10) when absent. */
 export type SearchQuery<Q extends { quantity: number }> = Omit<Q, 'quantity'> & {
@@ -175,6 +178,7 @@ function seedPortBody(submission: PortSubmission): PortSubmission {
     pin: submission.pin,
     requestedDate: submission.requestedDate,
     currentProvider: submission.currentProvider,
+    customerReference: submission.customerReference,
   };
 }
 

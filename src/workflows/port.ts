@@ -405,6 +405,10 @@ export class Port {
     return this.input.partitionId;
   }
 
+  get portRequestId(): string {
+    return this.input.portRequestId;
+  }
+
   get pollIntervalMs(): number {
     return this.input.settings.pollIntervalMs;
   }
@@ -569,7 +573,12 @@ class Submission {
         this.upstream = await submitPort({
           partitionId: this.port.partitionId,
           idempotencyKey: `${this.port.workflowId}-carrier-${this.index + 1}-attempt-${attempt}`,
-          submission: { ...request, telephoneNumbers: this.numbers },
+          // The platform's notifications name the port by it.
+          submission: {
+            ...request,
+            telephoneNumbers: this.numbers,
+            customerReference: this.port.portRequestId,
+          },
         });
         this.report(this.fromUpstream(this.upstream));
       } catch (error) {

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { buildApp, type App } from '../../src/api/app';
-import { loadConfig } from '../../src/config';
+import { loadConfig, type ConfigError } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import {
   EncryptionCodec,
@@ -95,6 +95,20 @@ describe('the codec endpoint', () => {
         expect({ headers, status: answer.statusCode }).toEqual({ headers, status: 403 });
         expect(answer.json().error.code).toBe('FORBIDDEN');
       }
+    },
+  );
+
+  it.each(['/codec/decode', '/codec/encode'] as const)(
+    '%s takes protojson as every Temporal client sends it: {} is an empty list',
+    async (url) => {
+      const answer = await app.inject({
+        method: 'POST',
+        url,
+        headers: { 'content-type': 'application/json', ...bearer(OPERATOR) },
+        payload: '{}',
+      });
+      expect(answer.statusCode).toBe(200);
+      expect(answer.json()).toEqual({ payloads: [] });
     },
   );
 
@@ -241,5 +255,85 @@ describe('the codec endpoint', () => {
     } finally {
       await bare.close();
     }
+  });
+});
+
+describe('the codec endpoint without sign-in (CODEC_WITHOUT_SIGN_IN, embedded demo mode)', () => {
+  let app: App;
+  let connection: Connection;
+
+  beforeAll(async () => {
+    connection = Connection.lazy({ address: '127.0.0.1:9' });
+    app = await buildApp({
+      client: new Client({ connection }),
+      config: loadConfig({
+        API_TOKENS: JSON.stringify({ [OPERATOR]: ['*'], [PARTITION_ONLY]: ['p1'] }),
+        CODEC_KEYS: JSON.stringify({ k2: KEY }),
+        CODEC_WITHOUT_SIGN_IN: 'true',
+      }),
+      logger: createLogger({ level: 'silent' }),
+      platform: unreachablePlatform(),
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await connection?.close();
+  });
+
+  const decode = async (headers: Record<string, string>, remoteAddress = '127.0.0.1') => {
+    const [sealed] = await EncryptionCodec.fromBase64({ k2: KEY }).encode([
+      defaultPayloadConverter.toPayload(portInput),
+    ]);
+    return app.inject({
+      method: 'POST',
+      url: '/codec/decode',
+      remoteAddress,
+      headers: { 'content-type': 'application/json', ...headers },
+      payload: { payloads: [toRemotePayload(sealed as Payload)] },
+    });
+  };
+
+  it('decodes for a caller on this machine with no credential, secrets still redacted', async () => {
+    for (const remoteAddress of ['127.0.0.1', '::1', '::ffff:127.0.0.1']) {
+      const answer = await decode({}, remoteAddress);
+      expect({ remoteAddress, status: answer.statusCode }).toEqual({ remoteAddress, status: 200 });
+      expect(valueOf(answer.json().payloads[0])).toEqual({
+        ...portInput,
+        request: { ...portInput.request, pin: '[REDACTED]', accountNumber: '[REDACTED]' },
+      });
+    }
+  });
+
+  it('still asks a caller from elsewhere, a partition token or a browser signing in for a "*" token', async () => {
+    expect((await decode({}, '10.1.2.3')).statusCode).toBe(401);
+    expect((await decode({ 'x-auth-token': PARTITION_ONLY })).statusCode).toBe(403);
+    const signIn = await app.inject({ method: 'POST', url: '/codec/session' });
+    expect(signIn.statusCode).toBe(401);
+  });
+});
+
+describe('CODEC_WITHOUT_SIGN_IN', () => {
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig({ CODEC_WITHOUT_SIGN_IN: 'true', ...env });
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  it('is refused with NODE_ENV=production, a real platform or an API reachable from elsewhere', () => {
+    expect(problemsOf({})).toEqual([]);
+    expect(problemsOf({ API_HOST: 'localhost' })).toEqual([]);
+    expect(problemsOf({ NODE_ENV: 'production' })).toEqual([
+      'CODEC_WITHOUT_SIGN_IN: is for embedded demo mode only, never with NODE_ENV=production',
+    ]);
+    expect(problemsOf({ PLATFORM_BASE_URL: 'https://platform.example' })).toEqual([
+      'CODEC_WITHOUT_SIGN_IN: is for the emulator only, never with PLATFORM_BASE_URL (a real platform)',
+    ]);
+    expect(problemsOf({ API_HOST: '0.0.0.0' })).toEqual([
+      'CODEC_WITHOUT_SIGN_IN: is for a loopback API only, never with API_HOST=0.0.0.0',
+    ]);
   });
 });

@@ -100,8 +100,10 @@ describe('resolveTemporalCli', () => {
 
     expect(cli).toEqual({ source: 'go install', path: cachedTemporalCliPath(cacheDir) });
     expect(readFileSync(cachedTemporalCliPath(cacheDir), 'utf8').trim()).toBe(
-      `install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`,
+      `install -v ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`,
     );
+    // Up front: that it is a one-time build, and how long it takes.
+    expect(lines[0]).toMatch(/first start on this machine: .* a one-time build of 3-5 minutes/);
     expect(lines.join('\n')).toContain('go: downloading github.com/temporalio/cli');
     expect(readdirSync(cacheDir)).toEqual([`temporal-cli-${TEMPORAL_CLI_VERSION}`]);
   });

@@ -5,33 +5,13 @@ import { join } from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { freePort } from '../../src/dev/net';
 import { phaseUpdate, sleepThenComplete } from '../fixtures/workflows';
-import { compileApp, startNodeProcess, type NodeProcess } from '../helpers/compiled-app';
+import { compileApp, startEmbedded, type NodeProcess } from '../helpers/compiled-app';
 import {
   connectToTestTemporal,
   fixtureWorkflowBundle,
   uniqueTaskQueue,
   type TestTemporal,
 } from '../helpers/temporal';
-
-interface Banner {
-  api: string;
-  docs: string;
-  temporalUi: string;
-  temporal: string;
-  platform: string;
-  developmentToken: string;
-}
-
-/** `npm start` as a user runs it; resolves once it has printed its URLs and token. */
-async function startEmbedded(entry: string, env: NodeJS.ProcessEnv) {
-  const embedded = startNodeProcess(entry, env);
-  const found: Partial<Banner> = {};
-  await embedded.waitForLine((line) => {
-    if (line.startsWith('{')) Object.assign(found, JSON.parse(line) as Partial<Banner>);
-    return Boolean(found.api && found.developmentToken);
-  });
-  return { embedded, banner: found as Banner };
-}
 
 /** The status of a GET, with the body read so the connection is free again. */
 async function statusOf(url: string): Promise<number> {

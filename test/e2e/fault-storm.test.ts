@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mapConcurrently } from '../../src/activities/concurrency';
-import { toIsoDate, type PortObject } from '../../src/domain';
+import { toIsoDate } from '../../src/domain';
 import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { portWorkflowId } from '../../src/workflows/definitions';
 import { seedPortRequest } from '../emulator/support';

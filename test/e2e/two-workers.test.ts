@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { mapConcurrently } from '../../src/activities/concurrency';
 import { freePort } from '../../src/dev/net';
-import { toIsoDate, type PortObject } from '../../src/domain';
+import { toIsoDate } from '../../src/domain';
 import { seedPortRequest } from '../emulator/support';
 import { compileApp, startNodeProcess, type NodeProcess } from '../helpers/compiled-app';
 import { sampleValue } from '../helpers/metrics';

@@ -10,14 +10,76 @@ import { createLogger } from '../../src/logger';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { portWorkflowId } from '../../src/workflows/definitions';
 import { advanceCarrierUntil, startPortflow, type Portflow } from '../helpers/portflow';
-import { ACCOUNT_NUMBER, PIN, submitPortWithSecrets } from '../helpers/secrets';
+import { compileApp, startEmbedded, type Banner, type NodeProcess } from '../helpers/compiled-app';
+import { emulatorControl, jsonRequest } from '../helpers/emulator';
+import {
+  ACCOUNT_NUMBER,
+  PIN,
+  submitPortWithSecrets,
+  submitPortWithSecretsAt,
+} from '../helpers/secrets';
 import { TEST_NAMESPACE } from '../helpers/temporal';
 
 const CHROMIUM = '/usr/bin/chromium';
 const NUMBER = '+16077986464';
+const EMBEDDED_NUMBER = '+16077986465';
 
 /** Where the screenshots go, to look at after a run. */
 const SHOTS = mkdtempSync(join(tmpdir(), 'portflow-web-ui-'));
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Finds a port in the UI's workflow list by a search query, then opens its history. */
+async function openPortByQuery(
+  page: Page,
+  options: { uiUrl: string; portId: string; query: string; shotPrefix: string },
+): Promise<string> {
+  await page.goto(`${options.uiUrl}/namespaces/${TEST_NAMESPACE}/workflows`);
+  await page.getByTestId('toggle-manual-query').click();
+  await page.getByTestId('manual-search-input').fill(options.query);
+  await page.getByTestId('manual-search-button').click();
+  const link = page.getByRole('link', { name: options.portId, exact: true });
+  await link.waitFor();
+  await expect(page.getByRole('link', { name: /^port-|^number-/ }).count()).resolves.toBe(1);
+  await shot(page, `${options.shotPrefix}1-list-filtered`);
+  await link.click();
+  await page.getByRole('heading', { name: 'Event History' }).waitFor();
+  return options.portId;
+}
+
+/** What the page holds, shown or not: its whole DOM and its visible text. */
+async function everythingOn(page: Page): Promise<string> {
+  return `${await page.content()}\n${await page.locator('body').innerText()}`;
+}
+
+function launchChromium(profile: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1440, height: 2000 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `${CHROMIUM} is missing: this test drives the Debian chromium package. ` +
+        'Install it with `apt-get update && apt-get install -y chromium` (as .ci/run does).',
+    );
+  }
+}
 
 describe('the Temporal Web UI, as an operator sees a port', () => {
   let devServer: RunningDevServer;
@@ -28,12 +90,7 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
   let portRequestId: string;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(
-        `${CHROMIUM} is missing: this test drives the Debian chromium package. ` +
-          'Install it with `apt-get update && apt-get install -y chromium` (as .ci/run does).',
-      );
-    }
+    requireChromium();
     const logger = createLogger({ level: 'warn' });
     const apiPort = await freePort();
     // The run's shared dev server has no UI: this file starts one with the UI and the codec endpoint.
@@ -63,21 +120,7 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
     await advanceCarrierUntil(portflow, A, portRequestId, (port) => port.status === 'APPROVED');
 
     profile = mkdtempSync(join(tmpdir(), 'portflow-chromium-'));
-    browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1440, height: 2000 },
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium(profile);
   });
 
   afterAll(async () => {
@@ -88,30 +131,14 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
     process.stderr.write(`Web UI screenshots: ${SHOTS}\n`);
   });
 
-  async function shot(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  }
-
-  /** What the page holds, shown or not: its whole DOM and its visible text. */
-  async function everythingOn(page: Page): Promise<string> {
-    return `${await page.content()}\n${await page.locator('body').innerText()}`;
-  }
-
-  async function openPortFromList(page: Page): Promise<string> {
+  function openPortFromList(page: Page): Promise<string> {
     const portId = portWorkflowId(portflow.partitionA, portRequestId);
-    await page.goto(`${uiUrl}/namespaces/${TEST_NAMESPACE}/workflows`);
-    await page.getByTestId('toggle-manual-query').click();
-    await page
-      .getByTestId('manual-search-input')
-      .fill(`PortStatus = "APPROVED" AND TelephoneNumbers = "${NUMBER}"`);
-    await page.getByTestId('manual-search-button').click();
-    const link = page.getByRole('link', { name: portId, exact: true });
-    await link.waitFor();
-    await expect(page.getByRole('link', { name: /^port-|^number-/ }).count()).resolves.toBe(1);
-    await shot(page, '1-list-filtered');
-    await link.click();
-    await page.getByRole('heading', { name: 'Event History' }).waitFor();
-    return portId;
+    return openPortByQuery(page, {
+      uiUrl,
+      portId,
+      query: `PortStatus = "APPROVED" AND TelephoneNumbers = "${NUMBER}"`,
+      shotPrefix: '',
+    });
   }
 
   it('finds the port by PortStatus and number and shows its history, with no secret in the page', async () => {
@@ -162,18 +189,93 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
 
     // The summaries, in words, are payloads too: the codec shows them.
     // A running workflow's page refreshes itself: a click that lands mid-refresh is tried again.
-    const summary = page.getByText('Port 1 number(s) into account acc_123');
+    // The UI renders a summary as markdown in a frame of its own: look in every frame.
+    const summaryShown = async () => {
+      for (let poll = 0; poll < 20; poll++) {
+        for (const frame of page.frames()) {
+          const count = await frame
+            .getByText('Port 1 number(s) into account acc_123')
+            .count()
+            .catch(() => 0);
+          if (count > 0) return true;
+        }
+        await page.waitForTimeout(500);
+      }
+      return false;
+    };
     for (let attempt = 1; ; attempt++) {
       await page.getByRole('tab', { name: 'User Metadata' }).dispatchEvent('click');
-      const shown = await summary.waitFor({ timeout: 10_000 }).then(
-        () => true,
-        () => false,
-      );
-      if (shown) break;
+      if (await summaryShown()) break;
       await shot(page, `4-user-metadata-missing-${attempt}`);
       if (attempt === 3) throw new Error('the User Metadata tab never showed the summary');
     }
     await shot(page, '4-user-metadata-with-codec');
+    await page.close();
+  });
+});
+
+describe('the embedded Web UI (npm start with the emulator), as an operator first opens it', () => {
+  let appRoot: string;
+  let embedded: NodeProcess | undefined;
+  let banner: Banner;
+  let browser: BrowserContext;
+  let profile: string;
+  let portId: string;
+
+  beforeAll(async () => {
+    requireChromium();
+    appRoot = await compileApp();
+    const started = await startEmbedded(join(appRoot, 'dist', 'dev', 'index.js'), {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: join(appRoot, 'data'),
+      TEMPORAL_PORT: String(await freePort()),
+      TEMPORAL_UI_PORT: String(await freePort()),
+      API_PORT: String(await freePort()),
+      EMULATOR_PORT: String(await freePort()),
+    });
+    embedded = started.embedded;
+    banner = started.banner;
+    const partitionId = 'first-look';
+    const portRequestId = await submitPortWithSecretsAt(
+      {
+        control: emulatorControl(banner.platform),
+        submit: (body) =>
+          jsonRequest(`${banner.api}/v2/partition/${partitionId}/telephone-number/port`, 'POST', {
+            headers: { 'x-auth-token': banner.developmentToken },
+            body,
+          }),
+      },
+      EMBEDDED_NUMBER,
+    );
+    portId = portWorkflowId(partitionId, portRequestId);
+    profile = mkdtempSync(join(tmpdir(), 'portflow-chromium-'));
+    browser = await launchChromium(profile);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await embedded?.stop('SIGINT');
+    if (profile) rmSync(profile, { recursive: true, force: true });
+    if (appRoot) rmSync(appRoot, { recursive: true, force: true });
+  });
+
+  it('shows the port’s decoded input, secrets redacted, with no sign-in and no codec setting', async () => {
+    const page = await browser.newPage();
+    await openPortByQuery(page, {
+      uiUrl: banner.temporalUi,
+      portId,
+      query: `TelephoneNumbers = "${EMBEDDED_NUMBER}"`,
+      shotPrefix: 'embedded-',
+    });
+    await page.getByText('[REDACTED]').first().waitFor();
+    await shot(page, 'embedded-2-port-decoded');
+
+    const seen = await everythingOn(page);
+    expect(seen).toContain(EMBEDDED_NUMBER);
+    expect(seen).toContain('acc_123');
+    expect(seen).not.toContain('Codec Server could not connect');
+    for (const secret of [PIN, ACCOUNT_NUMBER]) expect(seen).not.toContain(secret);
     await page.close();
   });
 });

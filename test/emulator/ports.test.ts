@@ -164,6 +164,8 @@ describe('port submission', () => {
       estimatedCompletionDate: addDays(request.requestedDate, 1),
       currentProvider: 'AT&T',
       accountId: 'acc_123',
+      // The extension: every status so far.
+      statusHistory: [{ status: 'PENDING', at: now }],
     });
     const read = await call('GET', `/telephone-number/port/${answer.body.portRequestId}`);
     expect(read).toMatchObject({ status: 200, body: answer.body });

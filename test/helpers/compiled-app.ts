@@ -80,3 +80,24 @@ export function startNodeProcess(entry: string, env: NodeJS.ProcessEnv): NodePro
     output: () => output.join('\n'),
   };
 }
+
+/** What embedded mode prints once it is up: its URLs and development token. */
+export interface Banner {
+  api: string;
+  docs: string;
+  temporalUi: string;
+  temporal: string;
+  platform: string;
+  developmentToken: string;
+}
+
+/** `npm start` as a user runs it; resolves once it has printed its URLs and token. */
+export async function startEmbedded(entry: string, env: NodeJS.ProcessEnv) {
+  const embedded = startNodeProcess(entry, env);
+  const found: Partial<Banner> = {};
+  await embedded.waitForLine((line) => {
+    if (line.startsWith('{')) Object.assign(found, JSON.parse(line) as Partial<Banner>);
+    return Boolean(found.api && found.developmentToken);
+  });
+  return { embedded, banner: found as Banner };
+}

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import {
   startEmulator,
+  type EmulatorOptions,
   type CallRecord,
   type CarrierRecord,
   type FaultSpec,
@@ -127,9 +128,12 @@ export function emulatorControl(url: string): EmulatorControl {
   };
 }
 
-export async function startTestEmulator(): Promise<TestEmulator> {
+/** `callback`: where the emulator posts each port status change, signed with its secret. */
+export async function startTestEmulator(
+  callback?: EmulatorOptions['callback'],
+): Promise<TestEmulator> {
   const token = `test-${randomBytes(12).toString('hex')}`;
-  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token });
+  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token, callback });
   return {
     url: emulator.url,
     token,

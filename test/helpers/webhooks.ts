@@ -2,37 +2,43 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADER, signWebhook } from '../../src/activities/webhooks';
+import { SIGNATURE_HEADER } from '../../src/activities/webhooks';
 import type { WebhookEvent } from '../../src/domain/webhook-event';
+import { signBody } from '../../src/signature';
 
-export interface Delivery {
-  event: WebhookEvent;
+export interface Delivery<Event = WebhookEvent> {
+  event: Event;
   /** The signature header is the HMAC of this body under the secret. */
   signed: boolean;
   /** What the receiver answered: 2xx took the event, anything else asks for it again. */
   status: number;
 }
 
-export interface WebhookReceiver {
+export interface WebhookReceiver<Event = WebhookEvent> {
   url: string;
-  deliveries: Delivery[];
+  deliveries: Delivery<Event>[];
   close(): Promise<void>;
 }
 
 function isSigned(secret: string, body: string, header: string | string[] | undefined): boolean {
   const match = typeof header === 'string' ? /^t=(\d+),v1=[0-9a-f]{64}$/.exec(header) : null;
-  return match !== null && signWebhook(secret, body, Number(match[1])) === header;
+  return match !== null && signBody(secret, body, Number(match[1])) === header;
 }
 
-/** `refuse(n)` says whether to answer the n-th delivery (from 1) with a 500. */
-export async function startWebhookReceiver({
+/**
+ * `refuse(n)` says whether to answer the n-th delivery (from 1) with a 500; `signatureHeader`
+ * is portflow's own unless the sender is another (the platform's notifications).
+ */
+export async function startWebhookReceiver<Event = WebhookEvent>({
   secret,
   refuse = () => false,
+  signatureHeader = SIGNATURE_HEADER,
 }: {
   secret: string;
   refuse?: (delivery: number) => boolean;
-}): Promise<WebhookReceiver> {
-  const deliveries: Delivery[] = [];
+  signatureHeader?: string;
+}): Promise<WebhookReceiver<Event>> {
+  const deliveries: Delivery<Event>[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -40,8 +46,8 @@ export async function startWebhookReceiver({
       const body = Buffer.concat(chunks).toString('utf8');
       const status = refuse(deliveries.length + 1) ? 500 : 204;
       deliveries.push({
-        event: JSON.parse(body) as WebhookEvent,
-        signed: isSigned(secret, body, request.headers[SIGNATURE_HEADER]),
+        event: JSON.parse(body) as Event,
+        signed: isSigned(secret, body, request.headers[signatureHeader]),
         status,
       });
       response.writeHead(status).end();

@@ -275,11 +275,16 @@ describe('porting (the seed flow)', () => {
 
   it('follows a port from PENDING to COMPLETED on the emulator clock', async () => {
     const submission = await portRequest(AT_AND_T_NUMBER);
-    const submitted = await client.submitPort(PARTITION, submission, { idempotencyKey: 'port-1' });
+    const submitted = await client.submitPort(
+      PARTITION,
+      { ...submission, customerReference: 'pr_mine' },
+      { idempotencyKey: 'port-1' },
+    );
     expect(submitted).toMatchObject({
       status: 'PENDING',
       telephoneNumbers: [AT_AND_T_NUMBER],
       requestedDate: submission.requestedDate,
+      customerReference: 'pr_mine',
     });
     const { portRequestId } = submitted;
     await expect(client.getPort(PARTITION, portRequestId)).resolves.toMatchObject({
@@ -298,9 +303,16 @@ describe('porting (the seed flow)', () => {
     });
 
     await emulator.control.advance({ days: 1 });
-    await expect(client.getPort(PARTITION, portRequestId)).resolves.toMatchObject({
-      status: 'COMPLETED',
-    });
+    const completed = await client.getPort(PARTITION, portRequestId);
+    expect(completed.status).toBe('COMPLETED');
+    // The statusHistory extension: every status the port went through, in order.
+    expect(completed.statusHistory?.map(({ status }) => status)).toEqual([
+      'PENDING',
+      'APPROVED',
+      'IN_PROGRESS',
+      'COMPLETED',
+    ]);
+    expect(completed.statusHistory?.[1]?.focDate).toBe(submission.requestedDate);
     const listing = await client.listAccountNumbers(PARTITION, ACCOUNT);
     expect(listing.map((entry) => entry.telephoneNumber)).toContain(AT_AND_T_NUMBER);
   });
