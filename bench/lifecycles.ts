@@ -13,7 +13,7 @@ import { createActivities, type Activities } from '../src/activities';
 import { loadConfig } from '../src/config';
 import { ensureTestServer } from '../src/dev/test-server';
 import { DAY_MS, toIsoDate, type PortObject, type ReleaseObject } from '../src/domain';
-import { createPlatformClient } from '../src/platform';
+import { createSeedPlatform } from '../src/platform';
 import { dataConverterFor } from '../src/temporal/codec';
 import { searchAttributeDefinitions } from '../src/temporal/search-attributes';
 import {
@@ -68,7 +68,7 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
     client: { dataConverter },
   });
   const webhooks = await startWebhookReceiver();
-  const platform = createPlatformClient({
+  const platform = createSeedPlatform({
     baseUrl: emulator.url,
     token: emulator.token,
     timeoutMs: 10_000,

@@ -15,7 +15,7 @@ import {
   type TemporalConnectionOptions,
 } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { platformClientFromConfig } from '../platform';
+import { platformFromConfig } from '../platform';
 import { dataConverterFor } from '../temporal/codec';
 import { createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
@@ -120,7 +120,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
   const workerConnection = await NativeConnection.connect(temporal.connectionOptions);
   parts.add('worker connection', () => workerConnection.close());
   await ensureSearchAttributes(workerConnection, config.TEMPORAL_NAMESPACE);
-  const platformClient = platformClientFromConfig(
+  const platformClient = platformFromConfig(
     effective,
     logger.child({ component: 'platform' }),
   );

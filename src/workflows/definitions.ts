@@ -68,6 +68,11 @@ export const LOCAL_RETRIES = { localRetryThreshold: '1 second' } as const;
  * not once a day: a held number costs no event while it waits.
  */
 export const HOLDER_CHECKED_ON_CLAIM_PATCH = 'holder-checked-on-claim';
+/**
+ * A reclaimed number is asked back from the platform (reclaimNumber): Alianza may hold it in
+ * COOLDOWN; on the seed the call reads the number back from its account.
+ */
+export const PLATFORM_RECLAIM_PATCH = 'platform-reclaim';
 
 // ---- Workflow IDs: they read as what they are, and each has its inverse. ----
 

@@ -87,7 +87,7 @@ export async function portSubmission(input: PortSubmissionInput): Promise<void> 
   const fromUpstream = (port: PlatformPort, final = false): Report => ({
     // A word the client does not know leaves the status where it was and is shown raw.
     status: isKnownPortStatus(port.status) ? port.status : last.status,
-    carrierStatus: isKnownPortStatus(port.status) ? undefined : port.status,
+    carrierStatus: port.carrierStatus ?? (isKnownPortStatus(port.status) ? undefined : port.status),
     upstreamPortRequestId: port.portRequestId,
     submittedDate: port.submittedDate,
     estimatedCompletionDate: port.estimatedCompletionDate,
@@ -96,7 +96,11 @@ export async function portSubmission(input: PortSubmissionInput): Promise<void> 
     final,
   });
   const cancelUpstream = (port: PlatformPort) =>
-    cancelUpstreamPort({ partitionId, upstreamPortRequestId: port.portRequestId });
+    cancelUpstreamPort({
+      partitionId,
+      accountId: request.accountId,
+      upstreamPortRequestId: port.portRequestId,
+    });
 
   for (let attempt = 1; ; attempt++) {
     // A correction that came before this submission goes into it.
@@ -165,7 +169,13 @@ export async function portSubmission(input: PortSubmissionInput): Promise<void> 
       const knownStatus = upstream.status;
       const upstreamPortRequestId = upstream.portRequestId;
       const changed = await untilInterrupted(
-        () => awaitCarrierStatus({ partitionId, upstreamPortRequestId, knownStatus }),
+        () =>
+          awaitCarrierStatus({
+            partitionId,
+            accountId: request.accountId,
+            upstreamPortRequestId,
+            knownStatus,
+          }),
         () =>
           carrierNudged ||
           cancelRequested ||

@@ -23,6 +23,7 @@ import {
   LOCAL_CALLS_PATCH,
   LOCAL_RETRIES,
   NOT_AGING,
+  PLATFORM_RECLAIM_PATCH,
   PLATFORM_REJECTED,
   activityFailureCause,
   PartitionIdKey,
@@ -52,10 +53,17 @@ const platformCalls = {
 
 /** The platform calls a release makes, as activities (before LOCAL_CALLS_PATCH) or local ones. */
 function calls(platform: Proxied, webhook: Proxied['deliverWebhook']) {
-  const { readNumber, removeAssignments, clearE911, removeDirectoryListing, releaseToInventory } =
-    platform;
+  const {
+    readNumber,
+    removeAssignments,
+    clearE911,
+    removeDirectoryListing,
+    releaseToInventory,
+    reclaimNumber,
+  } = platform;
   return {
     readNumber,
+    reclaimNumber,
     removeAssignments,
     clearE911,
     removeDirectoryListing,
@@ -85,6 +93,7 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
     clearE911,
     removeDirectoryListing,
     releaseToInventory,
+    reclaimNumber,
     deliverWebhook,
   } = patched(LOCAL_CALLS_PATCH) ? localActivities : activities;
   const number = { partitionId, telephoneNumber };
@@ -135,7 +144,8 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
     reclaimUpdate,
     async () => {
       reclaimRequested = true;
-      await condition(() => release.status === 'RECLAIMED');
+      // A reclaim the platform refuses ends the release FAILED: the caller hears that too.
+      await condition(() => release.status === 'RECLAIMED' || release.status === 'FAILED');
       return release;
     },
     {
@@ -236,6 +246,7 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
     });
     agingOver = true;
     if (reclaimRequested) {
+      if (patched(PLATFORM_RECLAIM_PATCH)) await reclaimNumber(number);
       release.reclaimedDate = new Date().toISOString();
       record(
         'RECLAIMED',

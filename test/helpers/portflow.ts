@@ -6,7 +6,7 @@ import { buildApp, type App } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createActivities } from '../../src/activities';
 import { createLogger } from '../../src/logger';
-import { createPlatformClient, type PlatformClient } from '../../src/platform';
+import { createSeedPlatform, type PlatformClient } from '../../src/platform';
 import type { PortObject } from '../../src/domain';
 import { dataConverterFor, newCodecKey } from '../../src/temporal/codec';
 import { workflowInterceptorModules } from '../../src/worker/create-worker';
@@ -125,7 +125,7 @@ export async function startPortflow({
     dataConverter,
   });
   const logger = createLogger({ level: process.env.PORTFLOW_TEST_LOG ?? 'silent' });
-  const platform: PlatformClient = createPlatformClient({
+  const platform: PlatformClient = createSeedPlatform({
     baseUrl: emulator.url,
     token: emulator.token,
     timeoutMs: 5_000,
@@ -311,5 +311,5 @@ export async function openPorts(
 
 /** A platform client for tests that never reach the platform. */
 export function unreachablePlatform(): PlatformClient {
-  return createPlatformClient({ baseUrl: 'http://127.0.0.1:9', token: 'unused', timeoutMs: 1_000 });
+  return createSeedPlatform({ baseUrl: 'http://127.0.0.1:9', token: 'unused', timeoutMs: 1_000 });
 }
