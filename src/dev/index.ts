@@ -120,10 +120,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
   const workerConnection = await NativeConnection.connect(temporal.connectionOptions);
   parts.add('worker connection', () => workerConnection.close());
   await ensureSearchAttributes(workerConnection, config.TEMPORAL_NAMESPACE);
-  const platformClient = platformFromConfig(
-    effective,
-    logger.child({ component: 'platform' }),
-  );
+  const platformClient = platformFromConfig(effective, logger.child({ component: 'platform' }));
   parts.add('platform client', () => platformClient.close());
   const worker = await createWorker({
     connection: workerConnection,

@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import {
+  DEFAULT_ALIANZA_USERNAME,
   startEmulator,
+  type EmulatorDialect,
   type CallRecord,
   type CarrierRecord,
   type FaultSpec,
@@ -35,11 +37,27 @@ export interface EmulatorControl {
   addFault(fault: FaultInput): Promise<Fault>;
   clearFaults(): Promise<void>;
   calls(filter?: CallFilter): Promise<CallRecord[]>;
+  /** Alianza dialect: every session token expires now; answers how many there were. */
+  expireSessions(): Promise<number>;
+  /** Alianza dialect: the ports made in a partition. */
+  alianzaPorts(partitionId: string): Promise<AlianzaPortSummary[]>;
+}
+
+export interface AlianzaPortSummary {
+  id: string;
+  accountId: string;
+  status: string;
+  activationStatusType: string;
+  telephoneNumbers: string[];
 }
 
 export interface TestEmulator {
   url: string;
+  dialect: EmulatorDialect;
+  /** The seed's X-AUTH-TOKEN, and the Alianza dialect's login password. */
   token: string;
+  /** The Alianza dialect's login username. */
+  username: string;
   control: EmulatorControl;
   close(): Promise<void>;
 }
@@ -119,15 +137,29 @@ export function emulatorControl(url: string): EmulatorControl {
       const text = query.toString();
       return controlCall(url, 'GET', `/calls${text ? `?${text}` : ''}`);
     },
+    expireSessions: async () =>
+      (await controlCall<{ expired: number }>(url, 'POST', '/sessions/expire')).expired,
+    alianzaPorts: async (partitionId) =>
+      (
+        await controlCall<{ ports: AlianzaPortSummary[] }>(
+          url,
+          'GET',
+          `/alianza-ports/${encodeURIComponent(partitionId)}`,
+        )
+      ).ports,
   };
 }
 
-export async function startTestEmulator(): Promise<TestEmulator> {
+export async function startTestEmulator({
+  dialect = 'seed',
+}: { dialect?: EmulatorDialect } = {}): Promise<TestEmulator> {
   const token = `test-${randomBytes(12).toString('hex')}`;
-  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token });
+  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token, dialect });
   return {
     url: emulator.url,
+    dialect,
     token,
+    username: DEFAULT_ALIANZA_USERNAME,
     control: emulatorControl(emulator.url),
     close: emulator.close,
   };
