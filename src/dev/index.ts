@@ -6,7 +6,7 @@ import { buildApp } from '../api/app';
 import { closeGracefully } from '../api/close';
 import { createApiMetrics, scrapeUrlOf } from '../api/metrics';
 import { loadConfigOrExit, type Config, type ConfigWith } from '../config';
-import { DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
+import { DEFAULT_ALIANZA_USERNAME, DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
 import { createLogger, type Logger } from '../logger';
 import { waitForShutdownSignal } from '../shutdown';
 import {
@@ -84,20 +84,37 @@ async function startPlatform(
   config: Config,
   logger: Logger,
   parts: RunningParts,
-): Promise<{ url: string; token?: string; emulated: boolean }> {
+): Promise<{
+  url: string;
+  emulated: boolean;
+  credentials: Pick<Config, 'PLATFORM_TOKEN' | 'PLATFORM_USERNAME' | 'PLATFORM_PASSWORD'>;
+}> {
+  const { PLATFORM_TOKEN, PLATFORM_USERNAME, PLATFORM_PASSWORD } = config;
   if (config.PLATFORM_BASE_URL) {
-    return { url: config.PLATFORM_BASE_URL, token: config.PLATFORM_TOKEN, emulated: false };
+    return {
+      url: config.PLATFORM_BASE_URL,
+      emulated: false,
+      credentials: { PLATFORM_TOKEN, PLATFORM_USERNAME, PLATFORM_PASSWORD },
+    };
   }
-  const token = config.PLATFORM_TOKEN ?? DEFAULT_PLATFORM_TOKEN;
+  // The emulator speaks the platform's dialect; the Alianza login's password is its token.
+  const token = PLATFORM_TOKEN ?? PLATFORM_PASSWORD ?? DEFAULT_PLATFORM_TOKEN;
+  const username = PLATFORM_USERNAME ?? DEFAULT_ALIANZA_USERNAME;
   const emulator = await startEmulator({
     host: config.EMULATOR_HOST,
     port: config.EMULATOR_PORT,
     token,
+    dialect: config.PLATFORM_KIND,
+    username,
     dataFile: join(config.DATA_DIR, 'emulator.sqlite'),
     logger: logger.child({ component: 'emulator' }),
   });
   parts.add('emulator', () => emulator.close());
-  return { url: emulator.url, token, emulated: true };
+  return {
+    url: emulator.url,
+    emulated: true,
+    credentials: { PLATFORM_TOKEN: token, PLATFORM_USERNAME: username, PLATFORM_PASSWORD: token },
+  };
 }
 
 /** Starts every part in dependency order, registering each so it is stopped on the way out. */
@@ -110,7 +127,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
     ...config,
     TEMPORAL_ADDRESS: temporal.connectionOptions.address,
     PLATFORM_BASE_URL: platform.url,
-    PLATFORM_TOKEN: platform.token,
+    ...platform.credentials,
     API_TOKENS: devToken ? { [devToken]: ['*'] } : config.API_TOKENS,
     CODEC_KEYS: config.CODEC_KEYS ?? loadOrCreateDevCodecKeys(config.DATA_DIR),
     CODEC_CORS_ORIGINS:
