@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { E911Address } from './address';
+import type { AssignmentType } from './numbers';
 
 /** `18015551212`: 11 digits, no `+`. */
 export const alianzaNumber = z
@@ -72,6 +73,20 @@ export const REFERENCE_TYPES = [
   'CONTACT_CENTER',
 ] as const;
 export type ReferenceType = (typeof REFERENCE_TYPES)[number];
+
+/** The destination type of each of the seed's assignment types. */
+export const REFERENCE_TYPE_OF: Readonly<Record<AssignmentType, ReferenceType>> = {
+  END_USER: 'END_USER',
+  DEVICE_LINE: 'LINE_APPEARANCE',
+  IVR: 'IVR',
+  CALL_QUEUE: 'CALL_QUEUE',
+};
+
+/** The seed's assignment type of a destination type, when the seed has one. */
+export function assignmentTypeOf(referenceType: ReferenceType): AssignmentType | undefined {
+  const found = Object.entries(REFERENCE_TYPE_OF).find(([, type]) => type === referenceType);
+  return found?.[0] as AssignmentType | undefined;
+}
 
 export const DIRECTIONALS = ['', 'N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'] as const;
 

@@ -11,8 +11,10 @@ import {
   type E911Address,
 } from '../domain';
 import {
+  REFERENCE_TYPE_OF,
   accountTelephoneNumber,
   activationEvent,
+  assignmentTypeOf,
   alianzaError,
   alianzaNumber,
   authorizeAnswer,
@@ -95,18 +97,9 @@ function handleAlianzaError(error: FastifyError, request: FastifyRequest, reply:
 export const alianzaFaultBody = (status: number) =>
   alianzaErrorBody(status, `injected fault: ${codeForStatus(status)}`);
 
-const REFERENCE_OF: Record<AssignmentType, ReferenceType> = {
-  END_USER: 'END_USER',
-  DEVICE_LINE: 'LINE_APPEARANCE',
-  IVR: 'IVR',
-  CALL_QUEUE: 'CALL_QUEUE',
-};
-const TYPE_OF: Partial<Record<ReferenceType, AssignmentType>> = {
-  END_USER: 'END_USER',
-  LINE_APPEARANCE: 'DEVICE_LINE',
-  IVR: 'IVR',
-  CALL_QUEUE: 'CALL_QUEUE',
-};
+/** A destination type the seed has no assignment type for is stored under Alianza's own word. */
+const storedType = (referenceType: ReferenceType) =>
+  assignmentTypeOf(referenceType) ?? (referenceType as AssignmentType);
 
 const functionTypeOf = (telephoneNumber: string) =>
   isTollFree(telephoneNumber) ? 'TollFree' : 'ELS';
@@ -127,7 +120,7 @@ function toAccountNumber(row: NumberRow): AccountTelephoneNumber {
     accountId: row.account_id,
     // A destination the seed has no type for is stored under Alianza's own word.
     referenceType: row.assignment_type
-      ? (REFERENCE_OF[row.assignment_type] ?? (row.assignment_type as ReferenceType))
+      ? (REFERENCE_TYPE_OF[row.assignment_type] ?? (row.assignment_type as ReferenceType))
       : null,
     referenceId: row.assigned_to,
     carrierStatus: row.status,
@@ -450,7 +443,7 @@ export function alianzaRoutes(
         if (referenceType === null || referenceId === null) row = numbers.route(row, null);
         else if (referenceType && referenceId) {
           row = numbers.route(row, {
-            type: TYPE_OF[referenceType] ?? (referenceType as AssignmentType),
+            type: storedType(referenceType),
             assignedTo: referenceId,
           });
         }
@@ -508,7 +501,7 @@ export function alianzaRoutes(
         numbers.route(
           row,
           {
-            type: TYPE_OF[referenceType] ?? (referenceType as AssignmentType),
+            type: storedType(referenceType),
             assignedTo: referenceId,
           },
           assignAsCallerId,

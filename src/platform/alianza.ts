@@ -3,6 +3,7 @@ import {
   addDays,
   daysBetween,
   formatNumber,
+  matchesPattern,
   splitNumber,
   toIsoDate,
   type AccountNumberEntry,
@@ -20,7 +21,9 @@ import {
 import {
   EXPIRED_AUTH_TOKEN,
   PORT_SERVICE_TYPE,
+  REFERENCE_TYPE_OF,
   accountTelephoneNumber,
+  assignmentTypeOf,
   activationEvent,
   alianzaError,
   authorizeAnswer,
@@ -112,15 +115,10 @@ export function seedStatusOf(
   return status ?? 'PENDING';
 }
 
-const REFERENCE_OF: Record<AssignmentTarget['type'], ReferenceType> = {
+/** The seed's assignment type of each assignment target. */
+const ASSIGNMENT_TYPE_OF: Record<AssignmentTarget['type'], AssignmentType> = {
   USER: 'END_USER',
-  DEVICE_LINE: 'LINE_APPEARANCE',
-  IVR: 'IVR',
-  CALL_QUEUE: 'CALL_QUEUE',
-};
-const ASSIGNMENT_OF: Partial<Record<ReferenceType, AssignmentType>> = {
-  END_USER: 'END_USER',
-  LINE_APPEARANCE: 'DEVICE_LINE',
+  DEVICE_LINE: 'DEVICE_LINE',
   IVR: 'IVR',
   CALL_QUEUE: 'CALL_QUEUE',
 };
@@ -130,7 +128,7 @@ function referenceOf(target: AssignmentTarget): {
   referenceType: ReferenceType;
   referenceId: string;
 } {
-  const referenceType = REFERENCE_OF[target.type];
+  const referenceType = REFERENCE_TYPE_OF[ASSIGNMENT_TYPE_OF[target.type]];
   switch (target.type) {
     case 'USER':
       return { referenceType, referenceId: target.userId };
@@ -146,7 +144,7 @@ function referenceOf(target: AssignmentTarget): {
 const dateOf = (dateTime: string | undefined) => dateTime?.slice(0, 10);
 
 function assignmentOf(number: AccountTelephoneNumber) {
-  const type = number.referenceType ? ASSIGNMENT_OF[number.referenceType] : undefined;
+  const type = number.referenceType ? assignmentTypeOf(number.referenceType) : undefined;
   if (!number.referenceType || !number.referenceId)
     return { assignedTo: null, assignmentType: null };
   // A destination the seed has no word for (a SIP trunk...) is shown with its type.
@@ -583,13 +581,13 @@ export function createAlianzaPlatform(options: AlianzaPlatformOptions): Platform
       },
       schema: z.array(inventoryTelephoneNumber),
     });
-    const pattern = query.pattern && new RegExp(`^${query.pattern.split('*').join('\\d*')}$`);
+    const { pattern } = query;
     return answer
       .map(toAvailable)
       .filter(
         (number) =>
           (!query.state || number.state === query.state) &&
-          (!pattern || pattern.test(number.telephoneNumber.slice(2))),
+          (!pattern || matchesPattern(number.telephoneNumber, pattern)),
       )
       .slice(0, quantity);
   }
