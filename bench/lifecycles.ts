@@ -14,7 +14,7 @@ import { loadConfig } from '../src/config';
 import { ensureTestServer } from '../src/dev/test-server';
 import { DAY_MS, toIsoDate, type ReleaseObject } from '../src/domain';
 import { fromPortMemo, type PortMemo } from '../src/domain/port-memo';
-import { createPlatformClient } from '../src/platform';
+import { createSeedPlatform } from '../src/platform';
 import { dataConverterFor } from '../src/temporal/codec';
 import { searchAttributeDefinitions } from '../src/temporal/search-attributes';
 import {
@@ -70,7 +70,7 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
     client: { dataConverter },
   });
   const webhooks = await startWebhookReceiver();
-  const platform = createPlatformClient({
+  const platform = createSeedPlatform({
     baseUrl: emulator.url,
     token: emulator.token,
     timeoutMs: 10_000,

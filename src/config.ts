@@ -116,8 +116,14 @@ export const configSchema = z.object({
    */
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(250),
 
+  /** Which platform PLATFORM_BASE_URL is: the seed guide's, or a real Alianza partition. */
+  PLATFORM_KIND: z.enum(['seed', 'alianza']).default('seed'),
   PLATFORM_BASE_URL: z.url().optional(),
+  /** The seed's X-AUTH-TOKEN. */
   PLATFORM_TOKEN: z.string().min(1).optional(),
+  /** Alianza's login (POST /v2/authorize): its session token is fetched, and fetched again when it expires. */
+  PLATFORM_USERNAME: z.string().min(1).optional(),
+  PLATFORM_PASSWORD: z.string().min(1).optional(),
   /**
    * Below the 15 s start-to-close of a port submission (src/workflows/port-submission.ts): a
    * call still waiting then is timed out by Temporal and retried, over and over.
@@ -132,6 +138,8 @@ export const configSchema = z.object({
   EMULATOR_CALLBACK_URL: z.url().optional(),
   /** The secret the emulator signs its notifications with: PLATFORM_NOTIFICATION_SECRET. */
   EMULATOR_CALLBACK_SECRET: z.string().min(16).optional(),
+  /** Which API the emulator speaks over its one carrier simulation: the seed's or Alianza's. */
+  EMULATOR_DIALECT: z.enum(['seed', 'alianza']).default('seed'),
 
   DATA_DIR: z.string().min(1).default('.data'),
   PORT_POLL_INTERVAL: durationMs.default(3_600_000),

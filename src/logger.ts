@@ -5,6 +5,10 @@ import { CUSTOMER_SECRET_FIELDS, REDACTED } from './domain/secrets';
 const SECRET_KEYS = [
   ...CUSTOMER_SECRET_FIELDS,
   'token',
+  'authToken',
+  'password',
+  'wirelessAccountNumber',
+  'wirelessPin',
   'secret',
   'authorization',
   'cookie',

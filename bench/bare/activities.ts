@@ -20,8 +20,8 @@ export function createBareActivities(platform: PlatformClient | undefined) {
     submitPort(partitionId: string, submission: PortSubmission, idempotencyKey: string) {
       return upstream().submitPort(partitionId, submission, { idempotencyKey });
     },
-    getPort(partitionId: string, portRequestId: string) {
-      return upstream().getPort(partitionId, portRequestId);
+    getPort(partitionId: string, accountId: string, portRequestId: string) {
+      return upstream().getPort(partitionId, accountId, portRequestId);
     },
     async activate(
       partitionId: string,

@@ -3,7 +3,7 @@
  * TEMPORAL_TASK_QUEUE, and for the bare port PLATFORM_BASE_URL and PLATFORM_TOKEN.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createPlatformClient } from '../../src/platform';
+import { createSeedPlatform } from '../../src/platform';
 import { createBareActivities } from './activities';
 
 async function run(): Promise<void> {
@@ -14,7 +14,7 @@ async function run(): Promise<void> {
   const { PLATFORM_BASE_URL: baseUrl, PLATFORM_TOKEN: token } = process.env;
   // The production client's default timeout.
   const platform =
-    baseUrl && token ? createPlatformClient({ baseUrl, token, timeoutMs: 10_000 }) : undefined;
+    baseUrl && token ? createSeedPlatform({ baseUrl, token, timeoutMs: 10_000 }) : undefined;
   const connection = await NativeConnection.connect({ address });
   try {
     const worker = await Worker.create({

@@ -58,10 +58,10 @@ export async function barePort({ partitionId, request, pollIntervalMs }: BarePor
     workflowInfo().workflowId,
   );
   // Read at once, as a port does: an immediate carrier has finished by the first read.
-  let port = await getPort(partitionId, submitted.portRequestId);
+  let port = await getPort(partitionId, request.accountId, submitted.portRequestId);
   while (!CARRIER_FINAL.includes(port.status)) {
     await sleep(pollIntervalMs);
-    port = await getPort(partitionId, submitted.portRequestId);
+    port = await getPort(partitionId, request.accountId, submitted.portRequestId);
   }
   if (port.status === 'COMPLETED' && activation) {
     for (const telephoneNumber of telephoneNumbers)

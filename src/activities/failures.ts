@@ -16,7 +16,7 @@ export const PLATFORM_UNAVAILABLE = 'PlatformUnavailable';
 
 /**
  * The platform refused portflow's own token (401/403): not a verdict on the request, but a
- * configuration an operator must fix. Retried, so the work waits for the fix instead of
+ * configuration an operator must fix (PLATFORM_TOKEN, or the Alianza login). Retried, so the work waits for the fix instead of
  * ending as if the number or the order were at fault.
  */
 export const PLATFORM_CREDENTIALS_REFUSED = 'PlatformCredentialsRefused';
@@ -67,7 +67,7 @@ export function asActivityFailure(error: unknown): unknown {
   if (isCredentialsRefusal(error)) {
     return ApplicationFailure.create({
       type: PLATFORM_CREDENTIALS_REFUSED,
-      message: `the platform refused portflow's credentials (${error.status}): check PLATFORM_TOKEN`,
+      message: `the platform refused portflow's credentials (${error.status}): check PLATFORM_TOKEN (seed) or PLATFORM_USERNAME and PLATFORM_PASSWORD (alianza)`,
       details,
     });
   }

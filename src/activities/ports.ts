@@ -1,7 +1,7 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { groupChecks, type PortabilityChecks } from '../domain/portability';
 import type { PlatformPort, PortabilityCheck, PortActivation } from '../domain';
-import { PlatformRejectedError, type PlatformClient, type PortSubmission } from '../platform';
+import { PlatformConflictError, type PlatformClient, type PortSubmission } from '../platform';
 import { asActivityFailure, callPlatform } from './failures';
 import { heartbeatUnlessLocal, mapConcurrently } from './concurrency';
 
@@ -57,16 +57,34 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
     },
 
     /**
+     * Corrects a rejected port and sends it again (Alianza: in place; the seed: a new
+     * submission under this key); answers the port to follow from now on.
+     */
+    async supplementPort(input: {
+      partitionId: string;
+      upstreamPortRequestId: string;
+      idempotencyKey: string;
+      submission: PortSubmission;
+    }): Promise<PlatformPort> {
+      return callPlatform(() =>
+        platform.supplementPort(input.partitionId, input.upstreamPortRequestId, input.submission, {
+          idempotencyKey: input.idempotencyKey,
+        }),
+      );
+    },
+
+    /**
      * The carrier's port once its status differs from `knownStatus`. An unchanged status fails
      * the attempt so that Temporal polls again after the retry interval, with no history event.
      */
     async awaitCarrierStatus(input: {
       partitionId: string;
+      accountId: string;
       upstreamPortRequestId: string;
       knownStatus: string;
     }): Promise<PlatformPort> {
       const port = await callPlatform(() =>
-        platform.getPort(input.partitionId, input.upstreamPortRequestId),
+        platform.getPort(input.partitionId, input.accountId, input.upstreamPortRequestId),
       );
       if (port.status === input.knownStatus) {
         throw ApplicationFailure.create({
@@ -81,20 +99,24 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
     /** Cancels upstream; once the carrier has approved, says so instead of failing. */
     async cancelUpstreamPort(input: {
       partitionId: string;
+      accountId: string;
       upstreamPortRequestId: string;
     }): Promise<
       | { cancelled: true; port: PlatformPort }
       | { cancelled: false; port: PlatformPort; reason: string }
     > {
       try {
-        const port = await platform.cancelPort(input.partitionId, input.upstreamPortRequestId, {
-          idempotencyKey: `cancel-${input.upstreamPortRequestId}`,
-        });
+        const port = await platform.cancelPort(
+          input.partitionId,
+          input.accountId,
+          input.upstreamPortRequestId,
+          { idempotencyKey: `cancel-${input.upstreamPortRequestId}` },
+        );
         return { cancelled: true, port };
       } catch (error) {
-        if (error instanceof PlatformRejectedError && error.status === 409) {
+        if (error instanceof PlatformConflictError) {
           const port = await callPlatform(() =>
-            platform.getPort(input.partitionId, input.upstreamPortRequestId),
+            platform.getPort(input.partitionId, input.accountId, input.upstreamPortRequestId),
           );
           return { cancelled: false, port, reason: error.message };
         }

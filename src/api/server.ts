@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logger';
-import { platformClientFromConfig } from '../platform';
+import { platformFromConfig } from '../platform';
 import { dataConverterFor } from '../temporal/codec';
 import { waitForShutdownSignal } from '../shutdown';
 import { clientConnectionOptions, temporalConnectionOptions } from '../temporal/connection';
@@ -22,7 +22,7 @@ async function run(): Promise<void> {
       namespace: config.TEMPORAL_NAMESPACE,
       dataConverter: dataConverterFor(config.CODEC_KEYS),
     });
-    const platform = platformClientFromConfig(config, logger.child({ component: 'platform' }));
+    const platform = platformFromConfig(config, logger.child({ component: 'platform' }));
     const metrics = createApiMetrics({ processMetrics: true });
     const app = await buildApp({ client, config, logger, platform, metrics });
     await app.listen({ host: config.API_HOST, port: config.API_PORT });

@@ -6,7 +6,7 @@ import { buildApp } from '../api/app';
 import { closeGracefully } from '../api/close';
 import { createApiMetrics, scrapeUrlOf } from '../api/metrics';
 import { isLoopbackHost, loadConfigOrExit, type Config, type ConfigWith } from '../config';
-import { DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
+import { DEFAULT_ALIANZA_USERNAME, DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
 import { createLogger, type Logger } from '../logger';
 import { waitForShutdownSignal } from '../shutdown';
 import {
@@ -15,7 +15,7 @@ import {
   type TemporalConnectionOptions,
 } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
-import { platformClientFromConfig } from '../platform';
+import { platformFromConfig } from '../platform';
 import { dataConverterFor } from '../temporal/codec';
 import { createWorker } from '../worker/create-worker';
 import { installTemporalRuntime } from '../worker/runtime';
@@ -95,16 +95,24 @@ async function startPlatform(
   config: Config,
   logger: Logger,
   parts: RunningParts,
-): Promise<{ url: string; token?: string; emulated: boolean; notificationSecret?: string }> {
+): Promise<{
+  url: string;
+  emulated: boolean;
+  credentials: Pick<Config, 'PLATFORM_TOKEN' | 'PLATFORM_USERNAME' | 'PLATFORM_PASSWORD'>;
+  notificationSecret?: string;
+}> {
+  const { PLATFORM_TOKEN, PLATFORM_USERNAME, PLATFORM_PASSWORD } = config;
   if (config.PLATFORM_BASE_URL) {
     return {
       url: config.PLATFORM_BASE_URL,
-      token: config.PLATFORM_TOKEN,
       emulated: false,
+      credentials: { PLATFORM_TOKEN, PLATFORM_USERNAME, PLATFORM_PASSWORD },
       notificationSecret: config.PLATFORM_NOTIFICATION_SECRET,
     };
   }
-  const token = config.PLATFORM_TOKEN ?? DEFAULT_PLATFORM_TOKEN;
+  // The emulator speaks the platform's dialect; the Alianza login's password is its token.
+  const token = PLATFORM_TOKEN ?? PLATFORM_PASSWORD ?? DEFAULT_PLATFORM_TOKEN;
+  const username = PLATFORM_USERNAME ?? DEFAULT_ALIANZA_USERNAME;
   // The emulator tells the API of each port status change at once, signed with a shared secret.
   const notificationSecret =
     config.PLATFORM_NOTIFICATION_SECRET ?? loadOrCreateNotificationSecret(config.DATA_DIR);
@@ -115,12 +123,19 @@ async function startPlatform(
     host: config.EMULATOR_HOST,
     port: config.EMULATOR_PORT,
     token,
+    dialect: config.PLATFORM_KIND,
+    username,
     dataFile: join(config.DATA_DIR, 'emulator.sqlite'),
     logger: logger.child({ component: 'emulator' }),
     callback,
   });
   parts.add('emulator', () => emulator.close());
-  return { url: emulator.url, token, emulated: true, notificationSecret };
+  return {
+    url: emulator.url,
+    emulated: true,
+    credentials: { PLATFORM_TOKEN: token, PLATFORM_USERNAME: username, PLATFORM_PASSWORD: token },
+    notificationSecret,
+  };
 }
 
 /** Starts every part in dependency order, registering each so it is stopped on the way out. */
@@ -133,7 +148,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
     ...config,
     TEMPORAL_ADDRESS: temporal.connectionOptions.address,
     PLATFORM_BASE_URL: platform.url,
-    PLATFORM_TOKEN: platform.token,
+    ...platform.credentials,
     PLATFORM_NOTIFICATION_SECRET: platform.notificationSecret,
     API_TOKENS: devToken ? { [devToken]: ['*'] } : config.API_TOKENS,
     CODEC_KEYS: config.CODEC_KEYS ?? loadOrCreateDevCodecKeys(config.DATA_DIR),
@@ -145,10 +160,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
   const workerConnection = await NativeConnection.connect(temporal.connectionOptions);
   parts.add('worker connection', () => workerConnection.close());
   await ensureSearchAttributes(workerConnection, config.TEMPORAL_NAMESPACE);
-  const platformClient = platformClientFromConfig(
-    effective,
-    logger.child({ component: 'platform' }),
-  );
+  const platformClient = platformFromConfig(effective, logger.child({ component: 'platform' }));
   parts.add('platform client', () => platformClient.close());
   const worker = await createWorker({
     connection: workerConnection,

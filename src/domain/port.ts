@@ -128,6 +128,9 @@ export const portabilityCheck = z.object({
   estimatedDays: z.number().int().min(0),
   /** Why a number is not portable, when the platform says. */
   reason: z.string().optional(),
+  /** The earliest and latest dates the carrier would port on, when the platform says (Alianza's prevalidate). */
+  earliestCrd: isoDate.optional(),
+  latestCrd: isoDate.optional(),
 });
 export type PortabilityCheck = z.output<typeof portabilityCheck>;
 
@@ -152,12 +155,16 @@ export const platformPort = z.object({
   requestedDate: isoDate,
   estimatedCompletionDate: isoDate,
   focDate: isoDate.optional(),
+  /** The FOC date's time zone, when the platform says (Alianza's `focDateTimeZone`). */
+  focDateTimeZone: z.string().optional(),
   rejectionReason: z.string().optional(),
   currentProvider: z.string().optional(),
   accountId: accountId.optional(),
   /** Extensions to the seed: the client's reference, and every status the port has had, in order. */
   customerReference: z.string().optional(),
   statusHistory: z.array(platformPortStatusChange).optional(),
+  /** The platform's own status words, when they are not the seed's (Alianza: `PORT_PENDING / FOC_RECEIVED`). */
+  carrierStatus: z.string().optional(),
 });
 export type PlatformPort = z.output<typeof platformPort>;
 

@@ -11,12 +11,14 @@ import Fastify, {
 import { validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { Logger } from '../logger';
+import { alianzaFaultBody, alianzaRoutes } from './alianza-routes';
 import { controlRoutes } from './control';
 import { EmulatorError, codeForStatus, handleError } from './errors';
 import type { CallRecord } from './faults';
 import { PortCallbacks } from './notifications';
 import { EmulatedPlatform } from './platform';
 import { seedRoutes } from './seed-routes';
+import { Sessions } from './sessions';
 
 export type EmulatorApp = FastifyInstance<
   RawServerDefault,
@@ -26,9 +28,20 @@ export type EmulatorApp = FastifyInstance<
   ZodTypeProvider
 >;
 
+/** The APIs the emulator can speak over its one store and carrier. */
+export const EMULATOR_DIALECTS = ['seed', 'alianza'] as const;
+export type EmulatorDialect = (typeof EMULATOR_DIALECTS)[number];
+
+/** The username the Alianza dialect takes when none is given; the password is the token. */
+export const DEFAULT_ALIANZA_USERNAME = 'portflow';
+
 export interface EmulatorAppOptions {
-  /** The X-AUTH-TOKEN the seed endpoints accept. */
+  /** The X-AUTH-TOKEN the seed endpoints accept; the Alianza dialect's login password. */
   token: string;
+  /** `seed` (the default): the seed guide's routes; `alianza`: the Alianza API's. */
+  dialect?: EmulatorDialect;
+  /** The Alianza dialect's login username (DEFAULT_ALIANZA_USERNAME when absent). */
+  username?: string;
   /** SQLite file for the store; memory when absent. */
   dataFile?: string;
   logger?: Logger;
@@ -57,9 +70,14 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-/** The platform: the seed's endpoints, `/_emulator` control and `/healthz`, over one store. */
+/** The platform: the dialect's endpoints, `/_emulator` control and `/healthz`, over one store. */
 export function buildEmulatorApp(options: EmulatorAppOptions): EmulatorApp {
-  const platform = new EmulatedPlatform(options.dataFile);
+  const dialect = options.dialect ?? 'seed';
+  const sessions = new Sessions({
+    username: options.username ?? DEFAULT_ALIANZA_USERNAME,
+    password: options.token,
+  });
+  const platform = new EmulatedPlatform(options.dataFile, sessions);
   const app = Fastify({
     loggerInstance: options.logger,
     // Latency faults hold requests; closing should not wait for them.
@@ -119,7 +137,13 @@ export function buildEmulatorApp(options: EmulatorAppOptions): EmulatorApp {
       const wait = retryAfter ?? (status === 429 ? 1 : undefined);
       if (wait !== undefined) void reply.header('retry-after', String(wait));
       const code = codeForStatus(status);
-      await reply.code(status).send({ error: { code, message: `injected fault: ${code}` } });
+      await reply
+        .code(status)
+        .send(
+          dialect === 'alianza'
+            ? alianzaFaultBody(status)
+            : { error: { code, message: `injected fault: ${code}` } },
+        );
     }
   }
 
@@ -135,9 +159,10 @@ export function buildEmulatorApp(options: EmulatorAppOptions): EmulatorApp {
     if (!isSeedCall(request)) return;
     await injectFaults(request, reply);
     if (reply.sent) return;
-    authenticate(request);
-    // Reads after a clock advance see the carrier steps that fell due meanwhile.
-    platform.ports.settle();
+    // The Alianza dialect checks its session tokens itself.
+    if (dialect === 'seed') authenticate(request);
+    // Reads after a clock advance see the carrier steps (and ended cooldowns) that fell due meanwhile.
+    platform.settle();
   });
 
   app.addHook('onResponse', (request, reply, done) => {
@@ -164,13 +189,23 @@ export function buildEmulatorApp(options: EmulatorAppOptions): EmulatorApp {
   });
 
   app.get('/healthz', () => ({ status: 'ok' }));
-  app.register(
-    (seed, _options, done) => {
-      seedRoutes(seed, platform);
-      done();
-    },
-    { prefix: PARTITION_PREFIX },
-  );
+  if (dialect === 'alianza') {
+    app.register(
+      (alianza, _options, done) => {
+        alianzaRoutes(alianza, platform, sessions);
+        done();
+      },
+      { prefix: '/v2' },
+    );
+  } else {
+    app.register(
+      (seed, _options, done) => {
+        seedRoutes(seed, platform);
+        done();
+      },
+      { prefix: PARTITION_PREFIX },
+    );
+  }
   app.register(
     (control, _options, done) => {
       controlRoutes(control, platform);

@@ -43,6 +43,15 @@ const call = z.object({
 
 const refusals = { '4xx': errorBody, '5xx': errorBody };
 
+/** An Alianza port as the control endpoint lists it: whatever its dialect, the ports made upstream. */
+const alianzaPortSummary = z.object({
+  id: z.string(),
+  accountId: z.string(),
+  status: z.string(),
+  activationStatusType: z.string(),
+  telephoneNumbers: z.array(z.string()),
+});
+
 /** `/_emulator`: what tests and scripts use to drive the platform. No token; JSON only. */
 export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
   const { clock } = platform;
@@ -152,6 +161,31 @@ export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): voi
     '/faults',
     { schema: { response: { 200: z.object({ cleared: z.number().int() }), ...refusals } } },
     () => ({ cleared: platform.faults.clear() }),
+  );
+
+  app.post(
+    '/sessions/expire',
+    { schema: { response: { 200: z.object({ expired: z.number().int() }), ...refusals } } },
+    () => ({ expired: platform.sessions?.expireAll() ?? 0 }),
+  );
+
+  app.get(
+    '/alianza-ports/:partitionId',
+    {
+      schema: {
+        params: z.object({ partitionId: z.string().min(1) }),
+        response: { 200: z.object({ ports: z.array(alianzaPortSummary) }), ...refusals },
+      },
+    },
+    (request) => ({
+      ports: platform.alianzaPorts.list(request.params.partitionId).map(({ port, event }) => ({
+        id: port.id,
+        accountId: port.accountId ?? '',
+        status: port.status ?? 'PORT_PENDING',
+        activationStatusType: event.activationStatusType,
+        telephoneNumbers: port.telephoneNumbers,
+      })),
+    }),
   );
 
   app.get(

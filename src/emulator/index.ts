@@ -1,7 +1,15 @@
 import type { Logger } from '../logger';
-import { buildEmulatorApp } from './app';
+import { buildEmulatorApp, type EmulatorDialect } from './app';
 
-export { buildEmulatorApp, type EmulatorApp, type EmulatorAppOptions } from './app';
+export {
+  DEFAULT_ALIANZA_USERNAME,
+  EMULATOR_DIALECTS,
+  buildEmulatorApp,
+  type EmulatorApp,
+  type EmulatorAppOptions,
+  type EmulatorDialect,
+} from './app';
+export { ALIANZA_COOLDOWN_DAYS } from './alianza-routes';
 export {
   DEFAULT_OTHER_CARRIER,
   DEFAULT_TOLL_FREE_CARRIER,
@@ -18,8 +26,11 @@ export const DEFAULT_PLATFORM_TOKEN = 'emulator-dev-token';
 export interface EmulatorOptions {
   host: string;
   port: number;
-  /** The X-AUTH-TOKEN the emulator accepts (portflow's PLATFORM_TOKEN). */
+  /** The X-AUTH-TOKEN the emulator accepts (portflow's PLATFORM_TOKEN); the Alianza dialect's password. */
   token: string;
+  dialect?: EmulatorDialect;
+  /** The Alianza dialect's login username. */
+  username?: string;
   /** SQLite file for the emulator's store; memory when absent. */
   dataFile?: string;
   logger?: Logger;
@@ -36,6 +47,8 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   const app = buildEmulatorApp({
     token: options.token,
+    dialect: options.dialect,
+    username: options.username,
     dataFile: options.dataFile,
     logger: options.logger,
     callback: options.callback,

@@ -19,8 +19,8 @@ import type { Holdings } from './carrier';
 import type { Inventory } from './inventory';
 import type { EmulatorStore } from './store';
 
-/** A number a partition holds: ACTIVE in one of its accounts. */
-interface NumberRow {
+/** A number a partition holds: ACTIVE in one of its accounts (or in COOLDOWN, on the Alianza dialect). */
+export interface NumberRow {
   partition_id: string;
   telephone_number: string;
   account_id: string;
@@ -47,6 +47,8 @@ export interface ReleasedNumber {
 }
 
 export const ACTIVE = 'ACTIVE';
+/** Alianza's word for a deleted number the partition still keeps from others. */
+export const COOLDOWN = 'COOLDOWN';
 
 /** An id as the seed writes them (`order_xyz789`): a prefix and random base-36 characters. */
 export function newId(prefix: string): string {
@@ -127,6 +129,22 @@ export class NumberBook implements Holdings {
       remove: db.prepare<[string, string]>(
         'DELETE FROM numbers WHERE partition_id = ? AND telephone_number = ?',
       ),
+      setStatus: db.prepare<[string, string, string]>(
+        'UPDATE numbers SET status = ? WHERE partition_id = ? AND telephone_number = ?',
+      ),
+      startCooldown: db.prepare<[string, string, number]>(
+        `INSERT INTO cooldowns (partition_id, telephone_number, expires_at) VALUES (?, ?, ?)
+         ON CONFLICT (partition_id, telephone_number) DO UPDATE SET expires_at = excluded.expires_at`,
+      ),
+      cooldownOf: db.prepare<[string, string], { expires_at: number }>(
+        'SELECT expires_at FROM cooldowns WHERE partition_id = ? AND telephone_number = ?',
+      ),
+      endCooldown: db.prepare<[string, string]>(
+        'DELETE FROM cooldowns WHERE partition_id = ? AND telephone_number = ?',
+      ),
+      expiredCooldowns: db.prepare<[number], { partition_id: string; telephone_number: string }>(
+        'SELECT partition_id, telephone_number FROM cooldowns WHERE expires_at <= ?',
+      ),
       saveOrder: db.prepare<[string, string, string]>(
         'INSERT INTO orders (partition_id, order_id, answer) VALUES (?, ?, ?)',
       ),
@@ -138,6 +156,62 @@ export class NumberBook implements Holdings {
 
   accountOf(partitionId: string, telephoneNumber: string): string | undefined {
     return this.statements.get.get(partitionId, telephoneNumber)?.account_id;
+  }
+
+  /** The partition's record of a number, as stored; undefined when it holds none. */
+  find(partitionId: string, telephoneNumber: string): NumberRow | undefined {
+    return this.statements.get.get(partitionId, telephoneNumber);
+  }
+
+  rowsOfAccount(partitionId: string, accountId: string): NumberRow[] {
+    return this.statements.ofAccount.all(partitionId, accountId);
+  }
+
+  /** Where calls to the number go: set (replacing any other) or cleared. */
+  route(row: NumberRow, target: AssignmentTarget | null, primary?: boolean): NumberRow {
+    const routed: NumberRow = {
+      ...row,
+      assigned_to: target?.assignedTo ?? null,
+      assignment_type: target?.type ?? null,
+      is_primary: target && primary !== undefined ? (primary ? 1 : 0) : target ? row.is_primary : 0,
+    };
+    this.statements.save.run(routed);
+    return routed;
+  }
+
+  /** Alianza's delete: cleared and kept from everyone until `expiresAt`, then back to the pool. */
+  coolDown(partitionId: string, telephoneNumber: string, expiresAt: number): void {
+    const row = this.held(partitionId, telephoneNumber);
+    this.statements.save.run({
+      ...row,
+      assigned_to: null,
+      assignment_type: null,
+      is_primary: 0,
+      e911_address: null,
+      directory_listing: null,
+      caller_id_name: null,
+    });
+    this.statements.setStatus.run(COOLDOWN, partitionId, telephoneNumber);
+    this.statements.startCooldown.run(partitionId, telephoneNumber, expiresAt);
+  }
+
+  /** When a number's cooldown ends (ms), or undefined when it is not cooling down. */
+  cooldownEnd(partitionId: string, telephoneNumber: string): number | undefined {
+    return this.statements.cooldownOf.get(partitionId, telephoneNumber)?.expires_at;
+  }
+
+  /** Back in its account from COOLDOWN. */
+  recover(partitionId: string, telephoneNumber: string): void {
+    this.statements.setStatus.run(ACTIVE, partitionId, telephoneNumber);
+    this.statements.endCooldown.run(partitionId, telephoneNumber);
+  }
+
+  /** Numbers whose cooldown ended by `nowMs` go back to the pool. */
+  endCooldowns(nowMs: number): void {
+    for (const { partition_id, telephone_number } of this.statements.expiredCooldowns.all(nowMs)) {
+      this.statements.endCooldown.run(partition_id, telephone_number);
+      this.release(partition_id, telephone_number);
+    }
   }
 
   /** Makes numbers ACTIVE and unassigned in an account (an order, or a completed port). */
@@ -235,7 +309,8 @@ export class NumberBook implements Holdings {
     return toEntry(row);
   }
 
-  private unorderableReason(
+  /** Why a number cannot be added to an account now, or undefined when it can. */
+  unorderableReason(
     partitionId: string,
     telephoneNumber: string,
     tollFree: boolean,
@@ -251,7 +326,7 @@ export class NumberBook implements Holdings {
     return undefined;
   }
 
-  private held(partitionId: string, telephoneNumber: string): NumberRow {
+  held(partitionId: string, telephoneNumber: string): NumberRow {
     const row = this.statements.get.get(partitionId, telephoneNumber);
     if (!row) throw notFound(`${telephoneNumber} is not a number of this partition`);
     return row;

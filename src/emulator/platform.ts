@@ -1,3 +1,4 @@
+import { AlianzaPorts } from './alianza-ports';
 import { Carriers } from './carrier';
 import { EmulatorClock } from './clock';
 import { CallLog, Faults } from './faults';
@@ -5,6 +6,7 @@ import { IdempotencyKeys } from './idempotency';
 import { Inventory } from './inventory';
 import { NumberBook } from './numbers';
 import { PortDesk } from './ports';
+import type { Sessions } from './sessions';
 import { EmulatorStore } from './store';
 
 /** The emulated platform: its store and the parts that keep state in it, wired once. */
@@ -15,18 +17,25 @@ export class EmulatedPlatform {
   readonly numbers: NumberBook;
   readonly carriers: Carriers;
   readonly ports: PortDesk;
+  /** Alianza's PortX drafts, sent to the same carrier as the seed's port requests. */
+  readonly alianzaPorts: AlianzaPorts;
   readonly idempotency: IdempotencyKeys;
   /** Faults and the call log are for the session at hand and are not kept in the store. */
   readonly faults = new Faults();
   readonly calls = new CallLog();
 
-  constructor(dataFile?: string) {
+  constructor(
+    dataFile?: string,
+    /** The Alianza dialect's logins: in memory, like faults. */
+    readonly sessions?: Sessions,
+  ) {
     this.store = new EmulatorStore(dataFile);
     this.clock = new EmulatorClock(this.store);
     this.inventory = new Inventory(this.store);
     this.numbers = new NumberBook(this.store, this.inventory);
     this.carriers = new Carriers(this.store, this.numbers);
     this.ports = new PortDesk(this.store, this.clock, this.carriers, this.numbers);
+    this.alianzaPorts = new AlianzaPorts(this.store, this.clock, this.ports);
     this.idempotency = new IdempotencyKeys(this.store);
     this.inventory.seedIfEmpty();
   }
@@ -41,6 +50,12 @@ export class EmulatedPlatform {
     this.ports.pace = 'business-days';
     this.faults.clear();
     this.calls.clear();
+  }
+
+  /** Applies what fell due by the emulator's now: carrier steps, ended cooldowns. */
+  settle(): void {
+    this.ports.settle();
+    this.store.transaction(() => this.numbers.endCooldowns(this.clock.nowMs()));
   }
 
   close(): void {

@@ -8,14 +8,16 @@ async function run(): Promise<void> {
   const emulator = await startEmulator({
     host: config.EMULATOR_HOST,
     port: config.EMULATOR_PORT,
-    token: config.PLATFORM_TOKEN ?? DEFAULT_PLATFORM_TOKEN,
+    token: config.PLATFORM_TOKEN ?? config.PLATFORM_PASSWORD ?? DEFAULT_PLATFORM_TOKEN,
+    dialect: config.EMULATOR_DIALECT,
+    username: config.PLATFORM_USERNAME,
     dataFile: `${config.DATA_DIR}/emulator.sqlite`,
     logger,
     callback: config.EMULATOR_CALLBACK_URL
       ? { url: config.EMULATOR_CALLBACK_URL, secret: config.EMULATOR_CALLBACK_SECRET as string }
       : undefined,
   });
-  logger.info({ url: emulator.url }, 'emulator listening');
+  logger.info({ url: emulator.url, dialect: config.EMULATOR_DIALECT }, 'emulator listening');
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -65,6 +65,25 @@ CREATE TABLE IF NOT EXISTS ports (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ports_due ON ports (next_transition_at) WHERE next_transition_at IS NOT NULL;
 
+CREATE TABLE IF NOT EXISTS alianza_ports (
+  partition_id TEXT NOT NULL,
+  port_id TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  port TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  port_request_id TEXT,
+  cancelled INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (partition_id, port_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS alianza_ports_account ON alianza_ports (partition_id, account_id);
+
+CREATE TABLE IF NOT EXISTS cooldowns (
+  partition_id TEXT NOT NULL,
+  telephone_number TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (partition_id, telephone_number)
+) WITHOUT ROWID;
+
 CREATE TABLE IF NOT EXISTS carrier_records (
   telephone_number TEXT PRIMARY KEY,
   record TEXT NOT NULL
@@ -92,6 +111,8 @@ const STATE_TABLES = [
   'numbers',
   'orders',
   'ports',
+  'alianza_ports',
+  'cooldowns',
   'carrier_records',
   'idempotency',
 ] as const;

@@ -66,7 +66,13 @@ export function isCredentialsRefusal(error: PlatformError): boolean {
 /** 404: the partition, number, port, order or account is unknown to the platform. */
 export class PlatformNotFoundError extends PlatformRejectedError {}
 
-/** A 2xx whose body is not what the seed describes: a contract break, not worth retrying. */
+/**
+ * The resource's state refuses the call (the seed's 409; Alianza's 400 to a cancel of a port
+ * the carrier has approved): the same call is refused again until the state changes.
+ */
+export class PlatformConflictError extends PlatformRejectedError {}
+
+/** A 2xx whose body is not what the platform's API describes: a contract break, not worth retrying. */
 export class PlatformResponseError extends PlatformError {
   readonly retryable = false;
 }

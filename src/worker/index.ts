@@ -1,7 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logger';
-import { platformClientFromConfig } from '../platform';
+import { platformFromConfig } from '../platform';
 import { temporalConnectionOptions } from '../temporal/connection';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
 import { createWorker } from './create-worker';
@@ -19,7 +19,7 @@ async function run(): Promise<void> {
       // Temporal Cloud refuses this call: there they are created with tcld or the Cloud UI.
       logger.warn({ err: error }, 'could not register search attributes; create them by hand'),
     );
-    const platform = platformClientFromConfig(config, logger.child({ component: 'platform' }));
+    const platform = platformFromConfig(config, logger.child({ component: 'platform' }));
     const worker = await createWorker({ connection, config, platform });
     logger.info(
       {

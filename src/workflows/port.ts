@@ -650,6 +650,7 @@ class Submission {
         () =>
           this.awaitCarrierStatus({
             partitionId: this.port.partitionId,
+            accountId: this.port.request.accountId,
             upstreamPortRequestId: upstream.portRequestId,
             knownStatus,
           }),
@@ -692,7 +693,8 @@ class Submission {
     return {
       // A word the client does not know leaves the status where it was and is shown raw.
       status: known ? (port.status as PortStatus) : (this.last?.status ?? 'PENDING'),
-      carrierStatus: known ? undefined : port.status,
+      // An adapter's own words (Alianza's `PORT_PENDING / FOC_RECEIVED`) beside portflow's.
+      carrierStatus: port.carrierStatus ?? (known ? undefined : port.status),
       upstreamPortRequestId: port.portRequestId,
       submittedDate: port.submittedDate,
       estimatedCompletionDate: port.estimatedCompletionDate,
@@ -705,6 +707,7 @@ class Submission {
   private cancelUpstream(port: PlatformPort) {
     return cancelUpstreamPort({
       partitionId: this.port.partitionId,
+      accountId: this.port.request.accountId,
       upstreamPortRequestId: port.portRequestId,
     });
   }

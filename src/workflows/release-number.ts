@@ -42,6 +42,7 @@ const {
   clearE911,
   removeDirectoryListing,
   releaseToInventory,
+  reclaimNumber,
   releaseNumberHolds,
 } = proxyLocalActivities<Activities>({
   ...LOCAL_RETRIES,
@@ -96,7 +97,8 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
     reclaimUpdate,
     async () => {
       reclaimRequested = true;
-      await condition(() => release.status === 'RECLAIMED');
+      // A reclaim the platform refuses ends the release FAILED: the caller hears that too.
+      await condition(() => release.status === 'RECLAIMED' || release.status === 'FAILED');
       return release;
     },
     {
@@ -187,6 +189,8 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
     });
     agingOver = true;
     if (reclaimRequested) {
+      // Alianza holds a released number in COOLDOWN: it is asked back; the seed reads it back.
+      await reclaimNumber(number);
       release.reclaimedDate = new Date().toISOString();
       record(
         'RECLAIMED',

@@ -5,7 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { buildApp } from '../../src/api/app';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
-import { createPlatformClient, type PlatformClient } from '../../src/platform';
+import { createSeedPlatform, type PlatformClient } from '../../src/platform';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { unreachablePlatform } from '../helpers/portflow';
 import { connectToTestTemporal, type TestTemporal } from '../helpers/temporal';
@@ -40,7 +40,7 @@ describe('GET /readyz checks Temporal and the platform', () => {
 
   beforeAll(async () => {
     [temporal, emulator] = await Promise.all([connectToTestTemporal(), startTestEmulator()]);
-    platform = createPlatformClient({
+    platform = createSeedPlatform({
       baseUrl: emulator.url,
       token: emulator.token,
       timeoutMs: 5_000,
@@ -102,7 +102,7 @@ describe('GET /readyz checks Temporal and the platform', () => {
   it('gives up on a platform that never answers within its short timeout', async () => {
     const silent = await startSilentPlatform();
     // The platform's own call timeout is far longer: readiness must not wait for it.
-    const silentPlatform = createPlatformClient({
+    const silentPlatform = createSeedPlatform({
       baseUrl: silent.url,
       token: 'unused',
       timeoutMs: 60_000,

@@ -22,7 +22,7 @@ beforeAll(async () => {
     // The first delivery is refused: the emulator tries it again.
     refuse: (delivery) => delivery === 1,
   });
-  emulator = await startTestEmulator({ url: receiver.url, secret: SECRET });
+  emulator = await startTestEmulator({ callback: { url: receiver.url, secret: SECRET } });
   call = seedCaller(emulator, 'p1');
 });
 

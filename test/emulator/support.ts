@@ -22,7 +22,10 @@ export type SeedCaller = <T = Json>(
 ) => Promise<JsonAnswer<T>>;
 
 /** Calls under `/v2/partition/{partitionId}`; `path` starts with `/`. */
-export function seedCaller(emulator: TestEmulator, partitionId: string): SeedCaller {
+export function seedCaller(
+  emulator: Pick<TestEmulator, 'url' | 'token'>,
+  partitionId: string,
+): SeedCaller {
   return (method, path, options = {}) => {
     const headers: Record<string, string> = {};
     const token = options.token === undefined ? emulator.token : options.token;

@@ -2,7 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'undici';
 import {
+  DEFAULT_ALIANZA_USERNAME,
   startEmulator,
+  type EmulatorDialect,
   type EmulatorOptions,
   type CallRecord,
   type CarrierRecord,
@@ -39,11 +41,27 @@ export interface EmulatorControl {
   calls(filter?: CallFilter): Promise<CallRecord[]>;
   /** Every port request made upstream in the partition, oldest first. */
   ports(partitionId: string): Promise<PlatformPort[]>;
+  /** Alianza dialect: every session token expires now; answers how many there were. */
+  expireSessions(): Promise<number>;
+  /** Alianza dialect: the ports made in a partition. */
+  alianzaPorts(partitionId: string): Promise<AlianzaPortSummary[]>;
+}
+
+export interface AlianzaPortSummary {
+  id: string;
+  accountId: string;
+  status: string;
+  activationStatusType: string;
+  telephoneNumbers: string[];
 }
 
 export interface TestEmulator {
   url: string;
+  dialect: EmulatorDialect;
+  /** The seed's X-AUTH-TOKEN, and the Alianza dialect's login password. */
   token: string;
+  /** The Alianza dialect's login username. */
+  username: string;
   control: EmulatorControl;
   close(): Promise<void>;
 }
@@ -125,18 +143,34 @@ export function emulatorControl(url: string): EmulatorControl {
     },
     ports: (partitionId) =>
       controlCall(url, 'GET', `/partitions/${encodeURIComponent(partitionId)}/ports`),
+    expireSessions: async () =>
+      (await controlCall<{ expired: number }>(url, 'POST', '/sessions/expire')).expired,
+    alianzaPorts: async (partitionId) =>
+      (
+        await controlCall<{ ports: AlianzaPortSummary[] }>(
+          url,
+          'GET',
+          `/alianza-ports/${encodeURIComponent(partitionId)}`,
+        )
+      ).ports,
   };
 }
 
 /** `callback`: where the emulator posts each port status change, signed with its secret. */
-export async function startTestEmulator(
-  callback?: EmulatorOptions['callback'],
-): Promise<TestEmulator> {
+export async function startTestEmulator({
+  dialect = 'seed',
+  callback,
+}: {
+  dialect?: EmulatorDialect;
+  callback?: EmulatorOptions['callback'];
+} = {}): Promise<TestEmulator> {
   const token = `test-${randomBytes(12).toString('hex')}`;
-  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token, callback });
+  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token, dialect, callback });
   return {
     url: emulator.url,
+    dialect,
     token,
+    username: DEFAULT_ALIANZA_USERNAME,
     control: emulatorControl(emulator.url),
     close: emulator.close,
   };

@@ -6,9 +6,10 @@ import { buildApp, type App } from '../../src/api/app';
 import { loadConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import {
-  createPlatformClient,
-  platformClientFromConfig,
+  createSeedPlatform,
+  platformFromConfig,
   type PlatformClient,
+  type PlatformKind,
 } from '../../src/platform';
 import type { PortObject } from '../../src/domain';
 import { fromPortMemo, type PortMemo } from '../../src/domain/port-memo';
@@ -16,7 +17,7 @@ import { dataConverterFor, newCodecKey } from '../../src/temporal/codec';
 import { createWorker, workflowInterceptorModules } from '../../src/worker/create-worker';
 import { portWorkflowId } from '../../src/workflows/definitions';
 import { jsonRequest, startTestEmulator, type HttpMethod, type TestEmulator } from './emulator';
-import { seedCaller, seedPortRequest } from '../emulator/support';
+import { seedPortRequest } from '../emulator/support';
 import {
   TEST_NAMESPACE,
   connectToTestTemporal,
@@ -37,6 +38,8 @@ export interface Portflow {
   /** A token for `partitionA` only. */
   tokenA: string;
   emulator: TestEmulator;
+  /** The platform adapter the worker and the API use (PLATFORM_KIND's). */
+  platform: PlatformClient;
   /** Raw connections: `temporal.client` has no codec and sees payloads as Temporal stores them. */
   temporal: TestTemporal;
   /** A client with the run's payload codec, as the API and the worker have: reads results and queries. */
@@ -66,6 +69,8 @@ export interface StartOptions {
   temporalAddress?: string;
   /** The API's port, when something must know it before the API starts; any free one otherwise. */
   apiPort?: number;
+  /** The platform portflow drives, and so the emulator's dialect: `seed` unless told. */
+  platformKind?: PlatformKind;
 }
 
 export interface CallOptions {
@@ -102,8 +107,9 @@ export async function startPortflow({
   worker: withWorker = true,
   temporalAddress,
   apiPort = 0,
+  platformKind = 'seed',
 }: StartOptions = {}): Promise<Portflow> {
-  const emulator = await startTestEmulator();
+  const emulator = await startTestEmulator({ dialect: platformKind });
   const temporal = await connectToTestTemporal(temporalAddress);
   const taskQueue = uniqueTaskQueue('portflow');
   const suffix = randomBytes(4).toString('hex');
@@ -115,8 +121,11 @@ export async function startPortflow({
     {
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       TEMPORAL_TASK_QUEUE: taskQueue,
+      PLATFORM_KIND: platformKind,
       PLATFORM_BASE_URL: emulator.url,
       PLATFORM_TOKEN: emulator.token,
+      PLATFORM_USERNAME: emulator.username,
+      PLATFORM_PASSWORD: emulator.token,
       PORT_POLL_INTERVAL: '1s',
       API_TOKENS: JSON.stringify({ [token]: ['*'], [tokenA]: [partitionA] }),
       CODEC_KEYS: JSON.stringify({ [`k-${suffix}`]: newCodecKey() }),
@@ -132,7 +141,7 @@ export async function startPortflow({
   });
   const logger = createLogger({ level: process.env.PORTFLOW_TEST_LOG ?? 'silent' });
   // As the worker and API build theirs: PLATFORM_TIMEOUT as configured (10 s unless `env` says).
-  const platform = platformClientFromConfig(config);
+  const platform = platformFromConfig(config);
 
   let worker: Worker | undefined;
   let workerRun: Promise<void> | undefined;
@@ -163,6 +172,7 @@ export async function startPortflow({
     token,
     tokenA,
     emulator,
+    platform,
     temporal,
     client,
     taskQueue,
@@ -231,16 +241,14 @@ export async function advanceCarrierUntil(
   maxDays = 20,
 ): Promise<PortObject> {
   const path = portflow.portsPath(partitionId, `/${portRequestId}`);
-  const carrier = seedCaller(portflow.emulator, partitionId);
-  const carrierStatus = async (upstreamPortRequestId: string | undefined) =>
+  // What the carrier says, in portflow's words, read through the platform's own adapter.
+  const carrierStatus = async (accountId: string, upstreamPortRequestId: string | undefined) =>
     upstreamPortRequestId === undefined
       ? undefined
-      : (
-          await carrier<{ status: string }>(
-            'GET',
-            `/telephone-number/port/${upstreamPortRequestId}`,
-          )
-        ).body.status;
+      : portflow.platform
+          .getPort(partitionId, accountId, upstreamPortRequestId)
+          .then((port) => port.status)
+          .catch(() => undefined);
   const read = () => readPort(portflow, partitionId, portRequestId);
   const readWhenCaughtUp = () =>
     eventually(
@@ -249,7 +257,7 @@ export async function advanceCarrierUntil(
         if (port === undefined) return { caughtUp: false };
         if (done(port)) return { port, caughtUp: true };
         const said = await Promise.all(
-          port.numbers.map((n) => carrierStatus(n.upstreamPortRequestId)),
+          port.numbers.map((n) => carrierStatus(port.accountId, n.upstreamPortRequestId)),
         );
         return {
           port,
@@ -314,5 +322,5 @@ export async function openPorts(
 
 /** A platform client for tests that never reach the platform. */
 export function unreachablePlatform(): PlatformClient {
-  return createPlatformClient({ baseUrl: 'http://127.0.0.1:9', token: 'unused', timeoutMs: 1_000 });
+  return createSeedPlatform({ baseUrl: 'http://127.0.0.1:9', token: 'unused', timeoutMs: 1_000 });
 }

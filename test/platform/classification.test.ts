@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import {
-  createPlatformClient,
+  createSeedPlatform,
   parseRetryAfter,
   PlatformNotFoundError,
   PlatformRateLimitedError,
@@ -77,7 +77,7 @@ afterAll(async () => {
 beforeEach(() => {
   received = [];
   respond = (_request, response) => json(response, 200, PORT);
-  client = createPlatformClient({ baseUrl, token: TOKEN, timeoutMs: 1_000 });
+  client = createSeedPlatform({ baseUrl, token: TOKEN, timeoutMs: 1_000 });
 });
 
 afterEach(() => client.close());
@@ -93,7 +93,7 @@ describe('requests', () => {
         estimatedDays: 7,
       });
     await client.checkPortability('part 1', '+16077221234');
-    await client.getPort('part 1', 'port/1').catch(() => undefined);
+    await client.getPort('part 1', 'acc_123', 'port/1').catch(() => undefined);
 
     expect(received[0]?.url).toBe(
       '/v2/partition/part%201/telephone-number/port/check?telephoneNumber=%2B16077221234',
@@ -103,12 +103,12 @@ describe('requests', () => {
   });
 
   it('keeps a path prefix of the base URL', async () => {
-    const prefixed = createPlatformClient({
+    const prefixed = createSeedPlatform({
       baseUrl: `${baseUrl}/alianza/`,
       token: TOKEN,
       timeoutMs: 1_000,
     });
-    await prefixed.getPort('p1', 'port_1');
+    await prefixed.getPort('p1', 'acc_123', 'port_1');
     await prefixed.close();
     expect(received[0]?.url).toBe('/alianza/v2/partition/p1/telephone-number/port/port_1');
   });
@@ -141,12 +141,14 @@ describe('requests', () => {
 describe('answers', () => {
   it('keeps a port status word it does not know', async () => {
     respond = (_request, response) => json(response, 200, { ...PORT, status: 'ON_HOLD' });
-    await expect(client.getPort('p1', 'port_1')).resolves.toMatchObject({ status: 'ON_HOLD' });
+    await expect(client.getPort('p1', 'acc_123', 'port_1')).resolves.toMatchObject({
+      status: 'ON_HOLD',
+    });
   });
 
   it('turns a 2xx body that breaks the seed into a PlatformResponseError naming the field', async () => {
     respond = (_request, response) => json(response, 200, { ...PORT, telephoneNumbers: 'many' });
-    const error = await platformFailure(client.getPort('p1', 'port_1'));
+    const error = await platformFailure(client.getPort('p1', 'acc_123', 'port_1'));
     expect(error).toBeInstanceOf(PlatformResponseError);
     expect(error.retryable).toBe(false);
     expect(error.status).toBe(200);
@@ -158,7 +160,7 @@ describe('answers', () => {
       response.writeHead(200, { 'content-type': 'text/html' });
       response.end('<html>maintenance</html>');
     };
-    const error = await platformFailure(client.getPort('p1', 'port_1'));
+    const error = await platformFailure(client.getPort('p1', 'acc_123', 'port_1'));
     expect(error).toBeInstanceOf(PlatformResponseError);
     expect(error.message).toContain('not JSON');
   });
@@ -168,7 +170,7 @@ describe('answers', () => {
       response.writeHead(502, { 'content-type': 'text/html' });
       response.end('<html>bad gateway</html>');
     };
-    const error = await platformFailure(client.getPort('p1', 'port_1'));
+    const error = await platformFailure(client.getPort('p1', 'acc_123', 'port_1'));
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect(error).toMatchObject({ retryable: true, status: 502, code: undefined });
   });
@@ -182,7 +184,7 @@ describe('answers', () => {
         { error: { code: 'RATE_LIMITED', message: 'slow down' } },
         { 'retry-after': retryAt },
       );
-    const error = await platformFailure(client.getPort('p1', 'port_1'));
+    const error = await platformFailure(client.getPort('p1', 'acc_123', 'port_1'));
     expect(error).toBeInstanceOf(PlatformRateLimitedError);
     expect(error).toMatchObject({ retryable: true, code: 'RATE_LIMITED', message: 'slow down' });
     expect(error.retryAfterMs).toBeGreaterThan(25_000);
@@ -194,7 +196,7 @@ describe('answers', () => {
       json(response, 404, {
         error: { code: 'PORT_NOT_FOUND', message: 'no port port_9', details: { id: 'port_9' } },
       });
-    const error = await platformFailure(client.getPort('p1', 'port_9'));
+    const error = await platformFailure(client.getPort('p1', 'acc_123', 'port_9'));
     expect(error).toBeInstanceOf(PlatformNotFoundError);
     expect(error).toBeInstanceOf(PlatformRejectedError);
     expect(error).toMatchObject({
@@ -213,9 +215,9 @@ describe('answers', () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.write('{"portRequestId":');
     };
-    const fast = createPlatformClient({ baseUrl, token: TOKEN, timeoutMs: 200 });
+    const fast = createSeedPlatform({ baseUrl, token: TOKEN, timeoutMs: 200 });
     const started = Date.now();
-    const error = await platformFailure(fast.getPort('p1', 'port_1'));
+    const error = await platformFailure(fast.getPort('p1', 'acc_123', 'port_1'));
     await fast.close();
     expect(error).toBeInstanceOf(PlatformTimeoutError);
     expect(error.retryable).toBe(true);
@@ -227,12 +229,12 @@ describe('answers', () => {
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
-    const nowhere = createPlatformClient({
+    const nowhere = createSeedPlatform({
       baseUrl: `http://127.0.0.1:${port}`,
       token: TOKEN,
       timeoutMs: 1_000,
     });
-    const error = await platformFailure(nowhere.getPort('p1', 'port_1'));
+    const error = await platformFailure(nowhere.getPort('p1', 'acc_123', 'port_1'));
     await nowhere.close();
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect(error).not.toBeInstanceOf(PlatformTimeoutError);
@@ -249,7 +251,7 @@ describe('logging', () => {
         done();
       },
     });
-    const logged = createPlatformClient({
+    const logged = createSeedPlatform({
       baseUrl,
       token: TOKEN,
       timeoutMs: 1_000,

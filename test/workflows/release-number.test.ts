@@ -88,6 +88,10 @@ function fakeActivities(options: { refuseUnassign?: boolean; refuseFirstDelivery
       return ['assignment to END_USER user_1'];
     },
     clearE911: () => step('clear E911'),
+    reclaimNumber: async () => {
+      await step('reclaim');
+      return details;
+    },
     removeDirectoryListing: () => step('unlist'),
     releaseToInventory: async ({ idempotencyKey }) => {
       releaseKeys.push(idempotencyKey);
@@ -251,6 +255,8 @@ describe('releaseNumber on the time-skipping server', () => {
     expect(reclaimedAfter).toBeGreaterThanOrEqual(45 * DAY_MS);
     expect(reclaimedAfter).toBeLessThan(46 * DAY_MS);
     expect(release.releasedDate).toBeUndefined();
+    // Asked back from the platform (Alianza may hold it in COOLDOWN), never given up.
+    expect(fake.calls).toContain('reclaim');
     expect(fake.calls).not.toContain('release to inventory');
     expect(fake.calls.at(-1)).toBe(givenBack(workflowId));
     expect(await releaseOf(workflowId)).toEqual(release);

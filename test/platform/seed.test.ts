@@ -7,13 +7,13 @@ import {
   type PortRequest,
 } from '../../src/domain';
 import {
-  createPlatformClient,
+  createSeedPlatform,
   PlatformNotFoundError,
   PlatformRateLimitedError,
   PlatformRejectedError,
   PlatformTimeoutError,
   PlatformUnavailableError,
-  type PlatformClient,
+  type SeedPlatform,
 } from '../../src/platform';
 import { platformFailure } from './support';
 import { AT_AND_T_NUMBER, seedPortRequest } from '../emulator/support';
@@ -32,11 +32,11 @@ const E911 = {
 };
 
 let emulator: TestEmulator;
-let client: PlatformClient;
+let client: SeedPlatform;
 
 beforeAll(async () => {
   emulator = await startTestEmulator();
-  client = createPlatformClient({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 2_000 });
+  client = createSeedPlatform({ baseUrl: emulator.url, token: emulator.token, timeoutMs: 2_000 });
 });
 
 afterAll(async () => {
@@ -240,7 +240,7 @@ describe('search, order, assign with E911, details (the seed flow)', () => {
     for (const call of [
       client.getNumber(PARTITION, '+16077220000'),
       client.getOrder(PARTITION, 'order_missing'),
-      client.getPort(PARTITION, 'port_missing'),
+      client.getPort(PARTITION, 'acc_123', 'port_missing'),
     ]) {
       const error = await platformFailure(call);
       expect(error).toBeInstanceOf(PlatformNotFoundError);
@@ -287,23 +287,23 @@ describe('porting (the seed flow)', () => {
       customerReference: 'pr_mine',
     });
     const { portRequestId } = submitted;
-    await expect(client.getPort(PARTITION, portRequestId)).resolves.toMatchObject({
+    await expect(client.getPort(PARTITION, 'acc_123', portRequestId)).resolves.toMatchObject({
       status: 'PENDING',
     });
 
     await advanceTo(await carrierAnswerDay());
-    await expect(client.getPort(PARTITION, portRequestId)).resolves.toMatchObject({
+    await expect(client.getPort(PARTITION, 'acc_123', portRequestId)).resolves.toMatchObject({
       status: 'APPROVED',
       focDate: submission.requestedDate,
     });
 
     await advanceTo(submission.requestedDate);
-    await expect(client.getPort(PARTITION, portRequestId)).resolves.toMatchObject({
+    await expect(client.getPort(PARTITION, 'acc_123', portRequestId)).resolves.toMatchObject({
       status: 'IN_PROGRESS',
     });
 
     await emulator.control.advance({ days: 1 });
-    const completed = await client.getPort(PARTITION, portRequestId);
+    const completed = await client.getPort(PARTITION, 'acc_123', portRequestId);
     expect(completed.status).toBe('COMPLETED');
     // The statusHistory extension: every status the port went through, in order.
     expect(completed.statusHistory?.map(({ status }) => status)).toEqual([
@@ -325,7 +325,7 @@ describe('porting (the seed flow)', () => {
       { idempotencyKey: 'port-wrong-pin' },
     );
     await advanceTo(await carrierAnswerDay());
-    const rejected = await client.getPort(PARTITION, port.portRequestId);
+    const rejected = await client.getPort(PARTITION, 'acc_123', port.portRequestId);
     expect(rejected.status).toBe('REJECTED');
     expect(rejected.rejectionReason).toEqual(expect.any(String));
     expect(rejected.rejectionReason).not.toContain('9999');
@@ -335,15 +335,17 @@ describe('porting (the seed flow)', () => {
     const submission = await portRequest(AT_AND_T_NUMBER);
     const early = await client.submitPort(PARTITION, submission, { idempotencyKey: 'port-a' });
     await expect(
-      client.cancelPort(PARTITION, early.portRequestId, { idempotencyKey: 'cancel-a' }),
+      client.cancelPort(PARTITION, 'acc_123', early.portRequestId, { idempotencyKey: 'cancel-a' }),
     ).resolves.toMatchObject({ portRequestId: early.portRequestId, status: 'CANCELLED' });
 
     const late = await client.submitPort(PARTITION, submission, { idempotencyKey: 'port-b' });
     await advanceTo(await carrierAnswerDay());
-    const error = await platformFailure(client.cancelPort(PARTITION, late.portRequestId));
+    const error = await platformFailure(
+      client.cancelPort(PARTITION, 'acc_123', late.portRequestId),
+    );
     expect(error).toBeInstanceOf(PlatformRejectedError);
     expect(error).toMatchObject({ status: 409, code: 'PORT_NOT_CANCELLABLE', retryable: false });
-    await expect(client.getPort(PARTITION, late.portRequestId)).resolves.toMatchObject({
+    await expect(client.getPort(PARTITION, 'acc_123', late.portRequestId)).resolves.toMatchObject({
       status: 'APPROVED',
     });
   });
@@ -398,7 +400,7 @@ describe('faults', () => {
       count: 1,
       match: { method: 'GET', path: portPath },
     });
-    const error = await platformFailure(client.getPort(PARTITION, 'port_1'));
+    const error = await platformFailure(client.getPort(PARTITION, 'acc_123', 'port_1'));
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect(error).toMatchObject({ status: 503, retryable: true });
   });
@@ -411,7 +413,7 @@ describe('faults', () => {
       count: 1,
       match: { method: 'GET', path: portPath },
     });
-    const error = await platformFailure(client.getPort(PARTITION, 'port_1'));
+    const error = await platformFailure(client.getPort(PARTITION, 'acc_123', 'port_1'));
     expect(error).toBeInstanceOf(PlatformRateLimitedError);
     expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 7_000 });
   });
@@ -422,7 +424,7 @@ describe('faults', () => {
       count: 1,
       match: { method: 'GET', path: portPath },
     });
-    const error = await platformFailure(client.getPort(PARTITION, 'port_1'));
+    const error = await platformFailure(client.getPort(PARTITION, 'acc_123', 'port_1'));
     expect(error).toBeInstanceOf(PlatformUnavailableError);
     expect(error.retryable).toBe(true);
     expect(error.status).toBeUndefined();
@@ -435,13 +437,13 @@ describe('faults', () => {
       count: 1,
       match: { method: 'GET', path: portPath },
     });
-    const impatient = createPlatformClient({
+    const impatient = createSeedPlatform({
       baseUrl: emulator.url,
       token: emulator.token,
       timeoutMs: 300,
     });
     const started = Date.now();
-    const error = await platformFailure(impatient.getPort(PARTITION, 'port_1'));
+    const error = await platformFailure(impatient.getPort(PARTITION, 'acc_123', 'port_1'));
     await impatient.close();
     expect(error).toBeInstanceOf(PlatformTimeoutError);
     expect(error.retryable).toBe(true);
@@ -449,7 +451,7 @@ describe('faults', () => {
   });
 
   it('answers a wrong token with a 401 PlatformRejectedError', async () => {
-    const intruder = createPlatformClient({
+    const intruder = createSeedPlatform({
       baseUrl: emulator.url,
       token: 'not-the-token',
       timeoutMs: 2_000,
