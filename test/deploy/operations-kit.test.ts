@@ -2,8 +2,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { freePort } from '../../src/dev/net';
-import { compileApp, startEmbedded, type NodeProcess } from '../helpers/compiled-app';
+import { compileApp, startBuiltEmbedded, type NodeProcess } from '../helpers/compiled-app';
 import { emulatorControl, jsonRequest } from '../helpers/emulator';
 import { eventually } from '../helpers/portflow';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhooks';
@@ -54,14 +53,7 @@ describe('the operations kit (deploy/)', () => {
       refuse: () => true,
     });
     appRoot = await compileApp();
-    const started = await startEmbedded(join(appRoot, 'dist', 'dev', 'index.js'), {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATA_DIR: join(appRoot, 'data'),
-      TEMPORAL_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      API_PORT: String(await freePort()),
-      EMULATOR_PORT: String(await freePort()),
+    const started = await startBuiltEmbedded(appRoot, {
       WEBHOOKS: JSON.stringify({ ops: { url: receiver.url, secret: 'ops-webhook-secret-0123' } }),
     });
     embedded = started.embedded;

@@ -1,9 +1,12 @@
 /** Embedded mode wires the emulator's notifications to the API: a port moves when the clock does. */
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort } from '../../src/dev/net';
 import type { PortObject } from '../../src/domain';
-import { compileApp, startEmbedded, type Banner, type NodeProcess } from '../helpers/compiled-app';
+import {
+  compileApp,
+  startBuiltEmbedded,
+  type Banner,
+  type NodeProcess,
+} from '../helpers/compiled-app';
 import { emulatorControl, jsonRequest } from '../helpers/emulator';
 import { eventually } from '../helpers/portflow';
 import { AT_AND_T_NUMBER, seedPortRequest } from '../emulator/support';
@@ -15,14 +18,7 @@ describe('platform notifications in embedded mode (npm start)', () => {
 
   beforeAll(async () => {
     appRoot = await compileApp();
-    const started = await startEmbedded(join(appRoot, 'dist', 'dev', 'index.js'), {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATA_DIR: join(appRoot, 'data'),
-      TEMPORAL_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      API_PORT: String(await freePort()),
-      EMULATOR_PORT: String(await freePort()),
+    const started = await startBuiltEmbedded(appRoot, {
       // The poll would come in an hour: only the notification can move the port sooner.
       PORT_POLL_INTERVAL: '1h',
     });

@@ -10,7 +10,12 @@ import { createLogger } from '../../src/logger';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
 import { portWorkflowId } from '../../src/workflows/definitions';
 import { advanceCarrierUntil, startPortflow, type Portflow } from '../helpers/portflow';
-import { compileApp, startEmbedded, type Banner, type NodeProcess } from '../helpers/compiled-app';
+import {
+  compileApp,
+  startBuiltEmbedded,
+  type Banner,
+  type NodeProcess,
+} from '../helpers/compiled-app';
 import { emulatorControl, jsonRequest } from '../helpers/emulator';
 import {
   ACCOUNT_NUMBER,
@@ -225,15 +230,7 @@ describe('the embedded Web UI (npm start with the emulator), as an operator firs
   beforeAll(async () => {
     requireChromium();
     appRoot = await compileApp();
-    const started = await startEmbedded(join(appRoot, 'dist', 'dev', 'index.js'), {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      DATA_DIR: join(appRoot, 'data'),
-      TEMPORAL_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      API_PORT: String(await freePort()),
-      EMULATOR_PORT: String(await freePort()),
-    });
+    const started = await startBuiltEmbedded(appRoot);
     embedded = started.embedded;
     banner = started.banner;
     const partitionId = 'first-look';

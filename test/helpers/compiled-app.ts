@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline';
 import { transformFile } from '@swc/core';
+import { freePort } from '../../src/dev/net';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -100,4 +101,21 @@ export async function startEmbedded(entry: string, env: NodeJS.ProcessEnv) {
     return Boolean(found.api && found.developmentToken);
   });
   return { embedded, banner: found as Banner };
+}
+
+/**
+ * Built embedded mode (`npm start`) from `appRoot` (compileApp), on free ports, its data in
+ * `appRoot/data`, with `env` on top.
+ */
+export async function startBuiltEmbedded(appRoot: string, env: NodeJS.ProcessEnv = {}) {
+  return startEmbedded(join(appRoot, 'dist', 'dev', 'index.js'), {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    DATA_DIR: join(appRoot, 'data'),
+    TEMPORAL_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
+    API_PORT: String(await freePort()),
+    EMULATOR_PORT: String(await freePort()),
+    ...env,
+  });
 }
