@@ -1,8 +1,8 @@
-import { accessSync, constants, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import type { Logger } from '../logger';
-import { runToCompletion } from './child-process';
+import { goInstall } from './go-install';
 
 /** v1.5.1 is the newest CLI release whose go.mod has no `replace`, so `go install` builds it. */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
@@ -66,47 +66,18 @@ export async function resolveTemporalCli(options: ResolveTemporalCliOptions): Pr
 
   const go = findOnPath('go', env);
   if (go) {
-    await goInstallTemporalCli({ go, target: cached, env, logger: options.logger });
+    await goInstall({
+      go,
+      packages: [`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`],
+      targetDir: dirname(cached),
+      what: 'the Temporal CLI',
+      env,
+      logger: options.logger,
+    });
     return { source: 'go install', path: cached };
   }
   options.logger.warn(
     'no Temporal CLI found and no Go toolchain to build it: falling back to the SDK download',
   );
   return { source: 'sdk-download' };
-}
-
-const PROGRESS_INTERVAL_MS = 15_000;
-
-/** Builds the pinned CLI from the Go module proxy into a temp dir, then moves it into place. */
-async function goInstallTemporalCli(options: {
-  go: string;
-  target: string;
-  env: NodeJS.ProcessEnv;
-  logger: Logger;
-}): Promise<void> {
-  const { logger, target } = options;
-  const targetDir = dirname(target);
-  mkdirSync(dirname(targetDir), { recursive: true });
-  // A build dir beside the target, so the final rename is atomic and a concurrent build is harmless.
-  const buildDir = mkdtempSync(`${targetDir}.build-`);
-  const module = `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`;
-  logger.info({ module, target }, 'building the Temporal CLI with go install (minutes, once)');
-  const startedAt = Date.now();
-  const progress = setInterval(() => {
-    const seconds = Math.round((Date.now() - startedAt) / 1000);
-    logger.info({ seconds }, 'still building the Temporal CLI');
-  }, PROGRESS_INTERVAL_MS);
-  try {
-    await runToCompletion(options.go, ['install', module], {
-      logger,
-      env: { ...options.env, GOBIN: buildDir },
-      outputLevel: 'info',
-    });
-    mkdirSync(targetDir, { recursive: true });
-    renameSync(join(buildDir, 'temporal'), target);
-    logger.info({ seconds: Math.round((Date.now() - startedAt) / 1000) }, 'Temporal CLI built');
-  } finally {
-    clearInterval(progress);
-    rmSync(buildDir, { recursive: true, force: true });
-  }
 }
