@@ -14,8 +14,6 @@ const UNAVAILABLE_CODES = new Set([
   grpcStatus.RESOURCE_EXHAUSTED,
 ]);
 
-const UNKNOWN_SEARCH_ATTRIBUTE = /^search attribute \w+ is not defined$/;
-
 /** A call to Temporal; when Temporal cannot be reached the client gets 503, never a 500 or a hang. */
 export async function callTemporal<T>(call: () => Promise<T>): Promise<T> {
   try {
@@ -41,11 +39,7 @@ function isTemporalUnavailable(error: unknown): boolean {
   // an update-with-start past its deadline ends CANCELLED rather than DEADLINE_EXCEEDED.
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   const cause = error instanceof ServiceError ? error.cause : error;
-  const { code, details } = (cause ?? {}) as { code?: unknown; details?: unknown };
-  if (code === grpcStatus.INVALID_ARGUMENT && typeof details === 'string') {
-    // A search attribute a worker has just registered, which this frontend does not know yet.
-    return UNKNOWN_SEARCH_ATTRIBUTE.test(details);
-  }
+  const code = (cause as { code?: unknown } | undefined)?.code;
   return typeof code === 'number' && UNAVAILABLE_CODES.has(code);
 }
 
