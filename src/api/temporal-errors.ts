@@ -10,6 +10,8 @@ import { ApiError } from './errors';
 
 const UNAVAILABLE_CODES = new Set([
   grpcStatus.UNAVAILABLE,
+  // A query in flight when a cluster's matching process dies ends CANCELLED at the frontend.
+  grpcStatus.CANCELLED,
   grpcStatus.DEADLINE_EXCEEDED,
   grpcStatus.RESOURCE_EXHAUSTED,
 ]);
