@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logger';
 import { platformFromConfig } from '../platform';
 import { dataConverterFor } from '../temporal/codec';
+import { assertNamespaceExists } from '../temporal/namespace';
 import { waitForShutdownSignal } from '../shutdown';
 import { clientConnectionOptions, temporalConnectionOptions } from '../temporal/connection';
 import { buildApp } from './app';
@@ -13,10 +14,10 @@ import { createApiMetrics } from './metrics';
 async function run(): Promise<void> {
   const config = loadConfigOrExit(process.env, { required: ['CODEC_KEYS'] });
   const logger = createLogger({ level: config.LOG_LEVEL, name: 'api' });
-  const connection = await Connection.connect(
-    clientConnectionOptions(temporalConnectionOptions(config)),
-  );
+  const connectionOptions = temporalConnectionOptions(config);
+  const connection = await Connection.connect(clientConnectionOptions(connectionOptions));
   try {
+    await assertNamespaceExists(connection, config.TEMPORAL_NAMESPACE, connectionOptions.address);
     const client = new Client({
       connection,
       namespace: config.TEMPORAL_NAMESPACE,

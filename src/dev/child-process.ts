@@ -9,6 +9,9 @@ export interface ChildOptions {
   outputLevel?: 'debug' | 'info';
   /** Also told each output line (a build counting its steps). */
   onLine?: (line: string) => void;
+  /** Runs it as another user (PostgreSQL refuses to run as root). */
+  user?: { uid: number; gid: number };
+  cwd?: string;
 }
 
 export interface ManagedChild {
@@ -21,6 +24,8 @@ export interface ManagedChild {
   recentOutput(): string;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
   stop(graceMs?: number): Promise<void>;
+  /** SIGKILL to it and its guard at once, as a crash would; resolves once it has exited. */
+  kill(): Promise<void>;
 }
 
 const KEPT_LINES = 30;
@@ -54,6 +59,9 @@ exit "$status"`;
 export function startChild(command: string, args: string[], options: ChildOptions): ManagedChild {
   const child = spawn('/bin/sh', ['-c', GUARD, command, ...args], {
     env: options.env ?? process.env,
+    cwd: options.cwd,
+    uid: options.user?.uid,
+    gid: options.user?.gid,
     stdio: ['pipe', 'pipe', 'pipe'],
     // Its own group: a terminal's Ctrl-C reaches only this process, which stops it in order.
     detached: true,
@@ -104,6 +112,11 @@ export function startChild(command: string, args: string[], options: ChildOption
       const timer = setTimeout(() => signalGroup('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      if (reason !== undefined) return;
+      signalGroup('SIGKILL');
+      await exited;
     },
   };
 }

@@ -1,8 +1,13 @@
 import { createLogger } from '../logger';
+import { findPostgresBin } from './postgres';
 import { resolveTemporalCli } from './temporal-cli';
+import { ensureTemporalServer } from './temporal-server';
 import { ensureTestServer } from './test-server';
 
-/** Prepares, once per machine, the Temporal CLI and the time-skipping test server (CI calls this). */
+/**
+ * Prepares, once per machine, the Temporal CLI, the time-skipping test server and the
+ * Temporal server of the cluster tests, and checks PostgreSQL is there (CI calls this).
+ */
 async function run(): Promise<void> {
   const logger = createLogger({ name: 'ensure-runtimes' });
   const cli = await resolveTemporalCli({ logger });
@@ -12,6 +17,9 @@ async function run(): Promise<void> {
   }
   const testServer = await ensureTestServer({ logger });
   logger.info({ path: testServer }, 'Temporal time-skipping test server');
+  const server = await ensureTemporalServer({ logger });
+  logger.info(server, 'Temporal server (cluster tests and bench)');
+  logger.info({ bin: findPostgresBin() }, 'PostgreSQL');
 }
 
 run().catch((error: unknown) => {

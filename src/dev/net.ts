@@ -15,6 +15,24 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** A TCP port in `[low, high]` that was free a moment ago on `host`, picked at random. */
+export async function freePortInRange(
+  low: number,
+  high: number,
+  host = '127.0.0.1',
+): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low + 1));
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, host, () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error(`no free port between ${low} and ${high} on ${host}`);
+}
+
 /** Fails with a message naming the port when something already listens on it. */
 export function assertPortFree(host: string, port: number, variable: string): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -21,6 +21,8 @@ const UNAVAILABLE_CODES = new Set([
   grpcStatus.UNAVAILABLE,
   grpcStatus.DEADLINE_EXCEEDED,
   grpcStatus.RESOURCE_EXHAUSTED,
+  // A frontend ends a call CANCELLED when the matching or history service behind it dies.
+  grpcStatus.CANCELLED,
 ]);
 
 function isUnavailable(error: unknown): boolean {

@@ -3,7 +3,8 @@ import { loadConfigOrExit } from '../config';
 import { createLogger } from '../logger';
 import { platformFromConfig } from '../platform';
 import { temporalConnectionOptions } from '../temporal/connection';
-import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { assertNamespaceExists } from '../temporal/namespace';
+import { ensureSearchAttributesOrWarn } from '../temporal/search-attributes';
 import { createWorker } from './create-worker';
 import { installTemporalRuntime } from './runtime';
 
@@ -15,10 +16,8 @@ async function run(): Promise<void> {
   const connectionOptions = temporalConnectionOptions(config);
   const connection = await NativeConnection.connect(connectionOptions);
   try {
-    await ensureSearchAttributes(connection, config.TEMPORAL_NAMESPACE).catch((error: unknown) =>
-      // Temporal Cloud refuses this call: there they are created with tcld or the Cloud UI.
-      logger.warn({ err: error }, 'could not register search attributes; create them by hand'),
-    );
+    await assertNamespaceExists(connection, config.TEMPORAL_NAMESPACE, connectionOptions.address);
+    await ensureSearchAttributesOrWarn(connection, config.TEMPORAL_NAMESPACE, logger);
     const platform = platformFromConfig(config, logger.child({ component: 'platform' }));
     const worker = await createWorker({ connection, config, platform });
     logger.info(

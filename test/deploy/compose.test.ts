@@ -2,6 +2,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { configSchema } from '../../src/config';
+import {
+  CLUSTER_SERVICES,
+  DATABASES,
+  DYNAMIC_CONFIG,
+  NUM_HISTORY_SHARDS,
+  SQL_PLUGIN,
+  namespaceCreateArgs,
+  schemaSetupSteps,
+} from '../../src/dev/temporal-cluster';
+import { POSTGRES_USER } from '../../src/dev/postgres';
+import { TEMPORAL_SERVER_VERSION } from '../../src/dev/temporal-server';
 import { WORKER_HEAP_MIB } from '../../src/worker/heap';
 
 /** CI has no Docker engine: this checks the structure users depend on, not a running stack. */
@@ -11,6 +22,8 @@ interface Service {
   image?: string;
   build?: string;
   command?: string[];
+  entrypoint?: string[];
+  volumes?: string[];
   environment?: Record<string, string | number>;
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test: string[] };
@@ -24,16 +37,73 @@ const services = compose.services;
 const configVariables = Object.keys(configSchema.shape);
 
 describe('docker-compose.yml', () => {
-  it('runs PostgreSQL, Temporal on it, its Web UI, the API and the worker', () => {
+  const frontendAddress = 'temporal-frontend:7233';
+  const serverImage = `temporalio/server:${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`;
+  const adminToolsImage = `temporalio/admin-tools:${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`;
+  /** The lines of a one-shot admin-tools service's script that run `tool`. */
+  const scriptLines = (name: string, tool: string) =>
+    (services[name]?.command?.join('\n') ?? '')
+      .split('\n')
+      .map((line) => line.trim().replace(/ \|\|$/, ''))
+      .filter((line) => line.startsWith(`${tool} `));
+
+  it('runs the cluster the tests start: each Temporal service its own temporalio/server', () => {
+    const temporalServices = CLUSTER_SERVICES.map((service) => `temporal-${service}`);
     expect(Object.keys(services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'api', 'worker']),
+      expect.arrayContaining(['postgresql', ...temporalServices, 'temporal-ui', 'api', 'worker']),
     );
-    expect(services.temporal?.image).toMatch(/^temporalio\/auto-setup:/);
-    expect(services.temporal?.environment).toMatchObject({
-      DB: 'postgres12',
-      POSTGRES_SEEDS: 'postgresql',
+    for (const [index, name] of temporalServices.entries()) {
+      const service = services[name];
+      expect({ name, image: service?.image }).toEqual({ name, image: serverImage });
+      expect(service?.environment).toMatchObject({
+        SERVICES: CLUSTER_SERVICES[index],
+        DB: SQL_PLUGIN,
+        POSTGRES_SEEDS: 'postgresql',
+        POSTGRES_USER,
+        DBNAME: DATABASES.temporal,
+        VISIBILITY_DBNAME: DATABASES.visibility,
+        NUM_HISTORY_SHARDS,
+      });
+      // The dynamic config the tests' cluster reads, mounted where the environment names it.
+      const dynamicConfig = String(service?.environment?.DYNAMIC_CONFIG_FILE_PATH);
+      expect(service?.volumes).toContain(`./deploy/dynamicconfig.yaml:${dynamicConfig}:ro`);
+    }
+    expect(existsSync(DYNAMIC_CONFIG)).toBe(true);
+    expect(services['temporal-ui']?.environment?.TEMPORAL_ADDRESS).toBe(frontendAddress);
+  });
+
+  it('starts the frontend first, the other services once it answers', () => {
+    for (const service of CLUSTER_SERVICES.slice(1)) {
+      expect(services[`temporal-${service}`]?.depends_on).toEqual({
+        'temporal-frontend': { condition: 'service_healthy' },
+      });
+    }
+    expect(services['temporal-frontend']?.depends_on).toEqual({
+      'temporal-schema': { condition: 'service_completed_successfully' },
     });
-    expect(services['temporal-ui']?.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
+  });
+
+  it('sets up the schema with admin-tools by the steps the tests run', () => {
+    expect(services['temporal-schema']?.image).toBe(adminToolsImage);
+    expect(scriptLines('temporal-schema', 'temporal-sql-tool')).toEqual(
+      schemaSetupSteps('postgresql', 5432).map((step) => `temporal-sql-tool ${step.join(' ')}`),
+    );
+  });
+
+  it('creates the namespace with the Temporal CLI as the tests do, before portflow starts', () => {
+    expect(services['temporal-namespace']?.image).toBe(adminToolsImage);
+    const create = scriptLines('temporal-namespace', 'temporal').filter((line) =>
+      line.includes(' create '),
+    );
+    const namespace = '${TEMPORAL_NAMESPACE:-default}';
+    expect(create).toEqual([
+      `temporal ${namespaceCreateArgs(frontendAddress, namespace).join(' ')}`,
+    ]);
+    for (const name of ['api', 'worker']) {
+      expect(services[name]?.depends_on).toMatchObject({
+        'temporal-namespace': { condition: 'service_completed_successfully' },
+      });
+    }
   });
 
   it('runs the API and the worker from this repository’s image, as scalable replicas', () => {
@@ -44,7 +114,7 @@ describe('docker-compose.yml', () => {
       const script = service?.command?.at(-1) ?? '';
       const source = script.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts');
       expect(existsSync(join(ROOT, source))).toBe(true);
-      expect(service?.environment?.TEMPORAL_ADDRESS).toBe('temporal:7233');
+      expect(service?.environment?.TEMPORAL_ADDRESS).toBe(frontendAddress);
     }
   });
 
@@ -67,16 +137,18 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('health-checks every service others wait on, and waits only on healthy ones', () => {
+  it('health-checks every service others wait on, and waits only on healthy ones or finished jobs', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
         expect(services).toHaveProperty([dependency]);
+        // A one-shot job (schema, namespace) is waited on until it has finished.
+        const job = services[dependency]?.image?.startsWith('temporalio/admin-tools:');
         expect({ name, dependency, condition }).toEqual({
           name,
           dependency,
-          condition: 'service_healthy',
+          condition: job ? 'service_completed_successfully' : 'service_healthy',
         });
-        expect(services[dependency]?.healthcheck?.test.length).toBeGreaterThan(0);
+        if (!job) expect(services[dependency]?.healthcheck?.test.length).toBeGreaterThan(0);
       }
     }
     expect(services.api?.healthcheck?.test.join(' ')).toContain('/readyz');

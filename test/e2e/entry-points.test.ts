@@ -42,6 +42,21 @@ describe('npm run start:api and start:worker', () => {
     expect(await started.stop('SIGTERM')).toBe(1);
   });
 
+  it.each([
+    ['api', 'server.js'],
+    ['worker', 'index.js'],
+  ])('%s refuses to start on a namespace the cluster lacks, naming it', async (part, file) => {
+    const namespace = `absent-${Date.now()}`;
+    const started = startNodeProcess(join(appRoot, 'dist', part, file), {
+      ...env,
+      TEMPORAL_NAMESPACE: namespace,
+    });
+    await expect(started.waitForLine(() => false)).rejects.toThrow(
+      `TEMPORAL_NAMESPACE: namespace "${namespace}" does not exist on ${env.TEMPORAL_ADDRESS}`,
+    );
+    expect(await started.stop('SIGTERM')).toBe(1);
+  });
+
   it('serves the API for the cluster in the environment and closes on SIGTERM', async () => {
     const api = startNodeProcess(join(appRoot, 'dist', 'api', 'server.js'), env);
     await api.waitForLine((line) => line.includes('Server listening'));

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { msToTs } from '@temporalio/common/lib/time';
+import pino from 'pino';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
+import {
+  ensureSearchAttributes,
+  ensureSearchAttributesOrWarn,
+} from '../../src/temporal/search-attributes';
 import {
   AccountIdKey,
   CurrentProviderKey,
@@ -98,5 +104,71 @@ describe('ensureSearchAttributes', () => {
     } finally {
       await handle.terminate('test done');
     }
+  });
+});
+
+describe('ensureSearchAttributesOrWarn on a cluster that refuses registration (as Temporal Cloud does)', () => {
+  let temporal: TestTemporal;
+  const namespace = `refusing-${randomUUID().slice(0, 8)}`;
+
+  beforeAll(async () => {
+    temporal = await connectToTestTemporal();
+    await temporal.connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs('1 day'),
+    });
+  });
+  afterAll(async () => {
+    await temporal?.close();
+  });
+
+  it('warns naming each attribute to create, with its type and the tcld command, and goes on', async () => {
+    const lines: string[] = [];
+    const logger = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          lines.push(chunk.toString());
+          done();
+        },
+      }),
+    );
+    const { operatorService, workflowService } = temporal.connection;
+    const refusing = {
+      workflowService,
+      operatorService: {
+        listSearchAttributes: operatorService.listSearchAttributes.bind(operatorService),
+        addSearchAttributes: () =>
+          Promise.reject(
+            Object.assign(new Error('7 PERMISSION_DENIED: Request unauthorized.'), { code: 7 }),
+          ),
+      } as unknown as typeof operatorService,
+    };
+    await expect(
+      ensureSearchAttributesOrWarn(refusing, namespace, logger),
+    ).resolves.toBeUndefined();
+    expect(lines).toHaveLength(1);
+    const warning = JSON.parse(lines[0] as string) as Record<string, unknown>;
+    expect(warning).toMatchObject({
+      level: 40,
+      namespace,
+      missing: [
+        'PortStatus (Keyword)',
+        'TelephoneNumbers (KeywordList)',
+        'AccountId (Keyword)',
+        'PartitionId (Keyword)',
+        'CurrentProvider (Keyword)',
+        'RequestedDate (Datetime)',
+      ],
+    });
+    expect(warning.msg).toContain(
+      `create ${SEARCH_ATTRIBUTE_KEYS.map((key) => key.name).join(', ')} in namespace ${namespace}`,
+    );
+    expect(warning.command).toBe(
+      `tcld namespace search-attributes add --namespace ${namespace} ` +
+        '--search-attribute "PortStatus=Keyword" --search-attribute "TelephoneNumbers=KeywordList" ' +
+        '--search-attribute "AccountId=Keyword" --search-attribute "PartitionId=Keyword" ' +
+        '--search-attribute "CurrentProvider=Keyword" --search-attribute "RequestedDate=Datetime"',
+    );
   });
 });
