@@ -41,7 +41,7 @@ export async function goInstall(options: GoInstallOptions): Promise<void> {
   const buildDir = mkdtempSync(`${targetDir}.build-`);
   logger.info(
     { packages: options.packages, target: targetDir },
-    `first use on this machine: building ${what} with go install, a one-time build of ` +
+    `first start on this machine: building ${what} with go install, a one-time build of ` +
       `${options.estimate}; every later start reuses ${targetDir}`,
   );
   const startedAt = Date.now();

@@ -274,7 +274,7 @@ describe('portflow on a Temporal cluster on PostgreSQL (2 API replicas, 2 worker
     ['history', 100],
     ['matching', 200],
   ] as const)(
-    'rides out a SIGKILL of the %s process mid-port: 503 meanwhile, never 500, one upstream port each',
+    'rides out a SIGKILL of the %s process mid-port: never 500 meanwhile, one upstream port each',
     async (service, firstLine) => {
       await emulator.control.addFault({
         kind: 'latency',
@@ -301,7 +301,9 @@ describe('portflow on a Temporal cluster on PostgreSQL (2 API replicas, 2 worker
         await cluster.start(service);
 
         expect(meanwhile).not.toContain(500);
-        expect(meanwhile).toContain(503);
+        // Without history the API cannot start or read anything: 503. Without matching it goes on
+        // answering, since admission and reads need no worker (the ports wait for their tasks).
+        if (service === 'history') expect(meanwhile).toContain(503);
         const ports = await completed(ids);
         await expectOneUpstreamPortEach(ids, ports);
       } finally {

@@ -159,6 +159,7 @@ describe('ensureSearchAttributesOrWarn on a cluster that refuses registration (a
         'PartitionId (Keyword)',
         'CurrentProvider (Keyword)',
         'RequestedDate (Datetime)',
+        'ReleaseStatus (Keyword)',
       ],
     });
     expect(warning.msg).toContain(
@@ -168,7 +169,8 @@ describe('ensureSearchAttributesOrWarn on a cluster that refuses registration (a
       `tcld namespace search-attributes add --namespace ${namespace} ` +
         '--search-attribute "PortStatus=Keyword" --search-attribute "TelephoneNumbers=KeywordList" ' +
         '--search-attribute "AccountId=Keyword" --search-attribute "PartitionId=Keyword" ' +
-        '--search-attribute "CurrentProvider=Keyword" --search-attribute "RequestedDate=Datetime"',
+        '--search-attribute "CurrentProvider=Keyword" --search-attribute "RequestedDate=Datetime" ' +
+        '--search-attribute "ReleaseStatus=Keyword"',
     );
   });
 });
