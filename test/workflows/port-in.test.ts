@@ -610,12 +610,14 @@ describe('portIn on the time-skipping server', () => {
   });
 
   describe('admission of a large port', () => {
+    /** A release holds NUMBER meanwhile. */
+    const heldBy = {
+      holder: `release-${PARTITION}-${NUMBER}`,
+      operation: 'RELEASE' as const,
+      since: '2026-11-29T10:00:00Z',
+    };
+
     it('ends REJECTED, naming the holder, when another operation holds a number', async () => {
-      const heldBy = {
-        holder: `release-${PARTITION}-${NUMBER}`,
-        operation: 'RELEASE' as const,
-        since: '2026-11-29T10:00:00Z',
-      };
       const platform = fakePlatform({
         hold: { held: false, busy: [{ telephoneNumber: NUMBER, heldBy }] },
       });
@@ -644,11 +646,6 @@ describe('portIn on the time-skipping server', () => {
     });
 
     it('ports the free numbers with allowPartial and gives back only those', async () => {
-      const heldBy = {
-        holder: `release-${PARTITION}-${NUMBER}`,
-        operation: 'RELEASE' as const,
-        since: '2026-11-29T10:00:00Z',
-      };
       const platform = fakePlatform({
         hold: { held: false, busy: [{ telephoneNumber: NUMBER, heldBy }] },
       });
