@@ -176,10 +176,12 @@ export function portOperations(deps: OperationDeps) {
         : error instanceof WorkflowNotFoundError
           ? ended
           : undefined;
-      if (!refusal) throw error;
-      // The same request again (a cancelled port cancelled again) is answered the same way.
+      // The same request again (a cancelled port cancelled again) is answered the same way; so is
+      // an Update whose answer was lost because the port ended in the same workflow task.
       const now = replayed && (await portOf(partitionId, portRequestId));
-      return now && replayed(now) ? done(now) : refusal;
+      if (now && replayed?.(now)) return done(now);
+      if (!refusal) throw error;
+      return refusal;
     }
   }
 
