@@ -5,7 +5,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { mapConcurrently } from '../src/activities/concurrency';
+import { mapConcurrently } from '../src/domain/concurrency';
 import type { OrderProgress, PortObject } from '../src/domain';
 import { RATE_CENTERS } from '../src/emulator';
 import { WORKER_HEAP_MIB } from '../src/worker/heap';

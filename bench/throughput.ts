@@ -4,7 +4,7 @@
  * calls as plain activities) and bare Temporal (one no-op activity per workflow).
  */
 import type { Client } from '@temporalio/client';
-import { mapConcurrently } from '../src/activities/concurrency';
+import { mapConcurrently } from '../src/domain/concurrency';
 import { ACTIVATION, freshNumbers, partitionPath, portRequestBody } from './api-client';
 import { bareNoop, barePort } from './bare/workflows';
 import { percentile } from './load';

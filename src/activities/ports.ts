@@ -3,7 +3,8 @@ import { groupChecks, type PortabilityChecks } from '../domain/portability';
 import type { PlatformPort, PortabilityCheck, PortActivation } from '../domain';
 import { PlatformConflictError, type PlatformClient, type PortSubmission } from '../platform';
 import { asActivityFailure, callPlatform } from './failures';
-import { heartbeatUnlessLocal, mapConcurrently } from './concurrency';
+import { mapConcurrently } from '../domain/concurrency';
+import { heartbeatUnlessLocal } from './concurrency';
 
 /** How many numbers are checked at once against the platform. */
 const CHECK_CONCURRENCY = 8;

@@ -6,7 +6,7 @@
  * transition's event must arrive signed.
  */
 import { randomBytes } from 'node:crypto';
-import { mapConcurrently } from '../../src/activities/concurrency';
+import { mapConcurrently } from '../../src/domain/concurrency';
 import { toIsoDate } from '../../src/domain';
 import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { portWorkflowId } from '../../src/workflows/definitions';

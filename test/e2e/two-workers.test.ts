@@ -6,7 +6,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
-import { mapConcurrently } from '../../src/activities/concurrency';
+import { mapConcurrently } from '../../src/domain/concurrency';
 import { freePort } from '../../src/dev/net';
 import { toIsoDate } from '../../src/domain';
 import { seedPortRequest } from '../emulator/support';
