@@ -13,7 +13,7 @@ import { createActivities, type Activities } from '../src/activities';
 import { loadConfig } from '../src/config';
 import { ensureTestServer } from '../src/dev/test-server';
 import { DAY_MS, toIsoDate, type ReleaseObject } from '../src/domain';
-import { fromPortMemo, type PortMemo } from '../src/domain/port-memo';
+import { fromPortMemo, receivedPort, toPortMemo, type PortMemo } from '../src/domain/port-memo';
 import { createSeedPlatform } from '../src/platform';
 import { dataConverterFor } from '../src/temporal/codec';
 import { searchAttributeDefinitions } from '../src/temporal/search-attributes';
@@ -169,6 +169,7 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
         taskQueue,
         workflowId,
         args: [input],
+        memo: { [MEMO.port]: toPortMemo(receivedPort(input)) },
       });
       if (options.supplements) await supplementAfterEachRejection(workflowId);
       const port = fromPortMemo((await handle.result()) as PortMemo);

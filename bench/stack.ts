@@ -15,6 +15,7 @@ import { resolveTemporalCli } from '../src/dev/temporal-cli';
 import type { Logger } from '../src/logger';
 import { dataConverterFor, newCodecKey } from '../src/temporal/codec';
 import { WORKER_HEAP_MIB } from '../src/worker/heap';
+import { SEARCH_ATTRIBUTE_KEYS } from '../src/temporal/search-attribute-keys';
 import { ApiClient } from './api-client';
 import {
   findDescendant,
@@ -150,6 +151,7 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
     port: temporalPort,
     namespace: NAMESPACE,
     readyTimeoutMs: STARTUP_TIMEOUT_MS,
+    searchAttributes: SEARCH_ATTRIBUTE_KEYS,
   });
   const devServer = measured(
     'Temporal dev server',

@@ -42,6 +42,8 @@ export interface AppDeps {
   metrics?: ApiMetrics;
   /** The in-process worker's metrics endpoint (embedded mode), served under `/metrics` too. */
   workerMetricsUrl?: string;
+  /** Shared with an in-process worker that yields to it (embedded mode); a fresh one when absent. */
+  gate?: AdmissionGate;
 }
 
 /** The app with zod as its type provider: routes declare zod schemas for params, body, response. */
@@ -69,6 +71,7 @@ export async function buildApp({
   platform,
   metrics = createApiMetrics(),
   workerMetricsUrl,
+  gate = new AdmissionGate(config.API_MAX_ADMISSIONS),
 }: AppDeps): Promise<App> {
   const base = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: logger,
@@ -109,7 +112,7 @@ export async function buildApp({
     platform,
     taskQueue,
     holds: numberHolds({ client, taskQueue }),
-    gate: new AdmissionGate(config.API_MAX_ADMISSIONS),
+    gate,
     workflowStarted: (workflowType) => metrics.workflowStarted(workflowType),
   });
   await platformNotificationRoutes(app, {

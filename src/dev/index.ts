@@ -14,7 +14,9 @@ import {
   temporalConnectionOptions,
   type TemporalConnectionOptions,
 } from '../temporal/connection';
+import { SEARCH_ATTRIBUTE_KEYS } from '../temporal/search-attribute-keys';
 import { ensureSearchAttributes } from '../temporal/search-attributes';
+import { AdmissionGate } from '../operations/admission';
 import { platformFromConfig } from '../platform';
 import { dataConverterFor } from '../temporal/codec';
 import { createWorker } from '../worker/create-worker';
@@ -86,6 +88,7 @@ async function startTemporal(
     namespace: config.TEMPORAL_NAMESPACE,
     dbFile: join(config.DATA_DIR, 'temporal.sqlite'),
     codecEndpoint: `${localApiUrlOf(config)}/codec`,
+    searchAttributes: SEARCH_ATTRIBUTE_KEYS,
   });
   parts.add('temporal dev server', () => server.stop());
   return { connectionOptions: { address: server.address }, uiUrl: server.uiUrl };
@@ -162,10 +165,13 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
   await ensureSearchAttributes(workerConnection, config.TEMPORAL_NAMESPACE);
   const platformClient = platformFromConfig(effective, logger.child({ component: 'platform' }));
   parts.add('platform client', () => platformClient.close());
+  // The worker lets the API's admissions go first: both share the one dev server.
+  const gate = new AdmissionGate(config.API_MAX_ADMISSIONS);
   const worker = await createWorker({
     connection: workerConnection,
     config: effective,
     platform: platformClient,
+    yieldTo: gate,
   });
   const workerRun = worker.run();
   parts.add('worker', async () => {
@@ -189,6 +195,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
     platform: platformClient,
     metrics: createApiMetrics({ processMetrics: true }),
     workerMetricsUrl: config.WORKER_METRICS_ADDRESS && scrapeUrlOf(config.WORKER_METRICS_ADDRESS),
+    gate,
   });
   const apiUrl = await app.listen({ host: config.API_HOST, port: config.API_PORT });
   parts.add('api', () => closeGracefully(app));

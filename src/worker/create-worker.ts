@@ -1,9 +1,15 @@
 import { Client } from '@temporalio/client';
-import { Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import {
+  Worker,
+  type NativeConnection,
+  type WorkerTuner,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { ConfigWith } from '../config';
 import type { PlatformClient } from '../platform';
 import { dataConverterFor } from '../temporal/codec';
+import { yieldingSlots, type Admissions } from './yielding-slots';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -12,6 +18,8 @@ export interface WorkerDeps {
   platform: PlatformClient;
   /** src/workflows bundled beforehand (tests bundle once per file); by default the worker bundles them. */
   workflowBundle?: WorkflowBundle;
+  /** The API's admissions in the same process (embedded mode): the worker lets them go first. */
+  yieldTo?: Admissions;
 }
 
 /** Workflow interceptors the worker bundles with the workflows: the end of every workflow is counted. */
@@ -23,6 +31,7 @@ export function createWorker({
   config,
   platform,
   workflowBundle,
+  yieldTo,
 }: WorkerDeps): Promise<Worker> {
   // Hold activities talk to Temporal through the worker's own connection.
   const dataConverter = dataConverterFor(config.CODEC_KEYS);
@@ -40,6 +49,7 @@ export function createWorker({
           interceptors: { workflowModules: workflowInterceptorModules },
         }),
     maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
+    ...(yieldTo && { tuner: yieldingTuner(yieldTo) }),
     activities: createActivities({
       config,
       platform,
@@ -47,4 +57,17 @@ export function createWorker({
       taskQueue: config.TEMPORAL_TASK_QUEUE,
     }),
   });
+}
+
+/**
+ * The SDK's default slot counts (40 workflow tasks, 100 activities, 100 local activities), of
+ * which one workflow task and one activity go on while admissions are in flight.
+ */
+function yieldingTuner(admissions: Admissions): WorkerTuner {
+  return {
+    workflowTaskSlotSupplier: yieldingSlots(admissions, { maxSlots: 40, whileBusy: 1 }),
+    activityTaskSlotSupplier: yieldingSlots(admissions, { maxSlots: 100, whileBusy: 1 }),
+    localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
+    nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
+  };
 }
