@@ -61,7 +61,8 @@ describe('the OpenAPI document against the running API (schemathesis --checks al
         '--report-dir',
         reportDir,
       ],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' } },
+      // Its caches (.schemathesis, .hypothesis) go to the temp dir, not the repository.
+      { cwd: reportDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' } },
     );
     process.stderr.write(`schemathesis report: ${reportDir}\n`);
     expect({ code, output }).toEqual({
