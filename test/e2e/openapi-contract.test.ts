@@ -54,6 +54,9 @@ describe('the OpenAPI document against the running API (schemathesis --checks al
         '--seed',
         '14',
         '--no-shrink',
+        // Most of a request's time is the API waiting on Temporal: two at once halve the run.
+        '--workers',
+        '2',
         '--request-timeout',
         '90',
         '--report',
@@ -65,9 +68,7 @@ describe('the OpenAPI document against the running API (schemathesis --checks al
       { cwd: reportDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' } },
     );
     process.stderr.write(`schemathesis report: ${reportDir}\n`);
-    expect({ code, output }).toEqual({
-      code: 0,
-      output: expect.stringContaining('No issues found'),
-    });
+    expect({ code, output }).toEqual({ code: 0, output: expect.stringMatching(/[0-9]+ passed/) });
+    expect(output).not.toMatch(/FAILURES|failures?,/);
   }, 600_000);
 });
