@@ -1,6 +1,4 @@
 import fastifyRateLimit from '@fastify/rate-limit';
-import fastifySwagger from '@fastify/swagger';
-import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { Client } from '@temporalio/client';
 import Fastify, {
   type FastifyBaseLogger,
@@ -9,12 +7,10 @@ import Fastify, {
 } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
-  jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
@@ -23,6 +19,8 @@ import { codecRoutes } from './codec';
 import { acceptJsonBodiesOnly } from './content-types';
 import { ApiError, answerClientError, answerFrameworkError, registerErrorHandling } from './errors';
 import { healthRoutes } from './health';
+import { answerOtherMethodsWith405 } from './methods';
+import { errorResponses, registerOpenApi } from './openapi';
 import { createApiMetrics, registerMetrics, type ApiMetrics } from './metrics';
 import { registerPortGauges } from './port-gauges';
 import { orderRoutes } from './routes/orders';
@@ -55,14 +53,6 @@ export type App = FastifyInstance<
   ZodTypeProvider
 >;
 
-/** The error body as the OpenAPI document shows it (any code, so no answer fails to serialize). */
-const errorResponse = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
-});
-const PARTITION_ERROR_RESPONSES = Object.fromEntries(
-  [400, 401, 403, 404, 409, 429, 502, 503].map((status) => [status, errorResponse]),
-);
-
 /** Builds the HTTP API; the caller listens (server.ts) or injects requests (tests). */
 export async function buildApp({
   client,
@@ -86,23 +76,8 @@ export async function buildApp({
   registerPortGauges(metrics.registry, client, logger);
   const app = base.withTypeProvider<ZodTypeProvider>();
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      info: {
-        title: 'portflow',
-        description: 'Durable telephone-number lifecycle: port in, order, assign, release',
-        version: '0.1.0',
-      },
-      components: {
-        securitySchemes: {
-          authToken: { type: 'apiKey', in: 'header', name: 'X-AUTH-TOKEN' },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  answerOtherMethodsWith405(app);
+  await registerOpenApi(app);
 
   healthRoutes(app, { client, platform, logger });
   const taskQueue = config.TEMPORAL_TASK_QUEUE;
@@ -129,7 +104,8 @@ export async function buildApp({
           security: [{ authToken: [] }],
           ...route.schema,
           response: {
-            ...PARTITION_ERROR_RESPONSES,
+            ...errorResponses(401, 403, 404, 429, 502, 503),
+            ...(route.method === 'GET' ? {} : errorResponses(409)),
             ...(route.schema?.response as Record<string, unknown> | undefined),
           },
         };

@@ -12,6 +12,7 @@ import {
 import type { App } from './app';
 import { createTokenChecker, type Caller } from './auth';
 import { ApiError } from './errors';
+import { errorResponses } from './openapi';
 
 export interface CodecRouteOptions {
   codecKeys: Record<string, string>;
@@ -142,7 +143,7 @@ export async function codecRoutes(codecScope: App, options: CodecRouteOptions): 
     summary,
     tags: ['codec'],
     body: remotePayloads,
-    response: { 200: remotePayloads },
+    response: { 200: remotePayloads, ...errorResponses(401, 403) },
   });
 
   codecScope.post(
@@ -205,7 +206,7 @@ export async function codecRoutes(codecScope: App, options: CodecRouteOptions): 
       schema: {
         summary: 'Sign a browser in to the codec endpoint (an HttpOnly cookie for 8 hours)',
         tags: ['codec'],
-        response: { 200: z.object({ expiresAt: z.string() }) },
+        response: { 200: z.object({ expiresAt: z.iso.datetime() }), ...errorResponses(401, 403) },
       },
       onRequest: operatorOnly({ sessions: false }),
     },
@@ -222,15 +223,32 @@ export async function codecRoutes(codecScope: App, options: CodecRouteOptions): 
 
   codecScope.delete(
     '/session',
-    { schema: { summary: 'Sign a browser out of the codec endpoint', tags: ['codec'] } },
-    (request, reply) => {
+    {
+      schema: {
+        summary: 'Sign a browser out of the codec endpoint',
+        tags: ['codec'],
+        response: { 204: z.null().describe('Signed out: the session cookie is cleared') },
+      },
+    },
+    async (request, reply) => {
       setSession(request, reply, '', 0);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 
-  codecScope.get('/session', { schema: { hide: true } }, (_request, reply) =>
-    reply.type('text/html; charset=utf-8').send(SIGN_IN_PAGE),
+  codecScope.get(
+    '/session',
+    {
+      schema: {
+        summary: 'The page where an operator signs a browser in to the codec endpoint',
+        tags: ['codec'],
+        response: { 200: { content: { 'text/html': { schema: z.string() } } } },
+      },
+    },
+    async (_request, reply) => {
+      void reply.type('text/html; charset=utf-8');
+      return SIGN_IN_PAGE;
+    },
   );
 }
 

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
 import type { App } from './app';
 import { ApiError } from './errors';
+import { errorResponses } from './openapi';
 
 export interface HealthDeps {
   client: Client;
@@ -39,7 +40,11 @@ export function healthRoutes(app: App, { client, platform, logger }: HealthDeps)
 
   app.get(
     '/readyz',
-    { schema: { response: { 200: z.object({ status: z.literal('ready') }) } } },
+    {
+      schema: {
+        response: { 200: z.object({ status: z.literal('ready') }), ...errorResponses(503) },
+      },
+    },
     async () => {
       const [temporal, platformState] = await Promise.all([
         check('temporal', () =>

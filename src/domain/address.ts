@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { text } from './text';
 
 export const US_STATES = [
   'AL',
@@ -59,10 +60,10 @@ export const US_STATES = [
   'MP',
 ] as const;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
-
 export const usState = z.enum(US_STATES, { message: 'must be a 2-letter US state code' });
-export const zipCode = z.string().regex(/^\d{5}(-\d{4})?$/, 'must be a ZIP code: 5 digits or 5+4');
+export const zipCode = z
+  .string()
+  .regex(/^[0-9]{5}(-[0-9]{4})?$/, 'must be a ZIP code: 5 digits or 5+4');
 
 /** A service address of a port request: where the number is used today. */
 export const serviceAddress = z.object({

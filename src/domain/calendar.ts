@@ -86,5 +86,8 @@ export function daysBetween(from: string, to: string): number {
 }
 
 export function isIsoDate(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && toIsoDate(toDate(text)) === text;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = toDate(text);
+  // `0000-00-00` makes no date at all, and toIsoDate would throw.
+  return !Number.isNaN(date.getTime()) && toIsoDate(date) === text;
 }

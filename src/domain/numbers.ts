@@ -1,15 +1,16 @@
 import { z } from 'zod';
 import { e911Address, usState } from './address';
 import { npa, numberPattern, nxx, telephoneNumber, tollFreeNumber } from './telephone-number';
+import { text } from './text';
 
-export const accountId = z.string().trim().min(1).max(64);
+export const accountId = text(64).meta({ examples: ['acc_123'] });
 
 /** Caller ID (CNAM) name: at most 15 characters, capitals, digits and spaces. */
 export const callerIdName = z
   .string()
   .max(15, 'must be at most 15 characters')
-  .regex(/^[A-Z0-9 ]+$/, 'must be capitals, digits and spaces only')
-  .refine((name) => name.trim().length > 0, 'must not be blank');
+  .regex(/^ *[A-Z0-9][A-Z0-9 ]*$/, 'must be capitals, digits and spaces only, not blank')
+  .meta({ examples: ['ACME SUPPORT'] });
 
 export const SEARCH_DEFAULT_QUANTITY = 10;
 export const SEARCH_MAX_QUANTITY = 100;
@@ -26,16 +27,19 @@ export const numberSearchQuery = z
   .object({
     npa: npa.optional(),
     nxx: nxx.optional(),
-    rateCenter: z.string().trim().toUpperCase().min(1).max(40).optional(),
+    rateCenter: text(40).toUpperCase().optional(),
     state: usState.optional(),
     pattern: numberPattern.optional(),
     quantity,
   })
+  .strict()
   .refine((query) => !query.nxx || query.npa, { message: 'nxx needs npa', path: ['nxx'] })
   .refine((query) => !query.rateCenter || query.state, {
     message: 'rateCenter needs state',
     path: ['state'],
-  });
+  })
+  // The two refinements above, as JSON Schema says them (OpenAPI 3.1).
+  .meta({ dependentRequired: { nxx: ['npa'], rateCenter: ['state'] } });
 export type NumberSearchQuery = z.output<typeof numberSearchQuery>;
 
 export const tollFreeSearchQuery = z.object({
@@ -114,8 +118,8 @@ export type ServiceAssignmentBody = z.output<typeof serviceAssignmentBody>;
 export const directoryListing = z.discriminatedUnion('listed', [
   z.object({
     listed: z.literal(true),
-    name: z.string().trim().min(1).max(100),
-    address: z.string().trim().min(1).max(200).optional(),
+    name: text(100),
+    address: text(200).optional(),
   }),
   z.object({ listed: z.literal(false) }),
 ]);
@@ -168,7 +172,8 @@ export const numberUpdate = z
   .refine(
     (body) => Object.keys(body).length > 0,
     'must set at least one of callerIdName, e911Address, directoryListing',
-  );
+  )
+  .meta({ minProperties: 1 });
 export type NumberUpdate = z.output<typeof numberUpdate>;
 
 /** The platform's error body (and portflow's): codes in UPPER_SNAKE. */

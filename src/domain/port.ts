@@ -4,6 +4,7 @@ import { addDays, daysBetween, isBusinessDay, isIsoDate } from './calendar';
 import { accountId, callerIdName } from './numbers';
 import { PORT_PHASES, PORT_STATUSES, UNSUBMITTED_NUMBER_STATUSES } from './port-status';
 import { telephoneNumber } from './telephone-number';
+import { text } from './text';
 
 export {
   CANCELLABLE_PORT_STATUSES,
@@ -21,7 +22,10 @@ export const portPhase = z.enum(PORT_PHASES);
 
 export const MIN_PORT_LEAD_DAYS = 7;
 
-export const isoDate = z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD');
+export const isoDate = z
+  .string()
+  .refine(isIsoDate, 'must be a date as YYYY-MM-DD')
+  .meta({ format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' });
 
 /** Why a requested port date is not acceptable on `today`, or undefined when it is. */
 export function requestedDateProblem(requestedDate: string, today: string): string | undefined {
@@ -34,19 +38,16 @@ export function requestedDateProblem(requestedDate: string, today: string): stri
 }
 
 export const subscriber = z.object({
-  firstName: z.string().trim().min(1).max(60),
-  lastName: z.string().trim().min(1).max(60),
-  companyName: z.string().trim().min(1).max(100).optional(),
-  authorizedName: z.string().trim().min(1).max(120),
+  firstName: text(60),
+  lastName: text(60),
+  companyName: text(100).optional(),
+  authorizedName: text(120),
 });
 export type Subscriber = z.output<typeof subscriber>;
 
 /** Carrier account number and PIN: secrets that never leave an encrypted payload or the platform call. */
-export const accountNumber = z.string().trim().min(1).max(40);
-export const carrierPin = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9]{1,20}$/, 'must be 1-20 letters or digits');
+export const accountNumber = text(40);
+export const carrierPin = z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'must be 1-20 letters or digits');
 
 /** Where an activated number goes: the seed's assignment targets. */
 export const assignmentTarget = z.discriminatedUnion('type', [
@@ -87,7 +88,7 @@ export const portRequest = z.object({
   accountNumber,
   pin: carrierPin.optional(),
   requestedDate: isoDate,
-  currentProvider: z.string().trim().min(1).max(100).optional(),
+  currentProvider: text(100).optional(),
   allowPartial: z.boolean().optional(),
   activation: portActivation.optional(),
 });
@@ -97,7 +98,7 @@ export type PortRequest = z.output<typeof portRequest>;
  * An extension to the seed: the client's own reference for a port, which the platform keeps
  * and sends back in its notifications (portflow sends its portRequestId).
  */
-export const customerReference = z.string().trim().min(1).max(128);
+export const customerReference = text(128);
 
 /** A port request as the platform takes it: the seed's, plus the `customerReference` extension. */
 export const platformPortSubmission = portRequest
@@ -115,7 +116,8 @@ export const portSupplement = z
     pin: carrierPin.optional(),
     requestedDate: isoDate.optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, 'must correct at least one field');
+  .refine((body) => Object.keys(body).length > 0, 'must correct at least one field')
+  .meta({ minProperties: 1 });
 export type PortSupplement = z.output<typeof portSupplement>;
 
 /** The seed's portability check answer. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Toll-free NPAs of the North American Numbering Plan. */
 export const TOLL_FREE_NPAS = ['800', '888', '877', '866', '855', '844', '833'] as const;
 
-const E164_NANP = /^\+1([2-9]\d{2})([2-9]\d{2})(\d{4})$/;
+const E164_NANP = /^\+1([2-9][0-9]{2})([2-9][0-9]{2})([0-9]{4})$/;
 
 export interface NumberParts {
   npa: string;
@@ -40,32 +40,52 @@ export function isTollFree(telephoneNumber: string): boolean {
   return (TOLL_FREE_NPAS as readonly string[]).includes(splitNumber(telephoneNumber).npa);
 }
 
-/**
- * A NANP number in E.164. A query string written as the seed writes it
- * (`?telephoneNumber=+1607...`, bare `+`) arrives with a space for the plus: accept that.
- */
-export const telephoneNumber = z.codec(
-  z.string(),
-  z.string().superRefine((text, ctx) => {
+/** The rule `telephoneNumberProblem` checks, as one pattern for the OpenAPI document (no N11 area code). */
+const E164_NANP_PATTERN = '^\\+1[2-9]([02-9][0-9]|1[02-9])[2-9][0-9]{6}$';
+
+/** A NANP number in E.164, as `+16077221234`. */
+export const telephoneNumber = z
+  .string()
+  .superRefine((text, ctx) => {
     const problem = telephoneNumberProblem(text);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
-  // A codec, not a transform, so response schemas can serialize numbers too.
-  { decode: (text) => text.trim().replace(/^(?=1\d{10}$)/, '+'), encode: (number) => number },
+  })
+  .meta({ pattern: E164_NANP_PATTERN, examples: ['+16077221234'] });
+
+/**
+ * A number in a query string: written as the seed writes it (`?telephoneNumber=+1607...`, a
+ * bare `+`), it arrives with a space for the plus; without any plus it is taken too.
+ */
+export const telephoneNumberInQuery = z.codec(
+  z
+    .string()
+    .meta({ pattern: E164_NANP_PATTERN.replace('^\\+', '^[ +]?'), examples: ['+16077221234'] }),
+  telephoneNumber,
+  { decode: (text) => text.replace(/^ ?(?=1[0-9]{10}$)/, '+'), encode: (number) => number },
 );
 
-export const tollFreeNumber = telephoneNumber.refine(isTollFree, {
-  message: `must be toll-free (${TOLL_FREE_NPAS.join(', ')})`,
-});
+export const tollFreeNumber = telephoneNumber
+  .refine(isTollFree, { message: `must be toll-free (${TOLL_FREE_NPAS.join(', ')})` })
+  .meta({
+    pattern: `^\\+1(${TOLL_FREE_NPAS.join('|')})[2-9][0-9]{6}$`,
+    examples: ['+18005550123'],
+  });
 
-export const npa = z.string().regex(/^[2-9]\d{2}$/, 'must be a 3-digit area code starting 2-9');
-export const nxx = z.string().regex(/^[2-9]\d{2}$/, 'must be a 3-digit exchange starting 2-9');
+export const npa = z
+  .string()
+  .regex(/^[2-9][0-9]{2}$/, 'must be a 3-digit area code starting 2-9')
+  .meta({ examples: ['607'] });
+export const nxx = z
+  .string()
+  .regex(/^[2-9][0-9]{2}$/, 'must be a 3-digit exchange starting 2-9')
+  .meta({ examples: ['722'] });
 
 /** A search pattern over the 10 national digits: digits and `*` wildcards, as `*0000` or `*1234*`. */
 export const numberPattern = z
   .string()
-  .regex(/^[\d*]{1,12}$/, 'must be digits with * wildcards, as *0000 or *1234*')
-  .refine((pattern) => /\d/.test(pattern), 'must contain at least one digit');
+  .max(12)
+  .regex(/^\**[0-9][0-9*]*$/, 'must be digits with * wildcards, as *0000 or *1234*')
+  .meta({ examples: ['*0000', '*1234*'] });
 
 /** Does the 10-digit national number match a `*`-wildcard pattern? */
 export function matchesPattern(telephoneNumber: string, pattern: string): boolean {

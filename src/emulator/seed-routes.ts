@@ -19,6 +19,7 @@ import {
   portabilityCheck,
   serviceAssignmentBody,
   telephoneNumber,
+  telephoneNumberInQuery,
   tollFreeOrderRequest,
   tollFreeSearchQuery,
   type AssignmentType,
@@ -189,7 +190,7 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
     {
       schema: {
         params: partitionParams,
-        querystring: z.object({ telephoneNumber }),
+        querystring: z.object({ telephoneNumber: telephoneNumberInQuery }),
         response: answers(200, portabilityCheck),
       },
     },

@@ -120,9 +120,64 @@ describe('the API app', () => {
     expect(response.body).not.toMatch(/ECONNREFUSED|10\.0\.0\.7|db\.internal|at /);
   });
 
-  it('serves its OpenAPI document', async () => {
+  it('serves its OpenAPI 3.1 document, saying the rules it validates by', async () => {
     const response = await app.inject({ method: 'GET', url: '/openapi.json' });
     expect(response.statusCode).toBe(200);
-    expect(response.json().paths).toHaveProperty('/healthz');
+    const document = response.json();
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.paths).toHaveProperty('/healthz');
+    const search = document.paths['/v2/partition/{partitionId}/telephone-number/search'].get;
+    // Cross-field rules need the query as one object: a form-exploded parameter.
+    expect(search.parameters).toContainEqual(
+      expect.objectContaining({
+        in: 'query',
+        style: 'form',
+        explode: true,
+        schema: expect.objectContaining({
+          dependentRequired: { nxx: ['npa'], rateCenter: ['state'] },
+        }),
+      }),
+    );
+    const order = document.paths['/v2/partition/{partitionId}/telephone-number/order'].post;
+    const orderBody = order.requestBody.content['application/json'].schema;
+    expect(orderBody.properties.telephoneNumbers.items.pattern).toBe(
+      '^\\+1[2-9]([02-9][0-9]|1[02-9])[2-9][0-9]{6}$',
+    );
+    expect(Object.keys(order.responses)).toEqual(
+      expect.arrayContaining([
+        '200',
+        '202',
+        '400',
+        '401',
+        '403',
+        '404',
+        '409',
+        '413',
+        '415',
+        '429',
+        '431',
+        '503',
+      ]),
+    );
+    expect(order.responses['409'].content['application/json'].schema.properties).toHaveProperty(
+      'error',
+    );
+  });
+
+  it('answers a method a known path does not serve with 405 and Allow, an unknown path with 404', async () => {
+    const search = await app.inject({
+      method: 'PUT',
+      url: '/v2/partition/p1/telephone-number/search',
+      headers: { 'x-auth-token': 'unknown' },
+    });
+    // Not the number update `PUT /telephone-number/:telephoneNumber` of a number "search".
+    expect(search.statusCode).toBe(405);
+    expect(search.headers.allow).toBe('GET, HEAD');
+    expect(search.json().error.code).toBe('METHOD_NOT_ALLOWED');
+    const health = await app.inject({ method: 'DELETE', url: '/healthz' });
+    expect(health.statusCode).toBe(405);
+    expect(health.headers.allow).toBe('GET, HEAD');
+    const unknown = await app.inject({ method: 'GET', url: '/v2/nothing-here' });
+    expect(unknown.statusCode).toBe(404);
   });
 });

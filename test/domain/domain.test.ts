@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { z } from 'zod';
 import {
   addBusinessDays,
   federalHolidays,
@@ -12,6 +14,9 @@ import {
   platformPort,
   requestedDateProblem,
   telephoneNumber,
+  telephoneNumberInQuery,
+  subscriber,
+  isIsoDate,
   tollFreeOrderRequest,
   lineAssignmentBody,
   serviceAssignmentBody,
@@ -46,9 +51,12 @@ const seed = {
 };
 
 describe('telephone numbers', () => {
-  it('accepts NANP E.164 and the bare-plus query form', () => {
+  it('accepts NANP E.164, and in a query string the bare-plus form too', () => {
     expect(telephoneNumber.parse('+16077221234')).toBe('+16077221234');
-    expect(telephoneNumber.parse(' 16077221234')).toBe('+16077221234');
+    expect(telephoneNumberInQuery.parse(' 16077221234')).toBe('+16077221234');
+    expect(telephoneNumberInQuery.parse('16077221234')).toBe('+16077221234');
+    // A body says what the document says: E.164 exactly.
+    expect(telephoneNumber.safeParse(' 16077221234').success).toBe(false);
   });
 
   it.each([
@@ -301,5 +309,40 @@ describe('port status from its numbers', () => {
   it('leaves numbers that were never submitted out', () => {
     expect(aggregatePortStatus([outcome('NOT_PORTABLE'), outcome('PENDING')])).toBe('PENDING');
     expect(aggregatePortStatus([outcome('CANCELLED'), outcome('CANCELLED')])).toBe('CANCELLED');
+  });
+});
+
+describe('what the OpenAPI document says of a schema is what it accepts', () => {
+  const patternOf = (schema: z.ZodType) =>
+    new RegExp((z.toJSONSchema(schema, { io: 'input' }) as { pattern: string }).pattern, 'u');
+  const numberLike = fc.stringMatching(/^[+ ]?1?[0-9]{9,11}$/);
+
+  it('a telephone number: its pattern, N11 area codes included', () => {
+    const pattern = patternOf(telephoneNumber);
+    fc.assert(
+      fc.property(fc.oneof(numberLike, fc.string()), (text) => {
+        expect(pattern.test(text)).toBe(telephoneNumber.safeParse(text).success);
+      }),
+    );
+  });
+
+  it('free text: not blank, its length as sent', () => {
+    const name = subscriber.shape.firstName;
+    const pattern = patternOf(name);
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom(' ', '\t', '\u00a0', '\ufeff', 'a') }),
+        (text) => {
+          const documented = pattern.test(text) && text.length <= 60;
+          expect(documented).toBe(name.safeParse(text).success);
+        },
+      ),
+    );
+  });
+
+  it('a date that makes no date is refused, not thrown', () => {
+    expect(isIsoDate('0000-00-00')).toBe(false);
+    expect(isIsoDate('2026-02-29')).toBe(false);
+    expect(isIsoDate('2028-02-29')).toBe(true);
   });
 });

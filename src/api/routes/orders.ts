@@ -33,7 +33,7 @@ export function orderRoutes(app: App, { orders: order }: Pick<Operations, 'order
       schema: {
         summary: 'Search available numbers by NPA, NPA-NXX, rate center and state, or pattern',
         params: partitionParams,
-        querystring: numberSearchQuery.strict(),
+        querystring: numberSearchQuery,
         response: { 200: numberSearchResult },
       },
     },

@@ -6,6 +6,7 @@ import type { Operations } from '../../operations';
 import { accepted } from '../../operations/outcomes';
 import type { App } from '../app';
 import { ApiError } from '../errors';
+import { errorResponses } from '../openapi';
 import { send } from '../outcomes';
 
 /** A notification signed longer ago than this is refused as a replay. */
@@ -18,6 +19,13 @@ export interface PlatformNotificationOptions {
 }
 
 const answer = z.object({ nudged: z.boolean() });
+/** Checked before the body is read (see the preValidation hook); declared so the document says it. */
+const signatureHeader = z.object({
+  [PLATFORM_NOTIFICATION_SIGNATURE_HEADER]: z.string().meta({
+    pattern: '^t=[0-9]+,v1=[0-9a-f]{64}$',
+    description: 't=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">',
+  }),
+});
 
 /**
  * `POST /platform/notifications`: the platform says a port's status changed. The signature is
@@ -67,8 +75,9 @@ export async function platformNotificationRoutes(
         schema: {
           summary: "The platform's signed notification that a port's status changed",
           tags: ['platform'],
+          headers: signatureHeader,
           body: platformPortNotification,
-          response: { 202: answer },
+          response: { 202: answer, ...errorResponses(401) },
         },
       },
       async (request, reply) => {

@@ -8,7 +8,7 @@ import {
   portSupplement,
   portabilityCheck,
   requestedDateProblem,
-  telephoneNumber,
+  telephoneNumberInQuery,
   toIsoDate,
 } from '../../domain';
 import type { portOperations } from '../../operations/ports';
@@ -26,7 +26,7 @@ const listQuery = z.object({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be an account ID')
     .optional(),
-  telephoneNumber: telephoneNumber.optional(),
+  telephoneNumber: telephoneNumberInQuery.optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(50),
   nextPageToken: z.string().max(4096).optional(),
 });
@@ -49,9 +49,9 @@ const requestedPortDate = isoDate.superRefine((date, ctx) => {
 
 // The date rule sits in the schema, so a 400 names it beside every other bad field.
 const portRequestBody = portRequest.extend({ requestedDate: requestedPortDate });
-const portSupplementBody = portSupplement.safeExtend({
-  requestedDate: requestedPortDate.optional(),
-});
+const portSupplementBody = portSupplement
+  .safeExtend({ requestedDate: requestedPortDate.optional() })
+  .meta({ minProperties: 1 });
 
 const carrierEvent = z.object({
   upstreamPortRequestId: z.string().min(1).max(100).optional(),
@@ -66,7 +66,7 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
       schema: {
         summary: 'Check whether a number can be ported in',
         params: partitionParams,
-        querystring: z.object({ telephoneNumber }),
+        querystring: z.object({ telephoneNumber: telephoneNumberInQuery }),
         response: { 200: portabilityCheck },
       },
     },

@@ -1,0 +1,103 @@
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
+import { errorBodySchema } from './errors';
+
+/** Why each error status is answered, as the document says it. */
+const ERROR_STATUSES = {
+  400: 'Bad input: `details` names each bad field (also a URL or request that is not valid HTTP)',
+  401: 'No credential, or one that is not known (or not valid)',
+  403: 'The token may not use this partition (or endpoint)',
+  404: 'No such resource in this partition',
+  409: 'A conflict: the number is busy with another operation, the Idempotency-Key was used with another body, or the state refuses it',
+  413: 'The body is too large',
+  414: 'A path parameter is longer than 100 characters',
+  415: 'The body is not application/json',
+  429: 'Too many requests for this token, or portflow is admitting all it can: retry after `Retry-After`',
+  431: 'The request line and headers are too large',
+  502: 'The platform refused or failed the call',
+  503: 'Temporal or the platform is unreachable: retry after `Retry-After`',
+} as const;
+export type ErrorStatus = keyof typeof ERROR_STATUSES;
+
+/** Response schemas of error statuses, each with the API's one error body: spread into a route's `response`. */
+export function errorResponses(...statuses: ErrorStatus[]) {
+  return Object.fromEntries(
+    statuses.map((status) => [status, errorBodySchema.describe(ERROR_STATUSES[status])]),
+  );
+}
+
+/** What any route may answer, whatever it does: from the HTTP parser, the router and the body parser. */
+function transportErrors(route: RouteOptions): ErrorStatus[] {
+  return [
+    400,
+    431,
+    ...(route.url.includes(':') ? ([414] as const) : []),
+    ...(route.schema?.body ? ([413, 415] as const) : []),
+  ];
+}
+
+/**
+ * JSON Schema keywords that tie query parameters together (`rateCenter` needs `state`): OpenAPI
+ * can say them only of the query as one object, a form-exploded parameter, so the query is
+ * documented as one then. It is sent the same way: each property is its own `name=value`.
+ */
+const OBJECT_KEYWORDS = ['dependentRequired', 'dependentSchemas', 'oneOf', 'anyOf', 'allOf', 'not'];
+
+function asOneQueryParameter(querystring: Record<string, unknown>): Record<string, unknown> {
+  if (!OBJECT_KEYWORDS.some((keyword) => keyword in querystring)) return querystring;
+  return {
+    type: 'object',
+    properties: { query: querystring },
+    style: 'form',
+    explode: true,
+  };
+}
+
+const zodTransform = createJsonSchemaTransform({});
+
+/**
+ * The OpenAPI 3.1 document at `/openapi.json` (and its UI at `/docs`), made from each route's
+ * zod schemas: what a route declares is what the document says, with the errors every route
+ * can answer added to it. Routes registered after this get it through their schemas alone.
+ */
+export async function registerOpenApi(app: FastifyInstance): Promise<void> {
+  app.addHook('onRoute', (route) => {
+    if (route.schema?.hide) return;
+    route.schema = {
+      ...route.schema,
+      response: {
+        ...errorResponses(...transportErrors(route)),
+        ...(route.schema?.response as Record<string, unknown> | undefined),
+      },
+    };
+  });
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'portflow',
+        description:
+          'Durable telephone-number lifecycle: port in, order, assign, release. Errors are `{ "error": { "code", "message", "details" } }`; a method a path does not serve is 405 with `Allow`.',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          authToken: { type: 'apiKey', in: 'header', name: 'X-AUTH-TOKEN' },
+        },
+      },
+    },
+    transform: (document) => {
+      const transformed = zodTransform(document);
+      const querystring = transformed.schema.querystring as Record<string, unknown> | undefined;
+      if (!querystring) return transformed;
+      return {
+        ...transformed,
+        schema: { ...transformed.schema, querystring: asOneQueryParameter(querystring) },
+      };
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+}
