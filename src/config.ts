@@ -42,11 +42,32 @@ function withoutPrototype<T>(value: T): T {
 /** `{"tok-a": ["p1", "p2"], "tok-admin": ["*"]}`: each token and the partitions it may use. */
 export const apiTokensSchema = z.record(z.string().min(16), z.array(z.string().min(1)).min(1));
 
-/** `{"p1": {"url": "https://...", "secret": "..."}}`: a webhook per partition. */
+/** Standard Webhooks' form of a secret: `whsec_` and the base64 of 24 to 64 random bytes. */
+const STANDARD_SECRET = /^whsec_([A-Za-z0-9+/]{32,88}={0,2})$/;
+
+/**
+ * `{"p1": {"url": "https://...", "secret": "whsec_..."}}`: a webhook per partition. A secret of
+ * 16+ characters without `whsec_` still works (signed as the raw bytes of the string).
+ */
 export const webhooksSchema = z.record(
   z.string().min(1),
-  z.object({ url: z.url(), secret: z.string().min(16) }),
+  z.object({
+    url: z.url(),
+    secret: z
+      .string()
+      .min(16)
+      .refine((secret) => !secret.startsWith('whsec_') || isStandardSecret(secret), {
+        message: 'a whsec_ secret must be whsec_ and the base64 of 24 to 64 bytes',
+      }),
+  }),
 );
+
+function isStandardSecret(secret: string): boolean {
+  const base64 = STANDARD_SECRET.exec(secret)?.[1];
+  if (base64 === undefined) return false;
+  const bytes = Buffer.from(base64, 'base64');
+  return bytes.length >= 24 && bytes.length <= 64 && bytes.toString('base64') === base64;
+}
 
 /** `{"p1": {"period": "120d", "lineType": "BUSINESS"}}`: a partition's own aging period. */
 export const agingPeriodsSchema = z.record(

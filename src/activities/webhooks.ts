@@ -1,10 +1,43 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
 import type { Config } from '../config';
 import type { WebhookEvent } from '../domain/webhook-event';
 import { signBody } from '../signature';
 
-export const SIGNATURE_HEADER = 'x-portflow-signature';
+/** portflow's own signature (Stripe-style), sent beside the standard ones until 2027-06-30. */
+export const LEGACY_SIGNATURE_HEADER = 'x-portflow-signature';
+
+/**
+ * The Standard Webhooks signer of a partition's secret: a `whsec_` secret is the base64 of its
+ * key, any other (portflow's older form) is its own bytes, as `whsec_` + base64 of it reads.
+ */
+export function standardWebhook(secret: string): Webhook {
+  return secret.startsWith('whsec_')
+    ? new Webhook(secret)
+    : new Webhook(Buffer.from(secret, 'utf8'), { format: 'raw' });
+}
+
+/**
+ * The headers of one delivery attempt: Standard Webhooks' (`webhook-id` is the event's stable
+ * id, the timestamp and signature are the attempt's), and portflow's older pair beside them.
+ */
+export function webhookHeaders(
+  secret: string,
+  event: Pick<WebhookEvent, 'id'>,
+  body: string,
+  at: Date,
+): Record<string, string> {
+  const seconds = Math.floor(at.getTime() / 1000);
+  return {
+    'content-type': 'application/json',
+    'webhook-id': event.id,
+    'webhook-timestamp': String(seconds),
+    'webhook-signature': standardWebhook(secret).sign(event.id, at, body),
+    'x-portflow-event-id': event.id,
+    [LEGACY_SIGNATURE_HEADER]: signBody(secret, body, seconds),
+  };
+}
 
 export function createWebhookActivities({ config }: { config: Pick<Config, 'WEBHOOKS'> }) {
   return {
@@ -22,11 +55,7 @@ export function createWebhookActivities({ config }: { config: Pick<Config, 'WEBH
       const response = await request(webhook.url, {
         method: 'POST',
         body,
-        headers: {
-          'content-type': 'application/json',
-          'x-portflow-event-id': event.id,
-          [SIGNATURE_HEADER]: signBody(webhook.secret, body, Math.floor(Date.now() / 1000)),
-        },
+        headers: webhookHeaders(webhook.secret, event, body, new Date()),
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
       });

@@ -3,10 +3,12 @@ import { findPostgresBin } from './postgres';
 import { resolveTemporalCli } from './temporal-cli';
 import { ensureTemporalServer } from './temporal-server';
 import { ensureTestServer } from './test-server';
+import { ensureWebhookVerifier } from './webhook-verifier';
 
 /**
  * Prepares, once per machine, the Temporal CLI, the time-skipping test server and the
- * Temporal server of the cluster tests, and checks PostgreSQL is there (CI calls this).
+ * Temporal server of the cluster tests and the Python webhook verifier, and checks PostgreSQL
+ * is there (CI calls this).
  */
 async function run(): Promise<void> {
   const logger = createLogger({ name: 'ensure-runtimes' });
@@ -20,6 +22,8 @@ async function run(): Promise<void> {
   const server = await ensureTemporalServer({ logger });
   logger.info(server, 'Temporal server (cluster tests and bench)');
   logger.info({ bin: findPostgresBin() }, 'PostgreSQL');
+  const verifier = await ensureWebhookVerifier({ logger });
+  logger.info({ python: verifier }, 'Python standardwebhooks (webhook verification test)');
 }
 
 run().catch((error: unknown) => {

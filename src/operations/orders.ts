@@ -8,6 +8,7 @@ import type {
 } from '../domain';
 import type { PlatformClient, SearchQuery } from '../platform';
 import { fromOrderMemo, startingOrder, toOrderMemo, type OrderMemo } from '../domain/order-memo';
+import { OrderStatusKey } from '../temporal/search-attribute-keys';
 import {
   MEMO,
   awaitOrderUpdate,
@@ -129,6 +130,7 @@ export function orders({ client, config, platform, taskQueue, onStarted }: Order
             [MEMO.orderNumbers]: order.telephoneNumbers,
             [MEMO.order]: toOrderMemo(begun),
           },
+          typedSearchAttributes: [{ key: OrderStatusKey, value: begun.status }],
           staticSummary: order.tollFree
             ? `Order toll-free ${order.telephoneNumbers.join(', ')} into account ${order.accountId}`
             : `Order ${order.telephoneNumbers.length} number(s) into account ${order.accountId}`,

@@ -185,6 +185,38 @@ export function portOperations(deps: OperationDeps) {
     }
   }
 
+  async function list(partitionId: string, filters: PortListFilters): Promise<Outcome<PortPage>> {
+    const clauses = [
+      `WorkflowType = 'portIn'`,
+      `PartitionId = ${quote(partitionId)}`,
+      'PortStatus IS NOT NULL',
+    ];
+    if (filters.status) clauses.push(`PortStatus = ${quote(filters.status)}`);
+    if (filters.accountId) clauses.push(`AccountId = ${quote(filters.accountId)}`);
+    if (filters.telephoneNumber)
+      clauses.push(`TelephoneNumbers = ${quote(filters.telephoneNumber)}`);
+    const query = clauses.join(' AND ');
+    let temporalToken: Buffer | undefined;
+    if (filters.nextPageToken) {
+      temporalToken = readPageToken(query, filters.nextPageToken);
+      if (!temporalToken) return badPageToken();
+    }
+    let page;
+    try {
+      page = await listPorts(client, query, filters.pageSize, temporalToken);
+    } catch (error) {
+      // Temporal refuses a token it did not make only after retrying: told apart from an outage.
+      if (temporalToken && !(error instanceof TemporalUnavailable)) return badPageToken();
+      throw error;
+    }
+    return done({
+      ports: (page.executions ?? []).map(summaryOf),
+      nextPageToken: page.nextPageToken?.length
+        ? writePageToken(query, page.nextPageToken)
+        : undefined,
+    });
+  }
+
   return {
     async check(partitionId: string, telephoneNumber: string): Promise<Outcome<PortabilityCheck>> {
       return done(await platform.checkPortability(partitionId, telephoneNumber));
@@ -201,36 +233,31 @@ export function portOperations(deps: OperationDeps) {
 
     read,
 
-    async list(partitionId: string, filters: PortListFilters): Promise<Outcome<PortPage>> {
-      const clauses = [
-        `WorkflowType = 'portIn'`,
-        `PartitionId = ${quote(partitionId)}`,
-        'PortStatus IS NOT NULL',
-      ];
-      if (filters.status) clauses.push(`PortStatus = ${quote(filters.status)}`);
-      if (filters.accountId) clauses.push(`AccountId = ${quote(filters.accountId)}`);
-      if (filters.telephoneNumber)
-        clauses.push(`TelephoneNumbers = ${quote(filters.telephoneNumber)}`);
-      const query = clauses.join(' AND ');
-      let temporalToken: Buffer | undefined;
-      if (filters.nextPageToken) {
-        temporalToken = readPageToken(query, filters.nextPageToken);
-        if (!temporalToken) return badPageToken();
-      }
-      let page;
-      try {
-        page = await listPorts(client, query, filters.pageSize, temporalToken);
-      } catch (error) {
-        // Temporal refuses a token it did not make only after retrying: told apart from an outage.
-        if (temporalToken && !(error instanceof TemporalUnavailable)) return badPageToken();
-        throw error;
-      }
-      return done({
-        ports: (page.executions ?? []).map(summaryOf),
-        nextPageToken: page.nextPageToken?.length
-          ? writePageToken(query, page.nextPageToken)
-          : undefined,
-      });
+    list,
+
+    /**
+     * Every port the filters match, page after page from `filters.nextPageToken` on (a report):
+     * the first page is read before it answers, so a bad token or an outage is a refusal, not
+     * a report cut short.
+     */
+    async listEvery(
+      partitionId: string,
+      filters: PortListFilters,
+    ): Promise<Outcome<AsyncIterable<PortSummary>>> {
+      const first = await list(partitionId, filters);
+      if (isRefusal(first)) return first;
+      return done(
+        (async function* pages() {
+          for (let page = first.value; ;) {
+            yield* page.ports;
+            if (!page.nextPageToken) return;
+            const next = await list(partitionId, { ...filters, nextPageToken: page.nextPageToken });
+            // A token portflow made a moment ago is good: only an outage stops the report.
+            if (isRefusal(next)) throw new Error(`the port listing refused its own page token`);
+            page = next.value;
+          }
+        })(),
+      );
     },
 
     /** Cancels before the carrier approves; cancelling a cancelled port again answers it again. */

@@ -25,6 +25,11 @@ export const ReleaseStatusKey = defineSearchAttributeKey(
   SearchAttributeType.KEYWORD,
 );
 
+/** When a release's aging ends (set as it starts AGING): "every number aging until next week". */
+export const AgingUntilKey = defineSearchAttributeKey('AgingUntil', SearchAttributeType.DATETIME);
+/** IN_PROGRESS, COMPLETED, PARTIAL or FAILED: operators find every failed order by it. */
+export const OrderStatusKey = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
+
 /** Every custom search attribute portflow writes; registered at start-up where missing. */
 export const SEARCH_ATTRIBUTE_KEYS = [
   PortStatusKey,
@@ -34,6 +39,8 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   CurrentProviderKey,
   RequestedDateKey,
   ReleaseStatusKey,
+  AgingUntilKey,
+  OrderStatusKey,
 ] as const;
 
 /**

@@ -122,6 +122,9 @@ export interface OrderNumbersInput {
   settings: OrderSettings;
 }
 
+/** The patch that ends an order by upserting its OrderStatus (issue 16). */
+export const ORDER_STATUS_PATCH = 'order-status-search-attribute';
+
 /** Answers once the order is done, or after `waitMs` with `done: false`. */
 export const awaitOrderUpdate = defineUpdate<{ done: boolean }, [{ waitMs: number }]>('awaitOrder');
 
@@ -136,6 +139,9 @@ export interface ReleaseNumberInput {
   webhooks: boolean;
   receivedAt: string;
 }
+
+/** The patch that upserts AgingUntil as a release starts aging (issue 16). */
+export const AGING_UNTIL_PATCH = 'release-aging-until-search-attribute';
 
 /** Ends aging early: the number stays with its account. Refused (NOT_AGING) unless aging. */
 export const reclaimUpdate = defineUpdate<ReleaseObject>('reclaim');

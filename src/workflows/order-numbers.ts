@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setHandler,
   upsertMemo,
@@ -21,10 +22,17 @@ import { formatDuration } from '../domain/time';
 import {
   AccountIdKey,
   MAX_SEARCHABLE_NUMBERS,
+  OrderStatusKey,
   PartitionIdKey,
   TelephoneNumbersKey,
 } from '../temporal/search-attribute-keys';
-import { MEMO, PLATFORM_REJECTED, awaitOrderUpdate, type OrderNumbersInput } from './definitions';
+import {
+  MEMO,
+  ORDER_STATUS_PATCH,
+  PLATFORM_REJECTED,
+  awaitOrderUpdate,
+  type OrderNumbersInput,
+} from './definitions';
 import { deliverWebhook } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
@@ -130,6 +138,9 @@ export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgr
   progress.status = finalOrderStatus(progress.telephoneNumbers);
   progress.completedDate = new Date().toISOString();
   publish();
+  // Orders recorded before OrderStatus existed ended without this upsert.
+  if (patched(ORDER_STATUS_PATCH))
+    upsertSearchAttributes([{ key: OrderStatusKey, value: progress.status }]);
 
   if (settings.webhooks) {
     try {

@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyLocalActivities,
   setHandler,
   upsertMemo,
@@ -18,11 +19,13 @@ import { formatDuration } from '../domain/time';
 import type { ReleaseObject, ReleaseStatus } from '../domain/release';
 import {
   AccountIdKey,
+  AgingUntilKey,
   PartitionIdKey,
   ReleaseStatusKey,
   TelephoneNumbersKey,
 } from '../temporal/search-attribute-keys';
 import {
+  AGING_UNTIL_PATCH,
   LOCAL_RETRIES,
   MEMO,
   NOT_AGING,
@@ -181,6 +184,9 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
       'AGING',
       `cleared (${release.removed.join(', ') || 'nothing was set'}): aging until ${release.agingUntil}`,
     );
+    // Releases recorded before AgingUntil existed aged without this upsert.
+    if (patched(AGING_UNTIL_PATCH))
+      upsertSearchAttributes([{ key: AgingUntilKey, value: new Date(release.agingUntil) }]);
     emit('number.aging_started');
 
     // One timer however long the period: the history stays a few events.

@@ -36,3 +36,22 @@ describe('PLATFORM_TIMEOUT', () => {
     );
   });
 });
+
+describe('WEBHOOKS secrets', () => {
+  const webhooks = (secret: string) =>
+    loadConfig({ WEBHOOKS: JSON.stringify({ p1: { url: 'http://127.0.0.1:9/hooks', secret } }) });
+
+  it('takes a Standard Webhooks secret (whsec_ and base64 of 24-64 bytes) and the older form', () => {
+    const standard = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
+    expect(webhooks(standard).WEBHOOKS?.p1?.secret).toBe(standard);
+    expect(webhooks('a-secret-of-16-chars').WEBHOOKS?.p1?.secret).toBe('a-secret-of-16-chars');
+  });
+
+  it.each([
+    ['too short a key', `whsec_${Buffer.alloc(16, 7).toString('base64')}`],
+    ['not base64', `whsec_${'!'.repeat(44)}`],
+    ['unpadded base64', `whsec_${Buffer.alloc(32, 7).toString('base64').replace(/=+$/, '')}`],
+  ])('refuses a whsec_ secret with %s, naming WEBHOOKS', (_why, secret) => {
+    expect(() => webhooks(secret)).toThrow(/WEBHOOKS.*whsec_/);
+  });
+});

@@ -5,6 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { toIsoDate, type ReleaseObject } from '../../src/domain';
 import { releaseWorkflowId } from '../../src/workflows/definitions';
 import { AT_AND_T_NUMBER, E911, seedCaller, seedPortRequest } from '../emulator/support';
+import { csvRequest } from '../helpers/csv';
 import { eventually, startPortflow, type Portflow } from '../helpers/portflow';
 import { AGED_TO_THE_END, EVERYTHING_REMOVED } from '../helpers/release';
 
@@ -155,6 +156,29 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
         assignedTo: 'user_1',
         lifecycle: 'ACTIVE',
       }),
+    ]);
+    // The same listing as a report for a spreadsheet.
+    const report = await csvRequest(
+      `${portflow.apiUrl}${accountPath(fast, '/telephone-number')}`,
+      portflow.token,
+    );
+    expect(report.status).toBe(200);
+    expect(report.headers['content-disposition']).toBe(
+      `attachment; filename="numbers-${fast}-acc_123.csv"`,
+    );
+    const entry = listed.body[0] as Record<string, unknown>;
+    expect(report.rows).toEqual([
+      [
+        'telephoneNumber',
+        'formatted',
+        'lifecycle',
+        'status',
+        'assignedTo',
+        'assignmentType',
+        'primary',
+        'e911Registered',
+      ],
+      [number, entry.formatted, 'ACTIVE', entry.status, 'user_1', 'END_USER', 'true', 'true'],
     ]);
 
     const unassigned = await portflow.call(

@@ -2,6 +2,7 @@ import { loadConfig } from '../../src/config';
 import {
   AccountIdKey,
   PartitionIdKey,
+  OrderStatusKey,
   TelephoneNumbersKey,
 } from '../../src/temporal/search-attribute-keys';
 import { orderWorkflowId } from '../../src/workflows/definitions';
@@ -281,6 +282,35 @@ describe('search and order over HTTP (dev server, worker, API, emulator)', () =>
     expect((await accountNumbers(p)).sort()).toEqual([...free].sort());
   });
 
+  it('lets an operator find every failed order, and every partial one, by OrderStatus', async () => {
+    const p = newPartition();
+    const failed = await order(p, { telephoneNumbers: [NOT_IN_INVENTORY], accountId: 'acc_123' });
+    expect(failed.body).toMatchObject({ status: 'FAILED' });
+    const partial = await order(p, {
+      telephoneNumbers: [binghamton(1600, 1)[0], NOT_IN_INVENTORY],
+      accountId: 'acc_123',
+    });
+    expect(partial.body).toMatchObject({ status: 'PARTIAL' });
+    const ordersWith = async (status: string) => {
+      const found: string[] = [];
+      const query = `OrderStatus = '${status}' AND PartitionId = '${p}'`;
+      for await (const execution of portflow.client.workflow.list({ query }))
+        found.push(execution.workflowId);
+      return found;
+    };
+    // Visibility follows the workflows by a moment.
+    const failedOrders = await eventually(
+      () => ordersWith('FAILED'),
+      (found) => found.length > 0,
+    );
+    expect(failedOrders).toEqual([orderWorkflowId(p, failed.body.orderId as string)]);
+    const partialOrders = await eventually(
+      () => ordersWith('PARTIAL'),
+      (found) => found.length > 0,
+    );
+    expect(partialOrders).toEqual([orderWorkflowId(p, partial.body.orderId as string)]);
+  });
+
   it('orders every number exactly once through platform 503s', async () => {
     const p = newPartition();
     const numbers = binghamton(1200, 250);
@@ -426,6 +456,9 @@ describe('search and order over HTTP (dev server, worker, API, emulator)', () =>
       const read = await portflow.call('GET', admitted.headers.location as string);
       expect(read.status).toBe(200);
       expect(read.body).toEqual(admitted.body);
+      // Searchable as IN_PROGRESS from its start, before any worker has seen it.
+      const running = await workflowOf(p, admitted.body.orderId as string).describe();
+      expect(running.typedSearchAttributes.get(OrderStatusKey)).toBe('IN_PROGRESS');
     } finally {
       await portflow.startWorker();
     }

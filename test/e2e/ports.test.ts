@@ -1,6 +1,7 @@
 import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { toIsoDate, type PlatformPort, type PortObject } from '../../src/domain';
 import { AT_AND_T_NUMBER, E911, seedCaller, seedPortRequest } from '../emulator/support';
+import { csvRequest } from '../helpers/csv';
 import { advanceCarrierUntil, eventually, startPortflow, type Portflow } from '../helpers/portflow';
 
 /** AT&T numbers outside the emulator's inventory, one per test so no test holds another's. */
@@ -410,5 +411,47 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
       seen.push(...page.ports.map((p) => p.portRequestId));
     }
     expect(seen.sort()).toEqual([...ids].sort());
+
+    // The same listing as a report: every page at once, with the same filters.
+    const report = (query: string) =>
+      csvRequest(`${portflow.apiUrl}${portflow.portsPath(L)}?${query}`, portflow.token);
+    const everything = await report('pageSize=1');
+    expect(everything.status).toBe(200);
+    expect(everything.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(everything.headers['content-disposition']).toBe(`attachment; filename="ports-${L}.csv"`);
+    const [header, ...rows] = everything.rows;
+    expect(header).toEqual([
+      'portRequestId',
+      'status',
+      'telephoneNumbers',
+      'accountId',
+      'currentProvider',
+      'requestedDate',
+      'createdDate',
+    ]);
+    expect(rows.map((row) => row[0]).sort()).toEqual([...ids].sort());
+    expect(rows.find((row) => row[0] === ids[2])).toEqual([
+      ids[2],
+      'CANCELLED',
+      numbers[2],
+      'acc_l2',
+      expect.any(String),
+      expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/),
+      expect.any(String),
+    ]);
+    const byAccount = await report('accountId=acc_l1&pageSize=1');
+    expect(
+      byAccount.rows
+        .slice(1)
+        .map((row) => row[0])
+        .sort(),
+    ).toEqual([ids[0], ids[1]].sort());
+    // A header line and nothing else when nothing matches; a bad filter is JSON's 400.
+    expect((await report('accountId=acc_none')).rows).toEqual([header]);
+    const refused = await report('status=SOMETIMES');
+    expect(refused.status).toBe(400);
+    expect(JSON.parse(refused.text)).toMatchObject({
+      error: { details: [expect.objectContaining({ field: 'status' })] },
+    });
   });
 });

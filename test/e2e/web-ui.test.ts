@@ -8,8 +8,10 @@ import { freePort } from '../../src/dev/net';
 import { resolveTemporalCli } from '../../src/dev/temporal-cli';
 import { createLogger } from '../../src/logger';
 import { ensureSearchAttributes } from '../../src/temporal/search-attributes';
-import { portWorkflowId } from '../../src/workflows/definitions';
-import { advanceCarrierUntil, startPortflow, type Portflow } from '../helpers/portflow';
+import type { ReleaseObject } from '../../src/domain';
+import { DAY_MS } from '../../src/domain/time';
+import { portWorkflowId, releaseWorkflowId } from '../../src/workflows/definitions';
+import { advanceCarrierUntil, eventually, startPortflow, type Portflow } from '../helpers/portflow';
 import {
   compileApp,
   startBuiltEmbedded,
@@ -36,28 +38,50 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-/** Finds a port in the UI's workflow list by a search query, then opens its history. */
-async function openPortByQuery(
+/** Finds a workflow in the UI's workflow list by a search query, then opens its history. */
+async function openWorkflowByQuery(
   page: Page,
-  options: { uiUrl: string; portId: string; query: string; shotPrefix: string },
+  options: { uiUrl: string; workflowId: string; query: string; shotPrefix: string },
 ): Promise<string> {
   await page.goto(`${options.uiUrl}/namespaces/${TEST_NAMESPACE}/workflows`);
   await page.getByTestId('toggle-manual-query').click();
   await page.getByTestId('manual-search-input').fill(options.query);
   await page.getByTestId('manual-search-button').click();
-  const link = page.getByRole('link', { name: options.portId, exact: true });
+  const link = page.getByRole('link', { name: options.workflowId, exact: true });
   await link.waitFor();
-  // The port alone: its number's hold carries the number too, but is no port.
-  await expect(page.getByRole('link', { name: /^port-/ }).count()).resolves.toBe(1);
+  // The workflow alone of its kind: its number's hold carries the number too, but is no port or release.
+  const kind = options.workflowId.slice(0, options.workflowId.indexOf('-') + 1);
+  await expect(page.getByRole('link', { name: new RegExp(`^${kind}`) }).count()).resolves.toBe(1);
   await shot(page, `${options.shotPrefix}1-list-filtered`);
   await link.click();
   await page.getByRole('heading', { name: 'Event History' }).waitFor();
-  return options.portId;
+  return options.workflowId;
 }
 
 /** What the page holds, shown or not: its whole DOM and its visible text. */
 async function everythingOn(page: Page): Promise<string> {
   return `${await page.content()}\n${await page.locator('body').innerText()}`;
+}
+
+/** A number of `partitionId` ordered and released through the API, aging its 90 days. */
+async function agingNumber(portflow: Portflow, partitionId: string): Promise<string> {
+  const path = `/v2/partition/${partitionId}/telephone-number`;
+  const search = await portflow.call('GET', `${path}/search?npa=607&quantity=1`);
+  const number = (search.body as { telephoneNumbers: { telephoneNumber: string }[] })
+    .telephoneNumbers[0]?.telephoneNumber as string;
+  const order = await portflow.call('POST', `${path}/order`, {
+    body: { telephoneNumbers: [number], accountId: 'acc_123' },
+  });
+  expect(order.body).toMatchObject({ status: 'COMPLETED' });
+  const release = await portflow.call('DELETE', `${path}/${encodeURIComponent(number)}`);
+  expect(release.status).toBe(202);
+  await eventually(
+    async () =>
+      (await portflow.call('GET', `${path}/${encodeURIComponent(number)}/release`))
+        .body as ReleaseObject,
+    (release) => release.status === 'AGING',
+  );
+  return number;
 }
 
 function launchChromium(profile: string): Promise<BrowserContext> {
@@ -94,6 +118,7 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
   let browser: BrowserContext;
   let profile: string;
   let portRequestId: string;
+  let releasedNumber: string;
 
   beforeAll(async () => {
     requireChromium();
@@ -124,6 +149,7 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
     const A = portflow.partitionA;
     portRequestId = await submitPortWithSecrets(portflow, NUMBER);
     await advanceCarrierUntil(portflow, A, portRequestId, (port) => port.status === 'APPROVED');
+    releasedNumber = await agingNumber(portflow, A);
 
     profile = mkdtempSync(join(tmpdir(), 'portflow-chromium-'));
     browser = await launchChromium(profile);
@@ -139,9 +165,9 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
 
   function openPortFromList(page: Page): Promise<string> {
     const portId = portWorkflowId(portflow.partitionA, portRequestId);
-    return openPortByQuery(page, {
+    return openWorkflowByQuery(page, {
       uiUrl,
-      portId,
+      workflowId: portId,
       query: `PortStatus = "APPROVED" AND TelephoneNumbers = "${NUMBER}"`,
       shotPrefix: '',
     });
@@ -163,6 +189,24 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
     // The codec endpoint is configured but this browser is not signed in: it decodes nothing.
     expect(seen).toContain('Codec Server could not connect');
     for (const secret of [PIN, ACCOUNT_NUMBER]) expect(seen).not.toContain(secret);
+    await page.close();
+  });
+
+  it('finds an aging release by ReleaseStatus and AgingUntil, as "every number aging until next week"', async () => {
+    const page = await browser.newPage();
+    const inEightyDays = new Date(Date.now() + 80 * DAY_MS).toISOString();
+    const inNinetyOneDays = new Date(Date.now() + 91 * DAY_MS).toISOString();
+    const releaseId = releaseWorkflowId(portflow.partitionA, releasedNumber);
+    await openWorkflowByQuery(page, {
+      uiUrl,
+      workflowId: releaseId,
+      query:
+        `ReleaseStatus = "AGING" AND AgingUntil > "${inEightyDays}" AND ` +
+        `AgingUntil < "${inNinetyOneDays}" AND PartitionId = "${portflow.partitionA}"`,
+      shotPrefix: 'release-',
+    });
+    await shot(page, 'release-2-history');
+    expect(await everythingOn(page)).toContain('releaseNumber');
     await page.close();
   });
 
@@ -260,9 +304,9 @@ describe('the embedded Web UI (npm start with the emulator), as an operator firs
 
   it('shows the port’s decoded input, secrets redacted, with no sign-in and no codec setting', async () => {
     const page = await browser.newPage();
-    await openPortByQuery(page, {
+    await openWorkflowByQuery(page, {
       uiUrl: banner.temporalUi,
-      portId,
+      workflowId: portId,
       query: `TelephoneNumbers = "${EMBEDDED_NUMBER}"`,
       shotPrefix: 'embedded-',
     });

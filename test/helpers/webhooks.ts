@@ -1,14 +1,17 @@
 /** A loopback webhook receiver that checks each delivery's signature and may refuse some. */
 import { once } from 'node:events';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SIGNATURE_HEADER } from '../../src/activities/webhooks';
+import { LEGACY_SIGNATURE_HEADER, standardWebhook } from '../../src/activities/webhooks';
 import type { WebhookEvent } from '../../src/domain/webhook-event';
 import { signBody } from '../../src/signature';
 
 export interface Delivery<Event = WebhookEvent> {
   event: Event;
-  /** The signature header is the HMAC of this body under the secret. */
+  /**
+   * The signature header is the HMAC of this body under the secret; for portflow's webhooks
+   * the Standard Webhooks headers verify too, with the event's id as `webhook-id`.
+   */
   signed: boolean;
   /** What the receiver answered: 2xx took the event, anything else asks for it again. */
   status: number;
@@ -20,9 +23,25 @@ export interface WebhookReceiver<Event = WebhookEvent> {
   close(): Promise<void>;
 }
 
-function isSigned(secret: string, body: string, header: string | string[] | undefined): boolean {
+function isSigned(
+  secret: string,
+  body: string,
+  headers: IncomingHttpHeaders,
+  signatureHeader: string,
+): boolean {
+  const header = headers[signatureHeader];
   const match = typeof header === 'string' ? /^t=(\d+),v1=[0-9a-f]{64}$/.exec(header) : null;
-  return match !== null && signBody(secret, body, Number(match[1])) === header;
+  if (match === null || signBody(secret, body, Number(match[1])) !== header) return false;
+  return signatureHeader !== LEGACY_SIGNATURE_HEADER || isStandardSigned(secret, body, headers);
+}
+
+function isStandardSigned(secret: string, body: string, headers: IncomingHttpHeaders): boolean {
+  try {
+    const event = standardWebhook(secret).verify(body, headers as Record<string, string>);
+    return (event as WebhookEvent).id === headers['webhook-id'];
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -32,7 +51,7 @@ function isSigned(secret: string, body: string, header: string | string[] | unde
 export async function startWebhookReceiver<Event = WebhookEvent>({
   secret,
   refuse = () => false,
-  signatureHeader = SIGNATURE_HEADER,
+  signatureHeader = LEGACY_SIGNATURE_HEADER,
 }: {
   secret: string;
   refuse?: (delivery: number) => boolean;
@@ -47,7 +66,7 @@ export async function startWebhookReceiver<Event = WebhookEvent>({
       const status = refuse(deliveries.length + 1) ? 500 : 204;
       deliveries.push({
         event: JSON.parse(body) as Event,
-        signed: isSigned(secret, body, request.headers[signatureHeader]),
+        signed: isSigned(secret, body, request.headers, signatureHeader),
         status,
       });
       response.writeHead(status).end();

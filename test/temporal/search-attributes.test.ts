@@ -160,6 +160,8 @@ describe('ensureSearchAttributesOrWarn on a cluster that refuses registration (a
         'CurrentProvider (Keyword)',
         'RequestedDate (Datetime)',
         'ReleaseStatus (Keyword)',
+        'AgingUntil (Datetime)',
+        'OrderStatus (Keyword)',
       ],
     });
     expect(warning.msg).toContain(
@@ -170,7 +172,8 @@ describe('ensureSearchAttributesOrWarn on a cluster that refuses registration (a
         '--search-attribute "PortStatus=Keyword" --search-attribute "TelephoneNumbers=KeywordList" ' +
         '--search-attribute "AccountId=Keyword" --search-attribute "PartitionId=Keyword" ' +
         '--search-attribute "CurrentProvider=Keyword" --search-attribute "RequestedDate=Datetime" ' +
-        '--search-attribute "ReleaseStatus=Keyword"',
+        '--search-attribute "ReleaseStatus=Keyword" --search-attribute "AgingUntil=Datetime" ' +
+        '--search-attribute "OrderStatus=Keyword"',
     );
   });
 });

@@ -12,6 +12,7 @@ import {
   toOrderMemo,
   type OrderMemo,
 } from '../../src/domain/order-memo';
+import { OrderStatusKey } from '../../src/temporal/search-attribute-keys';
 import { orderNumbers } from '../../src/workflows/order-numbers';
 import {
   MEMO,
@@ -332,6 +333,8 @@ describe('orderNumbers on the time-skipping server', () => {
       inputOf('order_every_failure', ordered, { batchSize: 50, concurrency: 2 }),
     );
     expect(result).toMatchObject({ status: 'PARTIAL', ordered: 149, failed: 101 });
+    const { typedSearchAttributes } = await env.client.workflow.getHandle(workflowId).describe();
+    expect(typedSearchAttributes.get(OrderStatusKey)).toBe('PARTIAL');
     expect([...platform.timesOrdered.values()].every((times) => times === 1)).toBe(true);
     await recordHistories(env.client, [workflowId]);
   });

@@ -10,7 +10,7 @@ import type { Activities } from '../../src/activities';
 import type { WebhookEvent } from '../../src/domain/webhook-event';
 import type { NumberDetails, ReleaseObject } from '../../src/domain';
 import { startingRelease } from '../../src/domain/lifecycle';
-import { ReleaseStatusKey } from '../../src/temporal/search-attribute-keys';
+import { AgingUntilKey, ReleaseStatusKey } from '../../src/temporal/search-attribute-keys';
 import { releaseNumber } from '../../src/workflows/release-number';
 import {
   MEMO,
@@ -196,6 +196,10 @@ describe('releaseNumber on the time-skipping server', () => {
       .describe();
     expect(description.memo?.[MEMO.release]).toEqual(release);
     expect(description.typedSearchAttributes.get(ReleaseStatusKey)).toBe('RELEASED');
+    // Operators find it by when its aging ended, as they found it by when it would.
+    expect(description.typedSearchAttributes.get(AgingUntilKey)?.toISOString()).toBe(
+      release.agingUntil,
+    );
 
     expect(release).toMatchObject({
       telephoneNumber: NUMBER,

@@ -15,6 +15,7 @@ import type { AssignmentBody } from '../../platform';
 import type { NumberLifecycleView } from '../../operations/numbers';
 import type { Operations } from '../../operations';
 import type { App } from '../app';
+import { sendCsv, wantsCsv, type CsvColumn } from '../csv';
 import { numberHolder, send, valueOf } from '../outcomes';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
 
@@ -92,6 +93,17 @@ const formerNumber = z.object({
 const numberView = z.union([heldNumber, formerNumber]);
 
 const accountNumberView = accountNumberEntry.extend({ lifecycle: numberLifecycle });
+
+const NUMBER_CSV_COLUMNS: CsvColumn<z.output<typeof accountNumberView>>[] = [
+  { header: 'telephoneNumber', value: (entry) => entry.telephoneNumber },
+  { header: 'formatted', value: (entry) => entry.formatted },
+  { header: 'lifecycle', value: (entry) => entry.lifecycle },
+  { header: 'status', value: (entry) => entry.status },
+  { header: 'assignedTo', value: (entry) => entry.assignedTo },
+  { header: 'assignmentType', value: (entry) => entry.assignmentType },
+  { header: 'primary', value: (entry) => entry.primary },
+  { header: 'e911Registered', value: (entry) => entry.e911Registered },
+];
 
 /** A view's open operation as clients name it. */
 function withHolder<V extends NumberLifecycleView>(partitionId: string, view: V) {
@@ -193,13 +205,17 @@ export function numberRoutes(
     {
       schema: {
         summary: "An account's numbers with their lifecycle state",
+        description:
+          'With `Accept: text/csv`: the same numbers as CSV, streamed one line per number.',
         params: accountParams,
         response: { 200: z.array(accountNumberView) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { partitionId, accountId } = request.params;
-      return valueOf(await number.accountNumbers(partitionId, accountId));
+      const numbers = valueOf(await number.accountNumbers(partitionId, accountId));
+      if (!wantsCsv(request)) return numbers;
+      return sendCsv(reply, `numbers-${partitionId}-${accountId}.csv`, NUMBER_CSV_COLUMNS, numbers);
     },
   );
 

@@ -13,6 +13,7 @@ import {
 } from '../../domain';
 import type { portOperations } from '../../operations/ports';
 import type { App } from '../app';
+import { sendCsv, wantsCsv, type CsvColumn } from '../csv';
 import { send, valueOf } from '../outcomes';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
 
@@ -40,6 +41,16 @@ const portSummary = z.object({
   requestedDate: isoDate.optional(),
   createdDate: z.string(),
 });
+
+const PORT_CSV_COLUMNS: CsvColumn<z.output<typeof portSummary>>[] = [
+  { header: 'portRequestId', value: (port) => port.portRequestId },
+  { header: 'status', value: (port) => port.status },
+  { header: 'telephoneNumbers', value: (port) => port.telephoneNumbers.join(' ') },
+  { header: 'accountId', value: (port) => port.accountId },
+  { header: 'currentProvider', value: (port) => port.currentProvider },
+  { header: 'requestedDate', value: (port) => port.requestedDate },
+  { header: 'createdDate', value: (port) => port.createdDate },
+];
 
 /** A requested port date the seed accepts today: at least 7 days ahead and a business day. */
 const requestedPortDate = isoDate.superRefine((date, ctx) => {
@@ -99,6 +110,8 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
     {
       schema: {
         summary: 'List port requests',
+        description:
+          'With `Accept: text/csv`: every port the filters match, every page from `nextPageToken` on, as CSV streamed one line per port (numbers separated by spaces).',
         params: partitionParams,
         querystring: listQuery,
         response: {
@@ -106,7 +119,12 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
         },
       },
     },
-    async (request) => valueOf(await ports.list(request.params.partitionId, request.query)),
+    async (request, reply) => {
+      const { partitionId } = request.params;
+      if (!wantsCsv(request)) return valueOf(await ports.list(partitionId, request.query));
+      const every = valueOf(await ports.listEvery(partitionId, request.query));
+      return sendCsv(reply, `ports-${partitionId}.csv`, PORT_CSV_COLUMNS, every);
+    },
   );
 
   app.get(
