@@ -9,6 +9,7 @@ import {
   type PortRequest,
   type PortabilityCheck,
 } from '../domain';
+import { sameName } from '../domain/portability';
 import type { EmulatorStore } from './store';
 
 /** What a losing carrier knows of a number; a port must match it. */
@@ -60,12 +61,6 @@ export type CarrierPortRequest = Pick<
   PortRequest,
   'telephoneNumbers' | 'subscriber' | 'accountNumber' | 'pin' | 'currentProvider'
 >;
-
-/** Names compare as a carrier's clerk would: case and spacing aside. */
-function sameName(a: string | undefined, b: string | undefined): boolean {
-  const normal = (text: string | undefined) => text?.trim().replace(/\s+/g, ' ').toUpperCase();
-  return normal(a) === normal(b);
-}
 
 /** Why the carrier would refuse to port this number for `request`; secrets are named, never shown. */
 function mismatches(record: CarrierRecord, request: CarrierPortRequest): string[] {

@@ -9,6 +9,8 @@ import {
   type PortStatus,
   type PortSupplement,
 } from '../domain';
+import { mapConcurrently } from '../domain/concurrency';
+import { CHECK_CONCURRENCY, groupChecks, unmatchedProvider } from '../domain/portability';
 import { fromPortMemo, receivedPort, toPortMemo, type PortMemo } from '../domain/port-memo';
 import {
   AccountIdKey,
@@ -30,6 +32,7 @@ import {
 } from '../workflows/definitions';
 import type { portIn } from '../workflows/port-in';
 import type { OperationDeps } from './deps';
+import { PlatformRejectedError, isCredentialsRefusal } from '../platform';
 import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
 import {
   accepted,
@@ -107,6 +110,10 @@ export function portOperations(deps: OperationDeps) {
       numbersHeld: numbers.length <= config.PORT_SYNC_HOLD_LIMIT,
     };
     const port = receivedPort(input);
+    if (request.currentProvider && input.numbersHeld) {
+      const unmatched = await unmatchedCarriers(partitionId, request.currentProvider, numbers);
+      if (unmatched) return unmatched;
+    }
 
     if (input.numbersHeld) {
       const held = await callTemporal(client, () =>
@@ -150,6 +157,36 @@ export function portOperations(deps: OperationDeps) {
       await callTemporal(client, () => holds.releaseAll(partitionId, numbers, workflowId));
     }
     return 'keyReused' in start ? { outcome: 'keyReused' } : replay(start.memo, fingerprint);
+  }
+
+  /**
+   * A 400 when `currentProvider` names none of the numbers' losing carriers, before anything
+   * starts: a large port's workflow finds the same when it checks. A number the platform
+   * refuses to check is left to the workflow's own check.
+   */
+  async function unmatchedCarriers(
+    partitionId: string,
+    currentProvider: string,
+    numbers: string[],
+  ): Promise<Refusal | undefined> {
+    const checks = await mapConcurrently(numbers, CHECK_CONCURRENCY, (telephoneNumber) =>
+      platform.checkPortability(partitionId, telephoneNumber).catch((error: unknown) => {
+        if (error instanceof PlatformRejectedError && !isCredentialsRefusal(error))
+          return undefined;
+        throw error;
+      }),
+    );
+    const unmatched = unmatchedProvider(
+      currentProvider,
+      groupChecks(checks.filter((check) => check !== undefined)).portable,
+    );
+    if (!unmatched) return undefined;
+    const message = `names none of the numbers' losing carriers: ${unmatched}`;
+    return {
+      outcome: 'invalid',
+      message: `Invalid body: currentProvider ${message}`,
+      problems: [{ in: 'body', field: 'currentProvider', message }],
+    };
   }
 
   function replay(memo: Record<string, unknown>, fingerprint: string): Outcome<PortObject> {

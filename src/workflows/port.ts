@@ -4,6 +4,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
@@ -21,6 +22,7 @@ import type {
   PortSupplement,
 } from '../domain/port';
 import { receivedPort, toPortMemo } from '../domain/port-memo';
+import { unmatchedProvider } from '../domain/portability';
 import {
   CANCELLABLE_PORT_STATUSES,
   aggregatePortStatus,
@@ -68,6 +70,9 @@ const { activateNumbers } = proxyLocalActivities<Activities>({
 const holdCalls = { startToCloseTimeout: '10 minutes', retry: { maximumInterval: '1 minute' } };
 const localHolds = proxyLocalActivities<Activities>({ ...LOCAL_RETRIES, ...holdCalls });
 const holds = proxyActivities<Activities>({ ...holdCalls, heartbeatTimeout: '1 minute' });
+
+/** Ports that checked before this rule went on with a currentProvider naming none of their carriers. */
+const CURRENT_PROVIDER_MATCHED = 'current-provider-matched';
 
 /** Statuses that end the following of one submission. */
 const ENDS = ['COMPLETED', 'CANCELLED', 'REJECTED'];
@@ -219,6 +224,13 @@ export class Port {
     this.object.currentProvider = this.request.currentProvider ?? (names.join(', ') || undefined);
     this.checked = true;
     this.unpublished = true;
+    // The API refuses a small port's; a large port's is found here, before anything is submitted.
+    const unmatched =
+      this.request.currentProvider && unmatchedProvider(this.request.currentProvider, portable);
+    if (unmatched && patched(CURRENT_PROVIDER_MATCHED)) {
+      this.reject(`currentProvider names none of the numbers' losing carriers: ${unmatched}`);
+      return [];
+    }
     if (notPortable.length > 0 && (!this.object.allowPartial || names.length === 0)) {
       this.reject(
         `not portable: ${notPortable.map((c) => `${c.telephoneNumber} (${c.reason})`).join(', ')}`,
@@ -576,6 +588,8 @@ class Submission {
           // The platform's notifications name the port by it.
           submission: {
             ...request,
+            // The carrier the check found, whatever the request named: each part goes to its own.
+            currentProvider: this.carrier,
             telephoneNumbers: this.numbers,
             customerReference: this.port.portRequestId,
           },

@@ -334,6 +334,44 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
     expect(new Set(keys).size).toBe(2);
   });
 
+  it('completes a port of an AT&T and a Verizon number, each part sent to its own carrier', async () => {
+    const verizon = '+12127981001';
+    // The request names AT&T, as a customer with two carriers would name the first.
+    const submitted = await submit(seedPortRequest([att(6501), verizon], today), 'two-carriers');
+    expect(submitted.status).toBe(202);
+    const { portRequestId } = submitted.body;
+
+    const port = await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.phase === 'DONE');
+    expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+    expect(port.numbers).toEqual([
+      expect.objectContaining({ currentCarrier: 'AT&T', status: 'COMPLETED' }),
+      expect.objectContaining({ currentCarrier: 'Verizon', status: 'COMPLETED' }),
+    ]);
+    const [atAndT, verizonPart] = await Promise.all(
+      port.numbers.map((n) => upstreamPort(n.upstreamPortRequestId)),
+    );
+    expect(atAndT).toMatchObject({ currentProvider: 'AT&T', telephoneNumbers: [att(6501)] });
+    expect(verizonPart).toMatchObject({ currentProvider: 'Verizon', telephoneNumbers: [verizon] });
+  });
+
+  it('refuses a currentProvider that names none of the numbers, naming them, and starts nothing', async () => {
+    const verizon = '+12127981002';
+    const refused = await submit(
+      { ...seedPortRequest([att(6502), verizon], today), currentProvider: 'T-Mobile' },
+      'no-carrier-named',
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([
+      expect.objectContaining({ in: 'body', field: 'currentProvider' }),
+    ]);
+    expect(refused.body.error.message).toContain(`${att(6502)} is with AT&T`);
+    expect(refused.body.error.message).toContain(`${verizon} is with Verizon`);
+    const { count } = await portflow.temporal.client.workflow.count(
+      `TelephoneNumbers = '${verizon}' OR WorkflowId STARTS_WITH 'number-${A}-${verizon}'`,
+    );
+    expect(count).toBe(0);
+  });
+
   it('lists the ports of a partition by status, account and number, page by page', async () => {
     const L = `${portflow.partitionB}-list`;
     const numbers = [att(7001), att(7002), att(7003)];

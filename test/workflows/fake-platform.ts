@@ -29,6 +29,8 @@ export interface Submission {
   telephoneNumbers: string[];
   pin?: string;
   accountNumber: string;
+  /** The losing carrier the submission names. */
+  currentProvider?: string;
   upstreamPortRequestId: string;
 }
 
@@ -188,6 +190,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
         telephoneNumbers: submission.telephoneNumbers,
         pin: submission.pin,
         accountNumber: submission.accountNumber,
+        currentProvider: submission.currentProvider,
         upstreamPortRequestId,
       };
       const port: PlatformPort = {

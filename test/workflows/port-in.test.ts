@@ -435,12 +435,17 @@ describe('portIn on the time-skipping server', () => {
         request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
       });
 
+      // Each part names the carrier the check found.
       expect(
-        platform.submissions.entries.map((s) => [s.idempotencyKey, s.telephoneNumbers]),
+        platform.submissions.entries.map((s) => [
+          s.idempotencyKey,
+          s.telephoneNumbers,
+          s.currentProvider,
+        ]),
       ).toEqual(
         expect.arrayContaining([
-          [`${workflowId}-carrier-1-attempt-1`, [NUMBER]],
-          [`${workflowId}-carrier-2-attempt-1`, [OTHER_NUMBER]],
+          [`${workflowId}-carrier-1-attempt-1`, [NUMBER], 'AT&T'],
+          [`${workflowId}-carrier-2-attempt-1`, [OTHER_NUMBER], 'Verizon'],
         ]),
       );
       expect(platform.submissions.entries).toHaveLength(2);
@@ -462,6 +467,41 @@ describe('portIn on the time-skipping server', () => {
         'IN_PROGRESS/AWAITING_CARRIER',
         'COMPLETED/DONE',
       ]);
+    });
+
+    it('sends each part to its own carrier when the request names one of them', async () => {
+      const platform = fakePlatform({
+        numbers: { [OTHER_NUMBER]: { currentCarrier: 'Verizon' } },
+      });
+      const { port } = await runPort('two-carriers-one-named', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER], currentProvider: 'at&t' },
+      });
+
+      expect(
+        platform.submissions.entries.map((s) => [s.telephoneNumbers, s.currentProvider]),
+      ).toEqual(
+        expect.arrayContaining([
+          [[NUMBER], 'AT&T'],
+          [[OTHER_NUMBER], 'Verizon'],
+        ]),
+      );
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+    });
+
+    it('rejects a large port before any submission when currentProvider names none of its carriers', async () => {
+      const platform = fakePlatform({
+        numbers: { [OTHER_NUMBER]: { currentCarrier: 'Verizon' } },
+      });
+      const { port } = await runPort('current-provider-unmatched', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER], currentProvider: 'T-Mobile' },
+        numbersHeld: false,
+      });
+
+      expect(platform.submissions.entries).toHaveLength(0);
+      expect(port).toMatchObject({ status: 'REJECTED', phase: 'DONE' });
+      expect(port.rejectionReason).toBe(
+        `currentProvider names none of the numbers' losing carriers: ${NUMBER} is with AT&T; ${OTHER_NUMBER} is with Verizon`,
+      );
     });
 
     it('rejects the whole request before any submission when a number is not portable', async () => {
