@@ -200,10 +200,17 @@ export function portOperations(deps: OperationDeps) {
     portRequestId: string,
     call: () => Promise<PortObject>,
     ended: Refusal,
-    replayed?: (port: PortObject) => boolean,
+    options: {
+      replayed?: (port: PortObject) => boolean;
+      /** A refusal the port as it stands already gives, before the Update is sent. */
+      refusal?: (port: PortObject) => Refusal | undefined;
+    } = {},
   ): Promise<Outcome<PortObject>> {
+    const { replayed } = options;
     const current = await read(partitionId, portRequestId);
     if (current.outcome !== 'done') return current;
+    const refused = options.refusal?.(current.value);
+    if (refused) return refused;
     try {
       return done(await callTemporal(client, call));
     } catch (error) {
@@ -277,7 +284,7 @@ export function portOperations(deps: OperationDeps) {
         portRequestId,
         () => handleOf(partitionId, portRequestId).executeUpdate(cancelPortUpdate),
         conflict('PORT_NOT_CANCELLABLE', 'The port has ended: it can no longer be cancelled'),
-        (port) => port.status === 'CANCELLED',
+        { replayed: (port) => port.status === 'CANCELLED' },
       );
     },
 
@@ -294,6 +301,7 @@ export function portOperations(deps: OperationDeps) {
             args: [correction],
           }),
         conflict('PORT_NOT_SUPPLEMENTABLE', 'The port has ended: it takes no supplement'),
+        { refusal: (port) => supplementRefusal(port, correction) },
       );
     },
 
@@ -328,6 +336,32 @@ export function portOperations(deps: OperationDeps) {
       );
       return accepted({ accepted: true as const });
     },
+  };
+}
+
+/**
+ * A rejected port's supplement must correct what the carrier named: one that changes none of
+ * those fields is a 400 naming them; a rejection no supplement can fix is a 409.
+ */
+function supplementRefusal(port: PortObject, correction: PortSupplement): Refusal | undefined {
+  if (port.status !== 'REJECTED' || port.phase !== 'AWAITING_SUPPLEMENT') return undefined;
+  const { rejectionCode = 'OTHER', fieldsToCorrect = [] } = port;
+  if (port.supplementable === false) {
+    return conflict(
+      'REJECTION_NOT_SUPPLEMENTABLE',
+      `The carrier's rejection (${rejectionCode}) cannot be fixed by a supplement: cancel the port and submit a new one`,
+      { rejectionCode },
+    );
+  }
+  const corrected = Object.keys(correction);
+  if (fieldsToCorrect.length === 0 || fieldsToCorrect.some((f) => corrected.includes(f)))
+    return undefined;
+  const message = `must be corrected: the carrier rejected the port for ${rejectionCode}`;
+  return {
+    outcome: 'invalid',
+    code: 'SUPPLEMENT_CORRECTS_NO_REJECTED_FIELD',
+    message: `The supplement changes none of the fields the rejection names: correct ${fieldsToCorrect.join(', ')}`,
+    problems: fieldsToCorrect.map((field) => ({ in: 'body', field, message })),
   };
 }
 

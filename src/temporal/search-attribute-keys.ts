@@ -25,6 +25,12 @@ export const ReleaseStatusKey = defineSearchAttributeKey(
   SearchAttributeType.KEYWORD,
 );
 
+/** The rejection codes of a port while it is REJECTED (REJECTION_CODES): operators find rejections by cause. */
+export const RejectionCodeKey = defineSearchAttributeKey(
+  'RejectionCode',
+  SearchAttributeType.KEYWORD_LIST,
+);
+
 /** Every custom search attribute portflow writes; registered at start-up where missing. */
 export const SEARCH_ATTRIBUTE_KEYS = [
   PortStatusKey,
@@ -34,6 +40,7 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   CurrentProviderKey,
   RequestedDateKey,
   ReleaseStatusKey,
+  RejectionCodeKey,
 ] as const;
 
 /**

@@ -24,6 +24,13 @@ import type {
 import { receivedPort, toPortMemo } from '../domain/port-memo';
 import { unmatchedProvider } from '../domain/portability';
 import {
+  REJECTION_RULES,
+  SUPPLEMENT_FIELDS,
+  classifyRejections,
+  type PlatformRejection,
+  type RejectionCode,
+} from '../domain/rejection';
+import {
   CANCELLABLE_PORT_STATUSES,
   aggregatePortStatus,
   isKnownPortStatus,
@@ -33,6 +40,7 @@ import {
 import {
   CurrentProviderKey,
   PortStatusKey,
+  RejectionCodeKey,
   RequestedDateKey,
 } from '../temporal/search-attribute-keys';
 import {
@@ -74,6 +82,17 @@ const holds = proxyActivities<Activities>({ ...holdCalls, heartbeatTimeout: '1 m
 /** Ports that checked before this rule went on with a currentProvider naming none of their carriers. */
 const CURRENT_PROVIDER_MATCHED = 'current-provider-matched';
 
+/** Ports that published before RejectionCode upserted nothing when only their codes changed. */
+const REJECTION_CODE_ATTRIBUTE = 'rejection-code-attribute';
+
+/** A number or port not rejected: none of a rejection's fields. */
+const NO_REJECTION = {
+  rejectionCode: undefined,
+  fieldsToCorrect: undefined,
+  supplementable: undefined,
+  platformRejectionCode: undefined,
+};
+
 /** Statuses that end the following of one submission. */
 const ENDS = ['COMPLETED', 'CANCELLED', 'REJECTED'];
 
@@ -86,6 +105,8 @@ interface CarrierReport {
   estimatedCompletionDate?: string;
   focDate?: string;
   reason?: string;
+  /** The carrier's reasons for a rejection, with its codes, when the platform gives them. */
+  rejections?: PlatformRejection[];
   /** The submission will not move again. */
   final: boolean;
 }
@@ -117,6 +138,7 @@ export class Port {
   private checked = false;
   private unpublished = false;
   private eventSequence = 0;
+  private readonly unknownRejections = new Set<string>();
   private readonly webhooks: Promise<void>[] = [];
 
   constructor(private readonly input: PortInInput) {
@@ -192,7 +214,7 @@ export class Port {
       });
     }
     if (busy.length > 0 && (!this.object.allowPartial || this.held.length === 0)) {
-      this.reject(`busy with another open operation: ${describeBusy(busy)}`);
+      this.reject(`busy with another open operation: ${describeBusy(busy)}`, 'NUMBER_BUSY');
       return false;
     }
     this.transition('PENDING', 'CHECKING', `holding its numbers: checking portability`);
@@ -228,12 +250,16 @@ export class Port {
     const unmatched =
       this.request.currentProvider && unmatchedProvider(this.request.currentProvider, portable);
     if (unmatched && patched(CURRENT_PROVIDER_MATCHED)) {
-      this.reject(`currentProvider names none of the numbers' losing carriers: ${unmatched}`);
+      this.reject(
+        `currentProvider names none of the numbers' losing carriers: ${unmatched}`,
+        'CURRENT_PROVIDER_MISMATCH',
+      );
       return [];
     }
     if (notPortable.length > 0 && (!this.object.allowPartial || names.length === 0)) {
       this.reject(
         `not portable: ${notPortable.map((c) => `${c.telephoneNumber} (${c.reason})`).join(', ')}`,
+        'NOT_PORTABLE',
       );
       return [];
     }
@@ -247,8 +273,14 @@ export class Port {
   }
 
   /** Ends the port rejected before anything was submitted. */
-  private reject(reason: string): void {
-    this.object.rejectionReason = reason;
+  private reject(reason: string, rejectionCode: RejectionCode): void {
+    const { fields, supplementable } = REJECTION_RULES[rejectionCode];
+    Object.assign(this.object, {
+      rejectionReason: reason,
+      rejectionCode,
+      fieldsToCorrect: [...fields],
+      supplementable,
+    });
     for (const outcome of this.object.numbers) {
       if (!isKnownPortStatus(outcome.status)) continue;
       outcome.status = 'REJECTED';
@@ -267,6 +299,7 @@ export class Port {
       if (status === 'REJECTED') {
         this.rejectedSince ??= Date.now();
         this.object.rejectionReason = this.rejectionReasons();
+        Object.assign(this.object, this.rejection());
         this.transition(
           'REJECTED',
           'AWAITING_SUPPLEMENT',
@@ -280,7 +313,12 @@ export class Port {
         return;
       }
       this.rejectedSince = undefined;
-      this.object.rejectionReason = undefined;
+      Object.assign(this.object, {
+        rejectionReason: undefined,
+        rejectionCode: undefined,
+        fieldsToCorrect: undefined,
+        supplementable: undefined,
+      });
       // Waiting for the carrier starts once every submission has reached the platform.
       if (this.submissions.every((s) => s.last !== undefined)) {
         this.transition(status, 'AWAITING_CARRIER', describe(status));
@@ -298,7 +336,10 @@ export class Port {
       finalStatus === 'REJECTED' && completed.length > 0 && this.object.allowPartial
         ? 'COMPLETED'
         : finalStatus;
-    if (settled === 'REJECTED') this.object.rejectionReason ??= this.rejectionReasons();
+    if (settled === 'REJECTED') {
+      this.object.rejectionReason ??= this.rejectionReasons();
+      if (!this.object.rejectionCode) Object.assign(this.object, this.rejection());
+    }
     const activation = this.object.activation;
     if (this.request.activation && activation && completed.length > 0) {
       this.transition(settled, 'ACTIVATING', `activating ${completed.length} number(s)`);
@@ -396,8 +437,19 @@ export class Port {
   /** A carrier's news about its numbers. */
   report(submission: Submission, report: CarrierReport): void {
     submission.last = report;
+    const rejections =
+      report.status === 'REJECTED'
+        ? classifyRejections(
+            submission.numbers,
+            report.rejections ?? [{ reason: report.reason ?? 'rejected by the losing carrier' }],
+          )
+        : undefined;
     for (const telephoneNumber of submission.numbers) {
+      const rejection = rejections?.get(telephoneNumber);
+      this.noteUnknownRejection(rejection?.platformRejectionCode);
       Object.assign(this.outcome(telephoneNumber), {
+        ...NO_REJECTION,
+        ...rejection,
         status: report.status,
         carrierStatus: report.carrierStatus,
         upstreamPortRequestId: report.upstreamPortRequestId,
@@ -434,6 +486,36 @@ export class Port {
   /** The submissions that have not ended. */
   private open(): Submission[] {
     return this.submissions.filter((s) => !s.last?.final);
+  }
+
+  /** A platform's rejection code (or text) portflow does not know: logged once per port. */
+  private noteUnknownRejection(platformRejectionCode: string | undefined): void {
+    if (platformRejectionCode === undefined || this.unknownRejections.has(platformRejectionCode))
+      return;
+    this.unknownRejections.add(platformRejectionCode);
+    log.warn('the carrier gave a rejection portflow does not know; kept raw beside OTHER', {
+      platformRejectionCode,
+    });
+  }
+
+  /** The port's rejection from its rejected numbers': the first one's code, every field to correct. */
+  private rejection(): Pick<PortObject, 'rejectionCode' | 'fieldsToCorrect' | 'supplementable'> {
+    const rejected = this.object.numbers.filter((n) => n.status === 'REJECTED' && n.rejectionCode);
+    const fields = new Set(rejected.flatMap((n) => n.fieldsToCorrect ?? []));
+    return {
+      rejectionCode: rejected[0]?.rejectionCode ?? 'OTHER',
+      fieldsToCorrect: SUPPLEMENT_FIELDS.filter((field) => fields.has(field)),
+      supplementable: rejected.every((n) => n.supplementable !== false),
+    };
+  }
+
+  /** What operators search a rejected port by: every code of its rejection. */
+  private rejectionCodes(): RejectionCode[] {
+    if (this.object.status !== 'REJECTED' || !this.object.rejectionCode) return [];
+    const codes = new Set([this.object.rejectionCode]);
+    for (const n of this.object.numbers)
+      if (n.status === 'REJECTED' && n.rejectionCode) codes.add(n.rejectionCode);
+    return [...codes];
   }
 
   private rejectionReasons(): string {
@@ -497,6 +579,14 @@ export class Port {
       changes.push({ key: PortStatusKey, value: status });
     if (this.checked && attributes.get(CurrentProviderKey) !== currentProvider) {
       changes.push({ key: CurrentProviderKey, value: currentProvider });
+    }
+    const codes = this.rejectionCodes();
+    // Ports before this attribute upserted nothing when only the codes changed.
+    if (
+      codes.join() !== (attributes.get(RejectionCodeKey) ?? []).join() &&
+      (changes.length > 0 || patched(REJECTION_CODE_ATTRIBUTE))
+    ) {
+      changes.push({ key: RejectionCodeKey, value: codes.length > 0 ? codes : null });
     }
     if (changes.length > 0) upsertSearchAttributes(changes);
   }
@@ -714,6 +804,7 @@ class Submission {
       estimatedCompletionDate: port.estimatedCompletionDate,
       focDate: port.focDate,
       reason: port.rejectionReason,
+      rejections: port.rejections,
       final,
     };
   }

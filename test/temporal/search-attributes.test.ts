@@ -160,6 +160,7 @@ describe('ensureSearchAttributesOrWarn on a cluster that refuses registration (a
         'CurrentProvider (Keyword)',
         'RequestedDate (Datetime)',
         'ReleaseStatus (Keyword)',
+        'RejectionCode (KeywordList)',
       ],
     });
     expect(warning.msg).toContain(
@@ -170,7 +171,7 @@ describe('ensureSearchAttributesOrWarn on a cluster that refuses registration (a
         '--search-attribute "PortStatus=Keyword" --search-attribute "TelephoneNumbers=KeywordList" ' +
         '--search-attribute "AccountId=Keyword" --search-attribute "PartitionId=Keyword" ' +
         '--search-attribute "CurrentProvider=Keyword" --search-attribute "RequestedDate=Datetime" ' +
-        '--search-attribute "ReleaseStatus=Keyword"',
+        '--search-attribute "ReleaseStatus=Keyword" --search-attribute "RejectionCode=KeywordList"',
     );
   });
 });

@@ -168,7 +168,7 @@ describe('portIn on the time-skipping server', () => {
     });
     await recordHistories(env.client, [workflowId]);
     // Whatever the path, the port object never shows a carrier secret.
-    expect(JSON.stringify(port)).not.toMatch(/TEST-ACCT|"pin"|"accountNumber"/);
+    expect(JSON.stringify(port)).not.toMatch(/TEST-ACCT|"pin":|"accountNumber":/);
     // The memo the API reads shows the port as it ended.
     expect(await memoPort(env.client.workflow.getHandle(workflowId))).toEqual(port);
     return { port, workflowId };
@@ -320,10 +320,78 @@ describe('portIn on the time-skipping server', () => {
         phase: 'DONE',
         rejectionReason: 'PIN mismatch; no supplement within the window',
       });
-      expect(port.numbers[0]).toMatchObject({ status: 'REJECTED', reason: 'PIN mismatch' });
+      // A platform that gives only text: its words tell the code.
+      expect(port).toMatchObject({
+        rejectionCode: 'PIN_INVALID',
+        fieldsToCorrect: ['pin'],
+        supplementable: true,
+      });
+      expect(port.numbers[0]).toMatchObject({
+        status: 'REJECTED',
+        reason: 'PIN mismatch',
+        rejectionCode: 'PIN_INVALID',
+      });
       expect(path(port).slice(-2)).toEqual(['REJECTED/AWAITING_SUPPLEMENT', 'REJECTED/DONE']);
       expect(port.history.at(-1)?.detail).toMatch(/no supplement within the window/);
       expect(platform.submissions.entries).toHaveLength(1);
+    });
+  });
+
+  describe('rejection codes', () => {
+    it('gives each number its own code, keeps a code it does not know raw beside OTHER, and searches by them', async () => {
+      const platform = fakePlatform({
+        timeline: ({ attempt }) =>
+          attempt === 1
+            ? [
+                {
+                  status: 'REJECTED',
+                  fromPoll: 1,
+                  reason: 'two problems',
+                  rejections: [
+                    { code: 'PIN_INVALID', reason: 'pin', telephoneNumbers: [NUMBER] },
+                    { code: 'ACCOUNT_NUMBER_MISMATCH', reason: 'acct', telephoneNumbers: [NUMBER] },
+                    { code: 'LSR-7Z', reason: 'carrier code 7Z', telephoneNumbers: [OTHER_NUMBER] },
+                  ],
+                },
+              ]
+            : DEFAULT_TIMELINE,
+      });
+      let rejected: PortObject | undefined;
+      let searchable: unknown;
+      const { port } = await runPort('rejection-codes', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+        async scenario(handle) {
+          rejected = await eventually(
+            () => memoPort(handle),
+            (p) => p.status === 'REJECTED',
+          );
+          searchable = (await handle.describe()).searchAttributes.RejectionCode;
+          await handle.executeUpdate(supplementPortUpdate, { args: [{ pin: '1111' }] });
+        },
+      });
+
+      expect(rejected).toMatchObject({
+        rejectionCode: 'PIN_INVALID',
+        fieldsToCorrect: ['accountNumber', 'pin'],
+        supplementable: true,
+      });
+      expect(rejected?.numbers).toEqual([
+        expect.objectContaining({
+          rejectionCode: 'PIN_INVALID',
+          fieldsToCorrect: ['accountNumber', 'pin'],
+          supplementable: true,
+        }),
+        expect.objectContaining({
+          rejectionCode: 'OTHER',
+          platformRejectionCode: 'LSR-7Z',
+          fieldsToCorrect: [],
+        }),
+      ]);
+      expect(searchable).toEqual(['PIN_INVALID', 'OTHER']);
+      // Resubmitted and completed: the codes are gone.
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+      expect(port.rejectionCode).toBeUndefined();
+      expect(port.numbers[1]?.platformRejectionCode).toBeUndefined();
     });
   });
 
