@@ -79,6 +79,9 @@ const holdCalls = { startToCloseTimeout: '10 minutes', retry: { maximumInterval:
 const localHolds = proxyLocalActivities<Activities>({ ...LOCAL_RETRIES, ...holdCalls });
 const holds = proxyActivities<Activities>({ ...holdCalls, heartbeatTimeout: '1 minute' });
 
+/** Bandwidth's rule: a carrier takes at most this many supplements once it has set a FOC date. */
+const MAX_SUPPLEMENTS_AFTER_FOC = 3;
+
 /** Ports that checked before this rule went on with a currentProvider naming none of their carriers. */
 const CURRENT_PROVIDER_MATCHED = 'current-provider-matched';
 
@@ -126,6 +129,8 @@ export class Port {
   submitted = false;
   cancelRequested = false;
   supplementsReceived = 0;
+  /** Supplements taken once a FOC date was set: the carriers' limit counts only those. */
+  private supplementsAfterFoc = 0;
   /** Wakes the port's own loop: something it decides on changed. */
   changed = false;
   private readonly outcomeOf: Map<string, PortNumberOutcome>;
@@ -395,7 +400,7 @@ export class Port {
   }
 
   refuseSupplement(): void {
-    const { phase, status } = this.object;
+    const { phase, status, focDate } = this.object;
     if (phase === 'DONE' || phase === 'ACTIVATING' || !['PENDING', 'REJECTED'].includes(status)) {
       throw ApplicationFailure.create({
         type: 'PORT_NOT_SUPPLEMENTABLE',
@@ -403,10 +408,18 @@ export class Port {
         nonRetryable: true,
       });
     }
+    if (focDate && this.supplementsAfterFoc >= MAX_SUPPLEMENTS_AFTER_FOC) {
+      throw ApplicationFailure.create({
+        type: 'SUPPLEMENT_LIMIT_REACHED',
+        message: `a port takes at most ${MAX_SUPPLEMENTS_AFTER_FOC} supplements once its FOC date is set (${focDate}): cancel it and submit a new one`,
+        nonRetryable: true,
+      });
+    }
   }
 
   async supplement(correction: PortSupplement): Promise<PortObject> {
     const supplement = ++this.supplementsReceived;
+    if (this.object.focDate) this.supplementsAfterFoc++;
     this.rejectedSince = undefined;
     Object.assign(this.request, correction);
     if (correction.requestedDate) {

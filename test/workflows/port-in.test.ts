@@ -307,6 +307,40 @@ describe('portIn on the time-skipping server', () => {
       expect(port.status).toBe('COMPLETED');
     });
 
+    it('takes at most 3 supplements once a FOC date is set, refusing the 4th', async () => {
+      // Each attempt is approved (FOC date set), then rejected.
+      const platform = fakePlatform({
+        timeline: () => [
+          { status: 'APPROVED', fromPoll: 1 },
+          { status: 'REJECTED', fromPoll: 2, reason: 'PIN mismatch' },
+        ],
+      });
+      const { port } = await runPort('supplement-limit', platform, {
+        async scenario(handle) {
+          const rejectedAt = (attempt: number) =>
+            eventually(
+              () => memoPort(handle),
+              (p) =>
+                p.phase === 'AWAITING_SUPPLEMENT' &&
+                p.numbers[0]?.upstreamPortRequestId === `up-${attempt}`,
+            );
+          for (const attempt of [1, 2, 3]) {
+            expect((await rejectedAt(attempt)).focDate).toBe(request.requestedDate);
+            await handle.executeUpdate(supplementPortUpdate, { args: [{ pin: `000${attempt}` }] });
+          }
+          await rejectedAt(4);
+          const failure = await refusal(
+            handle.executeUpdate(supplementPortUpdate, { args: [{ pin: '0004' }] }),
+          );
+          expect(failure.type).toBe('SUPPLEMENT_LIMIT_REACHED');
+          expect(failure.message).toContain('at most 3 supplements');
+          await handle.executeUpdate(cancelPortUpdate);
+        },
+      });
+      expect(platform.submissions.entries).toHaveLength(4);
+      expect(port.status).toBe('CANCELLED');
+    });
+
     it('ends REJECTED when no supplement comes within the window', async () => {
       const platform = fakePlatform({ timeline: () => REJECTED_FOR_PIN });
       const { port } = await runPort('supplement-window-expires', platform);
