@@ -1,13 +1,10 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import { groupChecks, type PortabilityChecks } from '../domain/portability';
+import { CHECK_CONCURRENCY, groupChecks, type PortabilityChecks } from '../domain/portability';
 import type { PlatformPort, PortabilityCheck, PortActivation } from '../domain';
 import { PlatformConflictError, type PlatformClient, type PortSubmission } from '../platform';
 import { asActivityFailure, callPlatform } from './failures';
 import { mapConcurrently } from '../domain/concurrency';
 import { heartbeatUnlessLocal } from './concurrency';
-
-/** How many numbers are checked at once against the platform. */
-const CHECK_CONCURRENCY = 8;
 
 export function createPortActivities({ platform }: { platform: PlatformClient }) {
   return {

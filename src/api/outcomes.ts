@@ -62,7 +62,12 @@ export function refusalError(refusal: Refusal): ApiError {
     case 'conflict':
       return new ApiError(409, refusal.code, refusal.message, refusal.details ?? null);
     case 'invalid':
-      return new ApiError(400, 'VALIDATION_FAILED', refusal.message, refusal.problems);
+      return new ApiError(
+        400,
+        refusal.code ?? 'VALIDATION_FAILED',
+        refusal.message,
+        refusal.problems,
+      );
     case 'overloaded':
       return new ApiError(
         429,

@@ -4,5 +4,6 @@ export * from './duration';
 export * from './numbers';
 export * from './order';
 export * from './port';
+export * from './rejection';
 export * from './telephone-number';
 export * from './release';

@@ -31,12 +31,17 @@ export function lifecycleOf(
 }
 
 /** A release as it begins, before the number is read: the API's first memo and the workflow's start. */
-export function startingRelease(telephoneNumber: string, agingPeriodMs: number): ReleaseObject {
+export function startingRelease(
+  telephoneNumber: string,
+  agingPeriodMs: number,
+  lineType?: ReleaseObject['lineType'],
+): ReleaseObject {
   return {
     telephoneNumber,
     accountId: null,
     status: 'RELEASING',
     agingPeriodDays: agingPeriodMs / DAY_MS,
+    ...(lineType ? { lineType } : {}),
     removed: [],
     history: [],
   };

@@ -159,6 +159,8 @@ export const numberDetails = z.object({
     address: z.string().optional(),
   }),
   callerIdName: z.string().nullable(),
+  /** An extension to the seed: BUSINESS or RESIDENTIAL (or the platform's own word), when the platform tells. */
+  lineType: z.string().min(1).optional(),
 });
 export type NumberDetails = z.output<typeof numberDetails>;
 

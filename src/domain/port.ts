@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { e911Address, serviceAddress } from './address';
 import { addDays, daysBetween, isBusinessDay, isIsoDate } from './calendar';
 import { accountId, callerIdName } from './numbers';
+import type { RejectionCode } from './rejection';
 import { PORT_PHASES, PORT_STATUSES, UNSUBMITTED_NUMBER_STATUSES } from './port-status';
+import { REJECTION_CODES, SUPPLEMENT_FIELDS } from './rejection';
 import { telephoneNumber } from './telephone-number';
 import { text } from './text';
 
@@ -136,6 +138,29 @@ export const portabilityCheck = z.object({
 });
 export type PortabilityCheck = z.output<typeof portabilityCheck>;
 
+export const rejectionCode = z.enum(REJECTION_CODES as [RejectionCode, ...RejectionCode[]]);
+export const supplementField = z.enum(SUPPLEMENT_FIELDS);
+
+/**
+ * An extension to the seed: one reason the carrier gave for a rejection, with its code (the
+ * emulator's are portflow's REJECTION_CODES; another platform's are kept raw) and the numbers
+ * it concerns (absent: all of them).
+ */
+export const platformRejection = z.object({
+  code: z.string().min(1).optional(),
+  reason: z.string(),
+  telephoneNumbers: z.array(telephoneNumber).optional(),
+});
+
+/** Why a port (or one number of it) was rejected and what fixes it: portflow's addition. */
+const rejectionFields = {
+  rejectionCode: rejectionCode.optional(),
+  /** The request fields a supplement must correct; none when no field is at fault. */
+  fieldsToCorrect: z.array(supplementField).optional(),
+  /** A supplement (PATCH) can fix it; false: only a new port can. */
+  supplementable: z.boolean().optional(),
+};
+
 /** One status a platform port took, when (the platform's time) and, on approval, its FOC date. */
 export const platformPortStatusChange = z.object({
   status: z.string().min(1),
@@ -167,6 +192,8 @@ export const platformPort = z.object({
   statusHistory: z.array(platformPortStatusChange).optional(),
   /** The platform's own status words, when they are not the seed's (Alianza: `PORT_PENDING / FOC_RECEIVED`). */
   carrierStatus: z.string().optional(),
+  /** An extension to the seed: why the carrier rejected it, reason by reason, with codes. */
+  rejections: z.array(platformRejection).optional(),
 });
 export type PlatformPort = z.output<typeof platformPort>;
 
@@ -205,6 +232,9 @@ export const portNumberOutcome = z.object({
   upstreamPortRequestId: z.string().optional(),
   focDate: isoDate.optional(),
   reason: z.string().optional(),
+  ...rejectionFields,
+  /** The platform's own rejection code or text when portflow does not know it (rejectionCode OTHER). */
+  platformRejectionCode: z.string().optional(),
 });
 export type PortNumberOutcome = z.output<typeof portNumberOutcome>;
 
@@ -231,6 +261,7 @@ export const portObject = z.object({
   estimatedCompletionDate: isoDate.optional(),
   focDate: isoDate.optional(),
   rejectionReason: z.string().optional(),
+  ...rejectionFields,
   allowPartial: z.boolean(),
   activation: portActivation
     .extend({ status: z.enum(ACTIVATION_STATUSES), detail: z.string().optional() })

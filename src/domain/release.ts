@@ -36,6 +36,8 @@ export const releaseObject = z.object({
   status: releaseStatus,
   /** Fractional in demo/test mode, where aging lasts seconds. */
   agingPeriodDays: z.number().positive(),
+  /** The number's line type the aging period followed, when the platform told it. */
+  lineType: z.enum(['BUSINESS', 'RESIDENTIAL']).optional(),
   agingStartedDate: z.string().optional(),
   agingUntil: z.string().optional(),
   releasedDate: z.string().optional(),
@@ -69,6 +71,20 @@ export function agingPeriodProblem(
     return `must be ${MIN_AGING_DAYS} to ${max} days for ${lineType.toLowerCase()} numbers (FCC aging rule), not ${Number(days.toFixed(4))} days`;
   }
   return undefined;
+}
+
+/**
+ * A number's aging period by its own line type, when the platform tells it: the partition's
+ * period, held to the number's FCC bound (a residential number in a partition of 180-day
+ * business aging ages 90 days). Another word, or none, leaves the partition's period.
+ */
+export function agingPeriodForLine(
+  partitionPeriodMs: number,
+  platformLineType: string | undefined,
+): { periodMs: number; lineType?: AgingLineType } {
+  const lineType = AGING_LINE_TYPES.find((type) => type === platformLineType?.toUpperCase());
+  if (!lineType) return { periodMs: partitionPeriodMs };
+  return { periodMs: Math.min(partitionPeriodMs, MAX_AGING_DAYS[lineType] * DAY_MS), lineType };
 }
 
 /**

@@ -242,14 +242,17 @@ export class AlianzaPorts {
       event.focDate = port.focDate;
     }
     if (status === 'ACTIVE') port.completedDate = midnight(addDays(carrier.requestedDate, 1));
-    if (carrier.rejectionReason) {
+    // One log per reason, with the carrier's code; read together they are the seed's reason.
+    (carrier.rejections ?? []).forEach((rejection, index) => {
+      const numbers = rejection.telephoneNumbers?.join(', ');
+      const said = numbers ? `${rejection.reason} (${numbers})` : rejection.reason;
       event.logs.push({
         status: 'REJECTED',
         actionDate: carrier.submittedDate,
-        code: 'CARRIER_REJECTED',
-        message: carrier.rejectionReason,
+        code: rejection.code ?? 'CARRIER_REJECTED',
+        message: index === 0 ? `${carrier.currentProvider} rejected the port: ${said}` : said,
       });
-    }
+    });
     return { port, event };
   }
 }

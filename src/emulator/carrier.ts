@@ -6,9 +6,12 @@ import {
   isTollFree,
   splitNumber,
   subscriber,
+  type PlatformRejection,
   type PortRequest,
   type PortabilityCheck,
+  type RejectionCode,
 } from '../domain';
+import { sameName } from '../domain/portability';
 import type { EmulatorStore } from './store';
 
 /** What a losing carrier knows of a number; a port must match it. */
@@ -21,6 +24,10 @@ export const carrierRecord = z.object({
   accountNumber,
   /** Absent: the carrier asks for no PIN. */
   pin: carrierPin.optional(),
+  /** An extension for tests: the carrier rejects every port of the number so, whatever it holds. */
+  rejectWith: z
+    .object({ code: z.string().trim().min(1).max(60), reason: z.string().trim().min(1).max(200) })
+    .optional(),
 });
 export type CarrierRecord = z.output<typeof carrierRecord>;
 
@@ -61,33 +68,42 @@ export type CarrierPortRequest = Pick<
   'telephoneNumbers' | 'subscriber' | 'accountNumber' | 'pin' | 'currentProvider'
 >;
 
-/** Names compare as a carrier's clerk would: case and spacing aside. */
-function sameName(a: string | undefined, b: string | undefined): boolean {
-  const normal = (text: string | undefined) => text?.trim().replace(/\s+/g, ' ').toUpperCase();
-  return normal(a) === normal(b);
-}
-
-/** Why the carrier would refuse to port this number for `request`; secrets are named, never shown. */
-function mismatches(record: CarrierRecord, request: CarrierPortRequest): string[] {
-  const found: string[] = [];
+/** Why the carrier would refuse to port this number for `request`, each with its code; secrets are named, never shown. */
+function mismatches(
+  record: CarrierRecord,
+  request: CarrierPortRequest,
+): { code: RejectionCode; field: string }[] {
+  const found: { code: RejectionCode; field: string }[] = [];
   const given = request.subscriber;
-  if (!sameName(given.firstName, record.subscriber.firstName)) found.push('subscriber firstName');
-  if (!sameName(given.lastName, record.subscriber.lastName)) found.push('subscriber lastName');
+  const nameMismatch = (field: string) => found.push({ code: 'SUBSCRIBER_NAME_MISMATCH', field });
+  if (!sameName(given.firstName, record.subscriber.firstName)) nameMismatch('subscriber firstName');
+  if (!sameName(given.lastName, record.subscriber.lastName)) nameMismatch('subscriber lastName');
   if (
     given.companyName !== undefined &&
     !sameName(given.companyName, record.subscriber.companyName)
   )
-    found.push('subscriber companyName');
+    nameMismatch('subscriber companyName');
   if (!sameName(given.authorizedName, record.subscriber.authorizedName))
-    found.push('subscriber authorizedName');
-  if (request.accountNumber.trim() !== record.accountNumber) found.push('accountNumber');
-  if (record.pin !== undefined && request.pin?.trim() !== record.pin) found.push('pin');
+    nameMismatch('subscriber authorizedName');
+  if (request.accountNumber.trim() !== record.accountNumber)
+    found.push({ code: 'ACCOUNT_NUMBER_MISMATCH', field: 'accountNumber' });
+  if (record.pin !== undefined && request.pin?.trim() !== record.pin)
+    found.push({ code: 'PIN_INVALID', field: 'pin' });
   if (
     request.currentProvider !== undefined &&
     !sameName(request.currentProvider, record.currentCarrier)
   )
-    found.push(`currentProvider (the number is with ${record.currentCarrier})`);
+    found.push({
+      code: 'CURRENT_PROVIDER_MISMATCH',
+      field: `currentProvider (the number is with ${record.currentCarrier})`,
+    });
   return found;
+}
+
+/** The carrier's answer to a port request it refuses: its words, and each reason with its code and numbers. */
+export interface CarrierRejection {
+  reason: string;
+  rejections: PlatformRejection[];
 }
 
 /** Where the platform's own numbers stand, for the carrier to tell whether a number can leave. */
@@ -149,19 +165,28 @@ export class Carriers {
   }
 
   /** The losing carrier's answer to a port request: undefined to approve, else why it rejects. */
-  rejectionReason(partitionId: string, request: CarrierPortRequest): string | undefined {
-    const problems = new Map<string, string[]>();
-    const note = (problem: string, telephoneNumber: string) =>
-      problems.set(problem, [...(problems.get(problem) ?? []), telephoneNumber]);
+  rejection(partitionId: string, request: CarrierPortRequest): CarrierRejection | undefined {
+    const problems = new Map<string, PlatformRejection & { telephoneNumbers: string[] }>();
+    const note = (code: string, reason: string, telephoneNumber: string) => {
+      const problem = problems.get(reason) ?? { code, reason, telephoneNumbers: [] };
+      problem.telephoneNumbers.push(telephoneNumber);
+      problems.set(reason, problem);
+    };
     for (const telephoneNumber of request.telephoneNumbers) {
+      const record = this.recordOf(telephoneNumber);
+      if (record.rejectWith)
+        note(record.rejectWith.code, record.rejectWith.reason, telephoneNumber);
       const notPortable = this.notPortableReason(partitionId, telephoneNumber);
-      if (notPortable !== undefined) note(`not portable: ${notPortable}`, telephoneNumber);
-      for (const field of mismatches(this.recordOf(telephoneNumber), request))
-        note(`${field} does not match the carrier's records`, telephoneNumber);
+      if (notPortable !== undefined)
+        note('NOT_PORTABLE', `not portable: ${notPortable}`, telephoneNumber);
+      for (const { code, field } of mismatches(record, request))
+        note(code, `${field} does not match the carrier's records`, telephoneNumber);
     }
     if (problems.size === 0) return undefined;
-    return [...problems]
-      .map(([problem, numbers]) => `${problem} (${numbers.join(', ')})`)
-      .join('; ');
+    const rejections = [...problems.values()];
+    return {
+      reason: rejections.map((r) => `${r.reason} (${r.telephoneNumbers.join(', ')})`).join('; '),
+      rejections,
+    };
   }
 }

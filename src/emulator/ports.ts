@@ -8,6 +8,7 @@ import {
   type PlatformPort,
   type PlatformPortStatusChange,
   type PlatformPortSubmission,
+  type PlatformRejection,
   type PortStatus,
 } from '../domain';
 import type { Carriers } from './carrier';
@@ -35,6 +36,8 @@ interface PortRow {
   submitted_at: number;
   foc_date: string | null;
   rejection_reason: string | null;
+  /** JSON of PlatformRejection[]: the carrier's reasons with their codes (an extension). */
+  rejections: string | null;
   next_transition_at: number | null;
   customer_reference: string | null;
   /** JSON of PlatformPortStatusChange[]: every status the port has had, in order. */
@@ -68,6 +71,7 @@ function toPlatformPort(row: PortRow): PlatformPort {
   };
   if (row.foc_date) port.focDate = row.foc_date;
   if (row.rejection_reason) port.rejectionReason = row.rejection_reason;
+  if (row.rejections) port.rejections = JSON.parse(row.rejections) as PlatformRejection[];
   if (row.customer_reference) port.customerReference = row.customer_reference;
   port.statusHistory = JSON.parse(row.status_history) as PlatformPortStatusChange[];
   return port;
@@ -111,15 +115,15 @@ export class PortDesk {
     this.statements = {
       insert: db.prepare<PortRow>(
         `INSERT INTO ports (partition_id, port_request_id, status, request, current_provider,
-           submitted_at, foc_date, rejection_reason, next_transition_at, customer_reference,
-           status_history)
+           submitted_at, foc_date, rejection_reason, rejections, next_transition_at,
+           customer_reference, status_history)
          VALUES (@partition_id, @port_request_id, @status, @request, @current_provider,
-           @submitted_at, @foc_date, @rejection_reason, @next_transition_at, @customer_reference,
-           @status_history)`,
+           @submitted_at, @foc_date, @rejection_reason, @rejections, @next_transition_at,
+           @customer_reference, @status_history)`,
       ),
       update: db.prepare<PortRow>(
         `UPDATE ports SET status = @status, foc_date = @foc_date,
-           rejection_reason = @rejection_reason, next_transition_at = @next_transition_at,
+           rejection_reason = @rejection_reason, rejections = @rejections, next_transition_at = @next_transition_at,
            status_history = @status_history
          WHERE partition_id = @partition_id AND port_request_id = @port_request_id`,
       ),
@@ -162,6 +166,7 @@ export class PortDesk {
       submitted_at: submittedAt,
       foc_date: null,
       rejection_reason: null,
+      rejections: null,
       next_transition_at: this.dueAt(startOf(answerDate), submittedAt),
       customer_reference: request.customerReference ?? null,
       status_history: JSON.stringify([
@@ -221,10 +226,11 @@ export class PortDesk {
     let next: PortRow;
     switch (row.status) {
       case 'PENDING': {
-        const rejectionReason = this.carriers.rejectionReason(row.partition_id, request);
-        next = rejectionReason
+        const rejection = this.carriers.rejection(row.partition_id, request);
+        next = rejection
           ? withStatus(row, 'REJECTED', dueAt, {
-              rejection_reason: `${row.current_provider} rejected the port: ${rejectionReason}`,
+              rejection_reason: `${row.current_provider} rejected the port: ${rejection.reason}`,
+              rejections: JSON.stringify(rejection.rejections),
               next_transition_at: null,
             })
           : withStatus(row, 'APPROVED', dueAt, {

@@ -230,7 +230,11 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
   app.get(
     '/telephone-number/:telephoneNumber',
     { schema: { params: numberParams, response: answers(200, numberDetails) } },
-    (request) => numbers.details(request.params.partitionId, request.params.telephoneNumber),
+    // The extension: the line type, as the number's carrier record has it.
+    (request) => ({
+      ...numbers.details(request.params.partitionId, request.params.telephoneNumber),
+      lineType: carriers.recordOf(request.params.telephoneNumber).lineType,
+    }),
   );
 
   app.put(

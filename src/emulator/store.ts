@@ -58,6 +58,7 @@ CREATE TABLE IF NOT EXISTS ports (
   submitted_at INTEGER NOT NULL,
   foc_date TEXT,
   rejection_reason TEXT,
+  rejections TEXT,
   next_transition_at INTEGER,
   customer_reference TEXT,
   status_history TEXT NOT NULL DEFAULT '[]',
@@ -103,6 +104,7 @@ CREATE TABLE IF NOT EXISTS idempotency (
 const ADDED_PORT_COLUMNS = {
   customer_reference: 'TEXT',
   status_history: "TEXT NOT NULL DEFAULT '[]'",
+  rejections: 'TEXT',
 };
 
 /** Tables emptied by a reset; `meta` keeps the clock, which the reset sets itself. */

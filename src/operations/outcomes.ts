@@ -20,6 +20,8 @@ export type Refusal =
   | { outcome: 'conflict'; code: string; message: string; details?: unknown }
   | {
       outcome: 'invalid';
+      /** The rule broken, when it is more than a malformed field (VALIDATION_FAILED). */
+      code?: string;
       message: string;
       problems: { in: string; field: string; message: string }[];
     }

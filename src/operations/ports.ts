@@ -9,6 +9,8 @@ import {
   type PortStatus,
   type PortSupplement,
 } from '../domain';
+import { mapConcurrently } from '../domain/concurrency';
+import { CHECK_CONCURRENCY, groupChecks, unmatchedProvider } from '../domain/portability';
 import { fromPortMemo, receivedPort, toPortMemo, type PortMemo } from '../domain/port-memo';
 import {
   AccountIdKey,
@@ -30,6 +32,7 @@ import {
 } from '../workflows/definitions';
 import type { portIn } from '../workflows/port-in';
 import type { OperationDeps } from './deps';
+import { PlatformRejectedError, isCredentialsRefusal } from '../platform';
 import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
 import {
   accepted,
@@ -107,6 +110,10 @@ export function portOperations(deps: OperationDeps) {
       numbersHeld: numbers.length <= config.PORT_SYNC_HOLD_LIMIT,
     };
     const port = receivedPort(input);
+    if (request.currentProvider && input.numbersHeld) {
+      const unmatched = await unmatchedCarriers(partitionId, request.currentProvider, numbers);
+      if (unmatched) return unmatched;
+    }
 
     if (input.numbersHeld) {
       const held = await callTemporal(client, () =>
@@ -152,6 +159,36 @@ export function portOperations(deps: OperationDeps) {
     return 'keyReused' in start ? { outcome: 'keyReused' } : replay(start.memo, fingerprint);
   }
 
+  /**
+   * A 400 when `currentProvider` names none of the numbers' losing carriers, before anything
+   * starts: a large port's workflow finds the same when it checks. A number the platform
+   * refuses to check is left to the workflow's own check.
+   */
+  async function unmatchedCarriers(
+    partitionId: string,
+    currentProvider: string,
+    numbers: string[],
+  ): Promise<Refusal | undefined> {
+    const checks = await mapConcurrently(numbers, CHECK_CONCURRENCY, (telephoneNumber) =>
+      platform.checkPortability(partitionId, telephoneNumber).catch((error: unknown) => {
+        if (error instanceof PlatformRejectedError && !isCredentialsRefusal(error))
+          return undefined;
+        throw error;
+      }),
+    );
+    const unmatched = unmatchedProvider(
+      currentProvider,
+      groupChecks(checks.filter((check) => check !== undefined)).portable,
+    );
+    if (!unmatched) return undefined;
+    const message = `names none of the numbers' losing carriers: ${unmatched}`;
+    return {
+      outcome: 'invalid',
+      message: `Invalid body: currentProvider ${message}`,
+      problems: [{ in: 'body', field: 'currentProvider', message }],
+    };
+  }
+
   function replay(memo: Record<string, unknown>, fingerprint: string): Outcome<PortObject> {
     if (memo[MEMO.requestFingerprint] !== fingerprint) return { outcome: 'keyReused' };
     return accepted(fromPortMemo(memo[MEMO.port] as PortMemo));
@@ -163,10 +200,17 @@ export function portOperations(deps: OperationDeps) {
     portRequestId: string,
     call: () => Promise<PortObject>,
     ended: Refusal,
-    replayed?: (port: PortObject) => boolean,
+    options: {
+      replayed?: (port: PortObject) => boolean;
+      /** A refusal the port as it stands already gives, before the Update is sent. */
+      refusal?: (port: PortObject) => Refusal | undefined;
+    } = {},
   ): Promise<Outcome<PortObject>> {
+    const { replayed } = options;
     const current = await read(partitionId, portRequestId);
     if (current.outcome !== 'done') return current;
+    const refused = options.refusal?.(current.value);
+    if (refused) return refused;
     try {
       return done(await callTemporal(client, call));
     } catch (error) {
@@ -267,7 +311,7 @@ export function portOperations(deps: OperationDeps) {
         portRequestId,
         () => handleOf(partitionId, portRequestId).executeUpdate(cancelPortUpdate),
         conflict('PORT_NOT_CANCELLABLE', 'The port has ended: it can no longer be cancelled'),
-        (port) => port.status === 'CANCELLED',
+        { replayed: (port) => port.status === 'CANCELLED' },
       );
     },
 
@@ -284,6 +328,7 @@ export function portOperations(deps: OperationDeps) {
             args: [correction],
           }),
         conflict('PORT_NOT_SUPPLEMENTABLE', 'The port has ended: it takes no supplement'),
+        { refusal: (port) => supplementRefusal(port, correction) },
       );
     },
 
@@ -318,6 +363,32 @@ export function portOperations(deps: OperationDeps) {
       );
       return accepted({ accepted: true as const });
     },
+  };
+}
+
+/**
+ * A rejected port's supplement must correct what the carrier named: one that changes none of
+ * those fields is a 400 naming them; a rejection no supplement can fix is a 409.
+ */
+function supplementRefusal(port: PortObject, correction: PortSupplement): Refusal | undefined {
+  if (port.status !== 'REJECTED' || port.phase !== 'AWAITING_SUPPLEMENT') return undefined;
+  const { rejectionCode = 'OTHER', fieldsToCorrect = [] } = port;
+  if (port.supplementable === false) {
+    return conflict(
+      'REJECTION_NOT_SUPPLEMENTABLE',
+      `The carrier's rejection (${rejectionCode}) cannot be fixed by a supplement: cancel the port and submit a new one`,
+      { rejectionCode },
+    );
+  }
+  const corrected = Object.keys(correction);
+  if (fieldsToCorrect.length === 0 || fieldsToCorrect.some((f) => corrected.includes(f)))
+    return undefined;
+  const message = `must be corrected: the carrier rejected the port for ${rejectionCode}`;
+  return {
+    outcome: 'invalid',
+    code: 'SUPPLEMENT_CORRECTS_NO_REJECTED_FIELD',
+    message: `The supplement changes none of the fields the rejection names: correct ${fieldsToCorrect.join(', ')}`,
+    problems: fieldsToCorrect.map((field) => ({ in: 'body', field, message })),
   };
 }
 

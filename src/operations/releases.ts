@@ -2,7 +2,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { agingPeriodOf, type Config } from '../config';
 import type { NumberHold } from '../domain/hold';
 import { startingRelease } from '../domain/lifecycle';
-import type { ReleaseObject } from '../domain/release';
+import { agingPeriodForLine, type ReleaseObject } from '../domain/release';
 import { formatDuration } from '../domain/time';
 import type { PlatformClient } from '../platform';
 import type { NumberHolds } from '../temporal/number-holds';
@@ -96,7 +96,8 @@ export function releases({ client, config, platform, holds, taskQueue, onStarted
         return accepted(latest.release);
       }
 
-      if (!(await platformDetails(platform, partitionId, telephoneNumber))) {
+      const details = await platformDetails(platform, partitionId, telephoneNumber);
+      if (!details) {
         // A number being ported in is not the partition's yet: the port holds it.
         const hold = await callTemporal(client, () => holds.holdOf(partitionId, telephoneNumber));
         if (hold)
@@ -113,12 +114,16 @@ export function releases({ client, config, platform, holds, taskQueue, onStarted
       );
       if (!held.held) return { outcome: 'busy', partitionId, busy: held.busy };
 
-      const { periodMs } = agingPeriodOf(config, partitionId);
-      const begun = startingRelease(telephoneNumber, periodMs);
+      const { periodMs, lineType } = agingPeriodForLine(
+        agingPeriodOf(config, partitionId).periodMs,
+        details.lineType,
+      );
+      const begun = startingRelease(telephoneNumber, periodMs, lineType);
       const input: ReleaseNumberInput = {
         partitionId,
         telephoneNumber,
         agingPeriodMs: periodMs,
+        ...(lineType ? { lineType } : {}),
         webhooks: config.WEBHOOKS?.[partitionId] !== undefined,
         receivedAt: new Date().toISOString(),
       };

@@ -15,6 +15,7 @@ import {
   type OrderedNumber,
   type OrderResult,
   type PlatformPort,
+  type PlatformRejection,
   type PortStatus,
   type PortabilityCheck,
 } from '../domain';
@@ -201,12 +202,11 @@ function toAvailable(number: InventoryTelephoneNumber): AvailableNumber {
   return available;
 }
 
-/** The seed's rejection reason: the messages of the activation event's REJECTED logs. */
-function rejectionReasonOf(event: ActivationEvent | undefined): string | undefined {
-  const messages = (event?.logs ?? [])
+/** The carrier's reasons with Alianza's codes: the activation event's REJECTED logs. */
+function rejectionsOf(event: ActivationEvent | undefined): PlatformRejection[] {
+  return (event?.logs ?? [])
     .filter((log) => log.status === 'REJECTED' && log.message)
-    .map((log) => log.message as string);
-  return messages.length > 0 ? messages.join('; ') : undefined;
+    .map((log) => ({ ...(log.code ? { code: log.code } : {}), reason: log.message as string }));
 }
 
 function toPlatformPort(
@@ -227,8 +227,11 @@ function toPlatformPort(
   };
   if (focDate && status !== 'PENDING') answer.focDate = focDate;
   if (port.focDateTimeZone) answer.focDateTimeZone = port.focDateTimeZone;
-  const reason = status === 'REJECTED' ? rejectionReasonOf(event) : undefined;
-  if (reason) answer.rejectionReason = reason;
+  const rejections = status === 'REJECTED' ? rejectionsOf(event) : [];
+  if (rejections.length > 0) {
+    answer.rejectionReason = rejections.map((r) => r.reason).join('; ');
+    answer.rejections = rejections;
+  }
   const provider = port.telecomSettings?.currentCarrierName ?? event?.losingCarrier;
   if (provider) answer.currentProvider = provider;
   if (port.accountId) answer.accountId = port.accountId;

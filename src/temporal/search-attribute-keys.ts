@@ -29,6 +29,11 @@ export const ReleaseStatusKey = defineSearchAttributeKey(
 export const AgingUntilKey = defineSearchAttributeKey('AgingUntil', SearchAttributeType.DATETIME);
 /** IN_PROGRESS, COMPLETED, PARTIAL or FAILED: operators find every failed order by it. */
 export const OrderStatusKey = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
+/** The rejection codes of a port while it is REJECTED (REJECTION_CODES): operators find rejections by cause. */
+export const RejectionCodeKey = defineSearchAttributeKey(
+  'RejectionCode',
+  SearchAttributeType.KEYWORD_LIST,
+);
 
 /** Every custom search attribute portflow writes; registered at start-up where missing. */
 export const SEARCH_ATTRIBUTE_KEYS = [
@@ -41,6 +46,7 @@ export const SEARCH_ATTRIBUTE_KEYS = [
   ReleaseStatusKey,
   AgingUntilKey,
   OrderStatusKey,
+  RejectionCodeKey,
 ] as const;
 
 /**

@@ -6,7 +6,7 @@ import {
 } from '@temporalio/workflow';
 import type { NumberHold } from '../domain/hold';
 import type { PortObject, PortRequest, PortSupplement } from '../domain/port';
-import type { ReleaseObject } from '../domain/release';
+import type { AgingLineType, ReleaseObject } from '../domain/release';
 
 export { PLATFORM_REJECTED } from '../domain/platform-failures';
 
@@ -135,6 +135,8 @@ export interface ReleaseNumberInput {
   telephoneNumber: string;
   /** The partition's aging period when the release was asked for; a later change leaves it be. */
   agingPeriodMs: number;
+  /** The number's line type the aging period followed, when the platform told it. */
+  lineType?: AgingLineType;
   /** Whether the partition has a webhook: no activity is scheduled for events nobody receives. */
   webhooks: boolean;
   receivedAt: string;

@@ -4,6 +4,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
@@ -21,6 +22,14 @@ import type {
   PortSupplement,
 } from '../domain/port';
 import { receivedPort, toPortMemo } from '../domain/port-memo';
+import { unmatchedProvider } from '../domain/portability';
+import {
+  REJECTION_RULES,
+  SUPPLEMENT_FIELDS,
+  classifyRejections,
+  type PlatformRejection,
+  type RejectionCode,
+} from '../domain/rejection';
 import {
   CANCELLABLE_PORT_STATUSES,
   aggregatePortStatus,
@@ -31,6 +40,7 @@ import {
 import {
   CurrentProviderKey,
   PortStatusKey,
+  RejectionCodeKey,
   RequestedDateKey,
 } from '../temporal/search-attribute-keys';
 import {
@@ -69,6 +79,23 @@ const holdCalls = { startToCloseTimeout: '10 minutes', retry: { maximumInterval:
 const localHolds = proxyLocalActivities<Activities>({ ...LOCAL_RETRIES, ...holdCalls });
 const holds = proxyActivities<Activities>({ ...holdCalls, heartbeatTimeout: '1 minute' });
 
+/** Bandwidth's rule: a carrier takes at most this many supplements once it has set a FOC date. */
+const MAX_SUPPLEMENTS_AFTER_FOC = 3;
+
+/** Ports that checked before this rule went on with a currentProvider naming none of their carriers. */
+const CURRENT_PROVIDER_MATCHED = 'current-provider-matched';
+
+/** Ports that published before RejectionCode upserted nothing when only their codes changed. */
+const REJECTION_CODE_ATTRIBUTE = 'rejection-code-attribute';
+
+/** A number or port not rejected: none of a rejection's fields. */
+const NO_REJECTION = {
+  rejectionCode: undefined,
+  fieldsToCorrect: undefined,
+  supplementable: undefined,
+  platformRejectionCode: undefined,
+};
+
 /** Statuses that end the following of one submission. */
 const ENDS = ['COMPLETED', 'CANCELLED', 'REJECTED'];
 
@@ -81,6 +108,8 @@ interface CarrierReport {
   estimatedCompletionDate?: string;
   focDate?: string;
   reason?: string;
+  /** The carrier's reasons for a rejection, with its codes, when the platform gives them. */
+  rejections?: PlatformRejection[];
   /** The submission will not move again. */
   final: boolean;
 }
@@ -100,6 +129,8 @@ export class Port {
   submitted = false;
   cancelRequested = false;
   supplementsReceived = 0;
+  /** Supplements taken once a FOC date was set: the carriers' limit counts only those. */
+  private supplementsAfterFoc = 0;
   /** Wakes the port's own loop: something it decides on changed. */
   changed = false;
   private readonly outcomeOf: Map<string, PortNumberOutcome>;
@@ -112,6 +143,7 @@ export class Port {
   private checked = false;
   private unpublished = false;
   private eventSequence = 0;
+  private readonly unknownRejections = new Set<string>();
   private readonly webhooks: Promise<void>[] = [];
 
   constructor(private readonly input: PortInInput) {
@@ -187,7 +219,7 @@ export class Port {
       });
     }
     if (busy.length > 0 && (!this.object.allowPartial || this.held.length === 0)) {
-      this.reject(`busy with another open operation: ${describeBusy(busy)}`);
+      this.reject(`busy with another open operation: ${describeBusy(busy)}`, 'NUMBER_BUSY');
       return false;
     }
     this.transition('PENDING', 'CHECKING', `holding its numbers: checking portability`);
@@ -219,9 +251,20 @@ export class Port {
     this.object.currentProvider = this.request.currentProvider ?? (names.join(', ') || undefined);
     this.checked = true;
     this.unpublished = true;
+    // The API refuses a small port's; a large port's is found here, before anything is submitted.
+    const unmatched =
+      this.request.currentProvider && unmatchedProvider(this.request.currentProvider, portable);
+    if (unmatched && patched(CURRENT_PROVIDER_MATCHED)) {
+      this.reject(
+        `currentProvider names none of the numbers' losing carriers: ${unmatched}`,
+        'CURRENT_PROVIDER_MISMATCH',
+      );
+      return [];
+    }
     if (notPortable.length > 0 && (!this.object.allowPartial || names.length === 0)) {
       this.reject(
         `not portable: ${notPortable.map((c) => `${c.telephoneNumber} (${c.reason})`).join(', ')}`,
+        'NOT_PORTABLE',
       );
       return [];
     }
@@ -235,8 +278,14 @@ export class Port {
   }
 
   /** Ends the port rejected before anything was submitted. */
-  private reject(reason: string): void {
-    this.object.rejectionReason = reason;
+  private reject(reason: string, rejectionCode: RejectionCode): void {
+    const { fields, supplementable } = REJECTION_RULES[rejectionCode];
+    Object.assign(this.object, {
+      rejectionReason: reason,
+      rejectionCode,
+      fieldsToCorrect: [...fields],
+      supplementable,
+    });
     for (const outcome of this.object.numbers) {
       if (!isKnownPortStatus(outcome.status)) continue;
       outcome.status = 'REJECTED';
@@ -255,6 +304,7 @@ export class Port {
       if (status === 'REJECTED') {
         this.rejectedSince ??= Date.now();
         this.object.rejectionReason = this.rejectionReasons();
+        Object.assign(this.object, this.rejection());
         this.transition(
           'REJECTED',
           'AWAITING_SUPPLEMENT',
@@ -268,7 +318,12 @@ export class Port {
         return;
       }
       this.rejectedSince = undefined;
-      this.object.rejectionReason = undefined;
+      Object.assign(this.object, {
+        rejectionReason: undefined,
+        rejectionCode: undefined,
+        fieldsToCorrect: undefined,
+        supplementable: undefined,
+      });
       // Waiting for the carrier starts once every submission has reached the platform.
       if (this.submissions.every((s) => s.last !== undefined)) {
         this.transition(status, 'AWAITING_CARRIER', describe(status));
@@ -286,7 +341,10 @@ export class Port {
       finalStatus === 'REJECTED' && completed.length > 0 && this.object.allowPartial
         ? 'COMPLETED'
         : finalStatus;
-    if (settled === 'REJECTED') this.object.rejectionReason ??= this.rejectionReasons();
+    if (settled === 'REJECTED') {
+      this.object.rejectionReason ??= this.rejectionReasons();
+      if (!this.object.rejectionCode) Object.assign(this.object, this.rejection());
+    }
     const activation = this.object.activation;
     if (this.request.activation && activation && completed.length > 0) {
       this.transition(settled, 'ACTIVATING', `activating ${completed.length} number(s)`);
@@ -342,7 +400,7 @@ export class Port {
   }
 
   refuseSupplement(): void {
-    const { phase, status } = this.object;
+    const { phase, status, focDate } = this.object;
     if (phase === 'DONE' || phase === 'ACTIVATING' || !['PENDING', 'REJECTED'].includes(status)) {
       throw ApplicationFailure.create({
         type: 'PORT_NOT_SUPPLEMENTABLE',
@@ -350,10 +408,18 @@ export class Port {
         nonRetryable: true,
       });
     }
+    if (focDate && this.supplementsAfterFoc >= MAX_SUPPLEMENTS_AFTER_FOC) {
+      throw ApplicationFailure.create({
+        type: 'SUPPLEMENT_LIMIT_REACHED',
+        message: `a port takes at most ${MAX_SUPPLEMENTS_AFTER_FOC} supplements once its FOC date is set (${focDate}): cancel it and submit a new one`,
+        nonRetryable: true,
+      });
+    }
   }
 
   async supplement(correction: PortSupplement): Promise<PortObject> {
     const supplement = ++this.supplementsReceived;
+    if (this.object.focDate) this.supplementsAfterFoc++;
     this.rejectedSince = undefined;
     Object.assign(this.request, correction);
     if (correction.requestedDate) {
@@ -384,8 +450,19 @@ export class Port {
   /** A carrier's news about its numbers. */
   report(submission: Submission, report: CarrierReport): void {
     submission.last = report;
+    const rejections =
+      report.status === 'REJECTED'
+        ? classifyRejections(
+            submission.numbers,
+            report.rejections ?? [{ reason: report.reason ?? 'rejected by the losing carrier' }],
+          )
+        : undefined;
     for (const telephoneNumber of submission.numbers) {
+      const rejection = rejections?.get(telephoneNumber);
+      this.noteUnknownRejection(rejection?.platformRejectionCode);
       Object.assign(this.outcome(telephoneNumber), {
+        ...NO_REJECTION,
+        ...rejection,
         status: report.status,
         carrierStatus: report.carrierStatus,
         upstreamPortRequestId: report.upstreamPortRequestId,
@@ -422,6 +499,36 @@ export class Port {
   /** The submissions that have not ended. */
   private open(): Submission[] {
     return this.submissions.filter((s) => !s.last?.final);
+  }
+
+  /** A platform's rejection code (or text) portflow does not know: logged once per port. */
+  private noteUnknownRejection(platformRejectionCode: string | undefined): void {
+    if (platformRejectionCode === undefined || this.unknownRejections.has(platformRejectionCode))
+      return;
+    this.unknownRejections.add(platformRejectionCode);
+    log.warn('the carrier gave a rejection portflow does not know; kept raw beside OTHER', {
+      platformRejectionCode,
+    });
+  }
+
+  /** The port's rejection from its rejected numbers': the first one's code, every field to correct. */
+  private rejection(): Pick<PortObject, 'rejectionCode' | 'fieldsToCorrect' | 'supplementable'> {
+    const rejected = this.object.numbers.filter((n) => n.status === 'REJECTED' && n.rejectionCode);
+    const fields = new Set(rejected.flatMap((n) => n.fieldsToCorrect ?? []));
+    return {
+      rejectionCode: rejected[0]?.rejectionCode ?? 'OTHER',
+      fieldsToCorrect: SUPPLEMENT_FIELDS.filter((field) => fields.has(field)),
+      supplementable: rejected.every((n) => n.supplementable !== false),
+    };
+  }
+
+  /** What operators search a rejected port by: every code of its rejection. */
+  private rejectionCodes(): RejectionCode[] {
+    if (this.object.status !== 'REJECTED' || !this.object.rejectionCode) return [];
+    const codes = new Set([this.object.rejectionCode]);
+    for (const n of this.object.numbers)
+      if (n.status === 'REJECTED' && n.rejectionCode) codes.add(n.rejectionCode);
+    return [...codes];
   }
 
   private rejectionReasons(): string {
@@ -485,6 +592,14 @@ export class Port {
       changes.push({ key: PortStatusKey, value: status });
     if (this.checked && attributes.get(CurrentProviderKey) !== currentProvider) {
       changes.push({ key: CurrentProviderKey, value: currentProvider });
+    }
+    const codes = this.rejectionCodes();
+    // Ports before this attribute upserted nothing when only the codes changed.
+    if (
+      codes.join() !== (attributes.get(RejectionCodeKey) ?? []).join() &&
+      (changes.length > 0 || patched(REJECTION_CODE_ATTRIBUTE))
+    ) {
+      changes.push({ key: RejectionCodeKey, value: codes.length > 0 ? codes : null });
     }
     if (changes.length > 0) upsertSearchAttributes(changes);
   }
@@ -576,6 +691,8 @@ class Submission {
           // The platform's notifications name the port by it.
           submission: {
             ...request,
+            // The carrier the check found, whatever the request named: each part goes to its own.
+            currentProvider: this.carrier,
             telephoneNumbers: this.numbers,
             customerReference: this.port.portRequestId,
           },
@@ -700,6 +817,7 @@ class Submission {
       estimatedCompletionDate: port.estimatedCompletionDate,
       focDate: port.focDate,
       reason: port.rejectionReason,
+      rejections: port.rejections,
       final,
     };
   }

@@ -66,7 +66,7 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
   const { partitionId, telephoneNumber } = input;
   const number = { partitionId, telephoneNumber };
 
-  const release = startingRelease(telephoneNumber, input.agingPeriodMs);
+  const release = startingRelease(telephoneNumber, input.agingPeriodMs, input.lineType);
   let reclaimRequested = false;
   let agingOver = false;
   const webhooks: Promise<void>[] = [];

@@ -1,6 +1,7 @@
 import { ConfigError, agingPeriodOf, loadConfig } from '../../src/config';
 import {
   DAY_MS,
+  agingPeriodForLine,
   agingPeriodProblem,
   assignmentTargetOf,
   formatDuration,
@@ -28,6 +29,23 @@ describe('the FCC aging rule', () => {
     [366, 'BUSINESS', false],
   ] as const)('%d days for a %s number: allowed %s', (days, lineType, allowed) => {
     expect(agingPeriodProblem(days * DAY_MS, lineType) === undefined).toBe(allowed);
+  });
+});
+
+describe('agingPeriodForLine', () => {
+  it("holds the partition's period to the number's own FCC bound when the platform tells its line type", () => {
+    expect(agingPeriodForLine(180 * DAY_MS, 'RESIDENTIAL')).toEqual({
+      periodMs: 90 * DAY_MS,
+      lineType: 'RESIDENTIAL',
+    });
+    expect(agingPeriodForLine(180 * DAY_MS, 'business')).toEqual({
+      periodMs: 180 * DAY_MS,
+      lineType: 'BUSINESS',
+    });
+    expect(agingPeriodForLine(60 * DAY_MS, 'RESIDENTIAL').periodMs).toBe(60 * DAY_MS);
+    // A word portflow does not know, or none, leaves the partition's period.
+    expect(agingPeriodForLine(180 * DAY_MS, 'WIRELESS')).toEqual({ periodMs: 180 * DAY_MS });
+    expect(agingPeriodForLine(90 * DAY_MS, undefined)).toEqual({ periodMs: 90 * DAY_MS });
   });
 });
 

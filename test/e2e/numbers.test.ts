@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { toIsoDate, type ReleaseObject } from '../../src/domain';
 import { releaseWorkflowId } from '../../src/workflows/definitions';
+import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { AT_AND_T_NUMBER, E911, seedCaller, seedPortRequest } from '../emulator/support';
 import { csvRequest } from '../helpers/csv';
 import { eventually, startPortflow, type Portflow } from '../helpers/portflow';
@@ -35,6 +36,8 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
   const fast = `nf-${suffix}`;
   /** Ages an hour: a release stays AGING for the whole test. */
   const slow = `ns-${suffix}`;
+  /** Ages business numbers 180 days: a residential one ages by its own bound. */
+  const lines = `nl-${suffix}`;
   let portflow: Portflow;
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   const today = toIsoDate(new Date());
@@ -45,7 +48,10 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
       env: {
         AGING_DEMO: 'true',
         AGING_PERIOD: '3s',
-        AGING_PERIODS: JSON.stringify({ [slow]: { period: '1h', lineType: 'BUSINESS' } }),
+        AGING_PERIODS: JSON.stringify({
+          [slow]: { period: '1h', lineType: 'BUSINESS' },
+          [lines]: { period: '180d', lineType: 'BUSINESS' },
+        }),
         WEBHOOKS: JSON.stringify({
           [fast]: { url: receiver.url, secret: 'a-webhook-secret-of-32-characters' },
         }),
@@ -277,6 +283,27 @@ describe('numbers over HTTP: assign, details, release, aging, reclaim (dev serve
       expect(event.body).toMatchObject({ partitionId: fast, data: { telephoneNumber: number } });
       expect(event.headers['x-portflow-signature']).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
       expect(event.headers['x-portflow-event-id']).toBe(event.body.id);
+    }
+  });
+
+  it('ages a released number by its own line type when the platform tells it', async () => {
+    const [business, residential] = [await orderedNumber(lines, 0), await orderedNumber(lines, 1)];
+    await portflow.emulator.control.setCarrierRecord(residential, {
+      ...defaultCarrierRecord(residential),
+      lineType: 'RESIDENTIAL',
+    });
+    const businessRelease = await releaseStarted(lines, business);
+    const residentialRelease = await releaseStarted(lines, residential);
+    expect(businessRelease).toMatchObject({ agingPeriodDays: 180, lineType: 'BUSINESS' });
+    // The FCC bound of a residential number is 90 days, whatever the partition's business period.
+    expect(residentialRelease).toMatchObject({ agingPeriodDays: 90, lineType: 'RESIDENTIAL' });
+    const aging = await untilAging(lines, residential);
+    expect(Date.parse(aging.agingUntil ?? '') - Date.parse(aging.agingStartedDate ?? '')).toBe(
+      90 * 86_400_000,
+    );
+    for (const number of [business, residential]) {
+      await untilAging(lines, number);
+      expect((await portflow.call('POST', numberPath(lines, number, '/reclaim'))).status).toBe(200);
     }
   });
 

@@ -2,7 +2,13 @@ import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { toIsoDate, type PlatformPort, type PortObject } from '../../src/domain';
 import { AT_AND_T_NUMBER, E911, seedCaller, seedPortRequest } from '../emulator/support';
 import { csvRequest } from '../helpers/csv';
-import { advanceCarrierUntil, eventually, startPortflow, type Portflow } from '../helpers/portflow';
+import {
+  advanceCarrierUntil,
+  eventually,
+  startPortflow,
+  type ApiAnswer,
+  type Portflow,
+} from '../helpers/portflow';
 
 /** AT&T numbers outside the emulator's inventory, one per test so no test holds another's. */
 const att = (line: number) => `+1607798${String(line).padStart(4, '0')}`;
@@ -84,7 +90,7 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
       telephoneNumbers: [AT_AND_T_NUMBER],
       accountId: 'acc_123',
     });
-    expect(JSON.stringify(submitted.body)).not.toMatch(/123456789|"pin"|accountNumber/);
+    expect(JSON.stringify(submitted.body)).not.toMatch(/123456789|"pin":|"accountNumber":/);
 
     const port = await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.phase === 'DONE');
     expect(port).toMatchObject({
@@ -312,13 +318,37 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
       (p) => p.status === 'REJECTED' && p.phase === 'AWAITING_SUPPLEMENT',
     );
     expect(rejected.rejectionReason).toMatch(/pin/i);
+    expect(rejected).toMatchObject({
+      rejectionCode: 'PIN_INVALID',
+      fieldsToCorrect: ['pin'],
+      supplementable: true,
+    });
     expect(JSON.stringify(rejected)).not.toContain('4321');
+
+    // A supplement that corrects none of the named fields is refused, naming them.
+    const beside = await portflow.call('PATCH', portflow.portsPath(A, `/${portRequestId}`), {
+      body: { accountNumber: '123456789' },
+    });
+    expect(beside.status).toBe(400);
+    expect(beside.body.error).toMatchObject({
+      code: 'SUPPLEMENT_CORRECTS_NO_REJECTED_FIELD',
+      details: [expect.objectContaining({ in: 'body', field: 'pin' })],
+    });
+    expect(beside.body.error.message).toContain('pin');
+    const searched = await eventually(
+      () =>
+        portflow.temporal.client.workflow.count(
+          `PartitionId = '${A}' AND RejectionCode = 'PIN_INVALID'`,
+        ),
+      ({ count }) => count > 0,
+    );
+    expect(searched.count).toBeGreaterThan(0);
 
     const supplemented = await portflow.call('PATCH', portflow.portsPath(A, `/${portRequestId}`), {
       body: { pin: '4321' },
     });
     expect(supplemented.status).toBe(200);
-    expect(JSON.stringify(supplemented.body)).not.toMatch(/4321|"pin"/);
+    expect(JSON.stringify(supplemented.body)).not.toMatch(/4321|"pin":/);
     const resubmitted = await submittedUpstream(
       portRequestId,
       rejected.numbers[0]?.upstreamPortRequestId,
@@ -333,6 +363,89 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
     // The first submission and the resubmission: one each.
     expect(keys).toHaveLength(2);
     expect(new Set(keys).size).toBe(2);
+  });
+
+  it('completes a port of an AT&T and a Verizon number, each part sent to its own carrier', async () => {
+    const verizon = '+12127981001';
+    // The request names AT&T, as a customer with two carriers would name the first.
+    const submitted = await submit(seedPortRequest([att(6501), verizon], today), 'two-carriers');
+    expect(submitted.status).toBe(202);
+    const { portRequestId } = submitted.body;
+
+    const port = await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.phase === 'DONE');
+    expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+    expect(port.numbers).toEqual([
+      expect.objectContaining({ currentCarrier: 'AT&T', status: 'COMPLETED' }),
+      expect.objectContaining({ currentCarrier: 'Verizon', status: 'COMPLETED' }),
+    ]);
+    const [atAndT, verizonPart] = await Promise.all(
+      port.numbers.map((n) => upstreamPort(n.upstreamPortRequestId)),
+    );
+    expect(atAndT).toMatchObject({ currentProvider: 'AT&T', telephoneNumbers: [att(6501)] });
+    expect(verizonPart).toMatchObject({ currentProvider: 'Verizon', telephoneNumbers: [verizon] });
+  });
+
+  it('refuses a currentProvider that names none of the numbers, naming them, and starts nothing', async () => {
+    const verizon = '+12127981002';
+    const refused = await submit(
+      { ...seedPortRequest([att(6502), verizon], today), currentProvider: 'T-Mobile' },
+      'no-carrier-named',
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details).toEqual([
+      expect.objectContaining({ in: 'body', field: 'currentProvider' }),
+    ]);
+    expect(refused.body.error.message).toContain(`${att(6502)} is with AT&T`);
+    expect(refused.body.error.message).toContain(`${verizon} is with Verizon`);
+    const { count } = await portflow.temporal.client.workflow.count(
+      `TelephoneNumbers = '${verizon}' OR WorkflowId STARTS_WITH 'number-${A}-${verizon}'`,
+    );
+    expect(count).toBe(0);
+  });
+
+  it('keeps a rejection code it does not know raw beside OTHER, and refuses a supplement no correction can fix', async () => {
+    const unknown = att(6601);
+    const unportable = att(6602);
+    await portflow.emulator.control.setCarrierRecord(unknown, {
+      ...defaultCarrierRecord(unknown),
+      rejectWith: { code: 'LSR-7Z', reason: 'end user moved' },
+    });
+    await portflow.emulator.control.setCarrierRecord(unportable, {
+      ...defaultCarrierRecord(unportable),
+      rejectWith: { code: 'NOT_PORTABLE', reason: 'line is under contract' },
+    });
+    const [first, second] = await Promise.all(
+      [unknown, unportable].map((n) => submit(seedPortRequest([n], today), `codes-${n}`)),
+    );
+    const rejectedPort = (answer: ApiAnswer | undefined) =>
+      advanceCarrierUntil(
+        portflow,
+        A,
+        answer?.body.portRequestId as string,
+        (p) => p.phase === 'AWAITING_SUPPLEMENT',
+      );
+
+    const other = await rejectedPort(first);
+    expect(other).toMatchObject({ rejectionCode: 'OTHER', supplementable: true });
+    expect(other.numbers[0]).toMatchObject({
+      rejectionCode: 'OTHER',
+      platformRejectionCode: 'LSR-7Z',
+    });
+    // OTHER names no field: any correction is taken.
+    const taken = await portflow.call('PATCH', portflow.portsPath(A, `/${other.portRequestId}`), {
+      body: { pin: '1234' },
+    });
+    expect(taken.status).toBe(200);
+
+    const fixedByNone = await rejectedPort(second);
+    expect(fixedByNone).toMatchObject({ rejectionCode: 'NOT_PORTABLE', supplementable: false });
+    const refused = await portflow.call(
+      'PATCH',
+      portflow.portsPath(A, `/${fixedByNone.portRequestId}`),
+      { body: { pin: '1234' } },
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('REJECTION_NOT_SUPPLEMENTABLE');
   });
 
   it('lists the ports of a partition by status, account and number, page by page', async () => {

@@ -339,7 +339,7 @@ describe('the losing carrier timeline', () => {
       { currentProvider: 'Verizon' },
       'currentProvider (the number is with AT&T)',
     ],
-  ])('rejects a mismatched %s with a reason that names it', async (_field, change, named) => {
+  ])('rejects a mismatched %s with a reason that names it', async (field, change, named) => {
     const { body: port } = await submit({
       ...seedPortRequest([AT_AND_T_NUMBER], today),
       ...change,
@@ -353,6 +353,17 @@ describe('the losing carrier timeline', () => {
     expect(reason).toContain(AT_AND_T_NUMBER);
     expect(reason).toMatch(/^AT&T rejected the port: /);
     for (const secret of ['555000111', '123456789', '9999']) expect(reason).not.toContain(secret);
+    // The extension: each reason with its code and numbers.
+    const code =
+      {
+        accountNumber: 'ACCOUNT_NUMBER_MISMATCH',
+        pin: 'PIN_INVALID',
+        'pin (absent)': 'PIN_INVALID',
+        currentProvider: 'CURRENT_PROVIDER_MISMATCH',
+      }[field] ?? 'SUBSCRIBER_NAME_MISMATCH';
+    expect(rejected.body.rejections).toEqual([
+      { code, reason: expect.stringContaining(named), telephoneNumbers: [AT_AND_T_NUMBER] },
+    ]);
 
     // A rejected port stays rejected: a corrected request is a new POST.
     await emulator.control.advance({ days: 30 });
@@ -384,6 +395,23 @@ describe('the losing carrier timeline', () => {
     expect(second.body.rejectionReason).toContain(
       'already active on this platform (account acc_9)',
     );
+  });
+
+  it('rejects with the code and reason a carrier record says, for tests of codes portflow does not know', async () => {
+    await emulator.control.setCarrierRecord(AT_AND_T_NUMBER, {
+      ...defaultCarrierRecord(AT_AND_T_NUMBER),
+      rejectWith: { code: 'LSR-7Z', reason: 'end user moved' },
+    });
+    const { body: port } = await submit(seedPortRequest([AT_AND_T_NUMBER], today));
+    await advanceTo(carrierAnswerDate(today));
+    const rejected = await call('GET', `/telephone-number/port/${port.portRequestId}`);
+    expect(rejected.body).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: `AT&T rejected the port: end user moved (${AT_AND_T_NUMBER})`,
+      rejections: [
+        { code: 'LSR-7Z', reason: 'end user moved', telephoneNumbers: [AT_AND_T_NUMBER] },
+      ],
+    });
   });
 
   it('judges a port by the carrier record as it stood when the answer fell due', async () => {

@@ -279,6 +279,13 @@ describe('ports', () => {
       status: 'REJECTED',
       carrierStatus: 'PORT_REJECTED / REJECTED',
       rejectionReason: `AT&T rejected the port: pin does not match the carrier's records (${AT_AND_T_NUMBER})`,
+      // Alianza's codes as its logs carry them: the emulator's are portflow's.
+      rejections: [
+        {
+          code: 'PIN_INVALID',
+          reason: `AT&T rejected the port: pin does not match the carrier's records (${AT_AND_T_NUMBER})`,
+        },
+      ],
     });
 
     const later = portSubmission([AT_AND_T_NUMBER], await today());

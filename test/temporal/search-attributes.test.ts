@@ -162,6 +162,7 @@ describe('ensureSearchAttributesOrWarn on a cluster that refuses registration (a
         'ReleaseStatus (Keyword)',
         'AgingUntil (Datetime)',
         'OrderStatus (Keyword)',
+        'RejectionCode (KeywordList)',
       ],
     });
     expect(warning.msg).toContain(
@@ -173,7 +174,8 @@ describe('ensureSearchAttributesOrWarn on a cluster that refuses registration (a
         '--search-attribute "AccountId=Keyword" --search-attribute "PartitionId=Keyword" ' +
         '--search-attribute "CurrentProvider=Keyword" --search-attribute "RequestedDate=Datetime" ' +
         '--search-attribute "ReleaseStatus=Keyword" --search-attribute "AgingUntil=Datetime" ' +
-        '--search-attribute "OrderStatus=Keyword"',
+        '--search-attribute "OrderStatus=Keyword" ' +
+        '--search-attribute "RejectionCode=KeywordList"',
     );
   });
 });

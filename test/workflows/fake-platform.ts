@@ -3,7 +3,7 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import type { Activities } from '../../src/activities';
 import type { WebhookEvent } from '../../src/domain/webhook-event';
 import type { HoldResult } from '../../src/temporal/number-holds';
-import type { PlatformPort, PortActivation } from '../../src/domain';
+import type { PlatformPort, PlatformRejection, PortActivation } from '../../src/domain';
 import { groupChecks } from '../../src/domain/portability';
 import { PLATFORM_REJECTED } from '../../src/workflows/definitions';
 
@@ -12,6 +12,8 @@ export interface CarrierStep {
   status: string;
   fromPoll: number;
   reason?: string;
+  /** The carrier's reasons with their codes (the emulator's extension). */
+  rejections?: PlatformRejection[];
 }
 
 /** What the platform knows of one number before any port. */
@@ -29,6 +31,8 @@ export interface Submission {
   telephoneNumbers: string[];
   pin?: string;
   accountNumber: string;
+  /** The losing carrier the submission names. */
+  currentProvider?: string;
   upstreamPortRequestId: string;
 }
 
@@ -188,6 +192,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
         telephoneNumbers: submission.telephoneNumbers,
         pin: submission.pin,
         accountNumber: submission.accountNumber,
+        currentProvider: submission.currentProvider,
         upstreamPortRequestId,
       };
       const port: PlatformPort = {
@@ -212,6 +217,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
       if (step) {
         entry.port.status = step.status;
         if (step.reason) entry.port.rejectionReason = step.reason;
+        if (step.rejections) entry.port.rejections = step.rejections;
         if (step.status === 'APPROVED') entry.port.focDate = entry.port.requestedDate;
       }
       polls.push({ upstreamPortRequestId, poll: entry.polls, status: entry.port.status });

@@ -168,7 +168,7 @@ describe('portIn on the time-skipping server', () => {
     });
     await recordHistories(env.client, [workflowId]);
     // Whatever the path, the port object never shows a carrier secret.
-    expect(JSON.stringify(port)).not.toMatch(/TEST-ACCT|"pin"|"accountNumber"/);
+    expect(JSON.stringify(port)).not.toMatch(/TEST-ACCT|"pin":|"accountNumber":/);
     // The memo the API reads shows the port as it ended.
     expect(await memoPort(env.client.workflow.getHandle(workflowId))).toEqual(port);
     return { port, workflowId };
@@ -307,6 +307,40 @@ describe('portIn on the time-skipping server', () => {
       expect(port.status).toBe('COMPLETED');
     });
 
+    it('takes at most 3 supplements once a FOC date is set, refusing the 4th', async () => {
+      // Each attempt is approved (FOC date set), then rejected.
+      const platform = fakePlatform({
+        timeline: () => [
+          { status: 'APPROVED', fromPoll: 1 },
+          { status: 'REJECTED', fromPoll: 2, reason: 'PIN mismatch' },
+        ],
+      });
+      const { port } = await runPort('supplement-limit', platform, {
+        async scenario(handle) {
+          const rejectedAt = (attempt: number) =>
+            eventually(
+              () => memoPort(handle),
+              (p) =>
+                p.phase === 'AWAITING_SUPPLEMENT' &&
+                p.numbers[0]?.upstreamPortRequestId === `up-${attempt}`,
+            );
+          for (const attempt of [1, 2, 3]) {
+            expect((await rejectedAt(attempt)).focDate).toBe(request.requestedDate);
+            await handle.executeUpdate(supplementPortUpdate, { args: [{ pin: `000${attempt}` }] });
+          }
+          await rejectedAt(4);
+          const failure = await refusal(
+            handle.executeUpdate(supplementPortUpdate, { args: [{ pin: '0004' }] }),
+          );
+          expect(failure.type).toBe('SUPPLEMENT_LIMIT_REACHED');
+          expect(failure.message).toContain('at most 3 supplements');
+          await handle.executeUpdate(cancelPortUpdate);
+        },
+      });
+      expect(platform.submissions.entries).toHaveLength(4);
+      expect(port.status).toBe('CANCELLED');
+    });
+
     it('ends REJECTED when no supplement comes within the window', async () => {
       const platform = fakePlatform({ timeline: () => REJECTED_FOR_PIN });
       const { port } = await runPort('supplement-window-expires', platform);
@@ -320,10 +354,78 @@ describe('portIn on the time-skipping server', () => {
         phase: 'DONE',
         rejectionReason: 'PIN mismatch; no supplement within the window',
       });
-      expect(port.numbers[0]).toMatchObject({ status: 'REJECTED', reason: 'PIN mismatch' });
+      // A platform that gives only text: its words tell the code.
+      expect(port).toMatchObject({
+        rejectionCode: 'PIN_INVALID',
+        fieldsToCorrect: ['pin'],
+        supplementable: true,
+      });
+      expect(port.numbers[0]).toMatchObject({
+        status: 'REJECTED',
+        reason: 'PIN mismatch',
+        rejectionCode: 'PIN_INVALID',
+      });
       expect(path(port).slice(-2)).toEqual(['REJECTED/AWAITING_SUPPLEMENT', 'REJECTED/DONE']);
       expect(port.history.at(-1)?.detail).toMatch(/no supplement within the window/);
       expect(platform.submissions.entries).toHaveLength(1);
+    });
+  });
+
+  describe('rejection codes', () => {
+    it('gives each number its own code, keeps a code it does not know raw beside OTHER, and searches by them', async () => {
+      const platform = fakePlatform({
+        timeline: ({ attempt }) =>
+          attempt === 1
+            ? [
+                {
+                  status: 'REJECTED',
+                  fromPoll: 1,
+                  reason: 'two problems',
+                  rejections: [
+                    { code: 'PIN_INVALID', reason: 'pin', telephoneNumbers: [NUMBER] },
+                    { code: 'ACCOUNT_NUMBER_MISMATCH', reason: 'acct', telephoneNumbers: [NUMBER] },
+                    { code: 'LSR-7Z', reason: 'carrier code 7Z', telephoneNumbers: [OTHER_NUMBER] },
+                  ],
+                },
+              ]
+            : DEFAULT_TIMELINE,
+      });
+      let rejected: PortObject | undefined;
+      let searchable: unknown;
+      const { port } = await runPort('rejection-codes', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+        async scenario(handle) {
+          rejected = await eventually(
+            () => memoPort(handle),
+            (p) => p.status === 'REJECTED',
+          );
+          searchable = (await handle.describe()).searchAttributes.RejectionCode;
+          await handle.executeUpdate(supplementPortUpdate, { args: [{ pin: '1111' }] });
+        },
+      });
+
+      expect(rejected).toMatchObject({
+        rejectionCode: 'PIN_INVALID',
+        fieldsToCorrect: ['accountNumber', 'pin'],
+        supplementable: true,
+      });
+      expect(rejected?.numbers).toEqual([
+        expect.objectContaining({
+          rejectionCode: 'PIN_INVALID',
+          fieldsToCorrect: ['accountNumber', 'pin'],
+          supplementable: true,
+        }),
+        expect.objectContaining({
+          rejectionCode: 'OTHER',
+          platformRejectionCode: 'LSR-7Z',
+          fieldsToCorrect: [],
+        }),
+      ]);
+      expect(searchable).toEqual(['PIN_INVALID', 'OTHER']);
+      // Resubmitted and completed: the codes are gone.
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+      expect(port.rejectionCode).toBeUndefined();
+      expect(port.numbers[1]?.platformRejectionCode).toBeUndefined();
     });
   });
 
@@ -435,12 +537,17 @@ describe('portIn on the time-skipping server', () => {
         request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
       });
 
+      // Each part names the carrier the check found.
       expect(
-        platform.submissions.entries.map((s) => [s.idempotencyKey, s.telephoneNumbers]),
+        platform.submissions.entries.map((s) => [
+          s.idempotencyKey,
+          s.telephoneNumbers,
+          s.currentProvider,
+        ]),
       ).toEqual(
         expect.arrayContaining([
-          [`${workflowId}-carrier-1-attempt-1`, [NUMBER]],
-          [`${workflowId}-carrier-2-attempt-1`, [OTHER_NUMBER]],
+          [`${workflowId}-carrier-1-attempt-1`, [NUMBER], 'AT&T'],
+          [`${workflowId}-carrier-2-attempt-1`, [OTHER_NUMBER], 'Verizon'],
         ]),
       );
       expect(platform.submissions.entries).toHaveLength(2);
@@ -462,6 +569,41 @@ describe('portIn on the time-skipping server', () => {
         'IN_PROGRESS/AWAITING_CARRIER',
         'COMPLETED/DONE',
       ]);
+    });
+
+    it('sends each part to its own carrier when the request names one of them', async () => {
+      const platform = fakePlatform({
+        numbers: { [OTHER_NUMBER]: { currentCarrier: 'Verizon' } },
+      });
+      const { port } = await runPort('two-carriers-one-named', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER], currentProvider: 'at&t' },
+      });
+
+      expect(
+        platform.submissions.entries.map((s) => [s.telephoneNumbers, s.currentProvider]),
+      ).toEqual(
+        expect.arrayContaining([
+          [[NUMBER], 'AT&T'],
+          [[OTHER_NUMBER], 'Verizon'],
+        ]),
+      );
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+    });
+
+    it('rejects a large port before any submission when currentProvider names none of its carriers', async () => {
+      const platform = fakePlatform({
+        numbers: { [OTHER_NUMBER]: { currentCarrier: 'Verizon' } },
+      });
+      const { port } = await runPort('current-provider-unmatched', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER], currentProvider: 'T-Mobile' },
+        numbersHeld: false,
+      });
+
+      expect(platform.submissions.entries).toHaveLength(0);
+      expect(port).toMatchObject({ status: 'REJECTED', phase: 'DONE' });
+      expect(port.rejectionReason).toBe(
+        `currentProvider names none of the numbers' losing carriers: ${NUMBER} is with AT&T; ${OTHER_NUMBER} is with Verizon`,
+      );
     });
 
     it('rejects the whole request before any submission when a number is not portable', async () => {
