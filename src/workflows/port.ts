@@ -4,6 +4,7 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
@@ -15,6 +16,7 @@ import type { Activities } from '../activities';
 import type { BusyNumber } from '../domain/hold';
 import type {
   PlatformPort,
+  PlatformPortStatusChange,
   PortNumberOutcome,
   PortObject,
   PortRequest,
@@ -269,10 +271,7 @@ export class Port {
       }
       this.rejectedSince = undefined;
       this.object.rejectionReason = undefined;
-      // Waiting for the carrier starts once every submission has reached the platform.
-      if (this.submissions.every((s) => s.last !== undefined)) {
-        this.transition(status, 'AWAITING_CARRIER', describe(status));
-      }
+      this.showProgress();
       await condition(() => this.changed);
     }
   }
@@ -401,6 +400,15 @@ export class Port {
     this.unpublished = true;
   }
 
+  /**
+   * A status the carrier passed through between two looks (a poll that finds the port
+   * COMPLETED): in the history and announced at once, before the status it went on to.
+   */
+  passedThrough(submission: Submission, report: CarrierReport): void {
+    this.report(submission, report);
+    this.showProgress();
+  }
+
   get partitionId(): string {
     return this.input.partitionId;
   }
@@ -422,6 +430,13 @@ export class Port {
   /** The submissions that have not ended. */
   private open(): Submission[] {
     return this.submissions.filter((s) => !s.last?.final);
+  }
+
+  /** Waiting for the carrier starts once every submission has reached the platform. */
+  private showProgress(): void {
+    const status = aggregatePortStatus(this.object.numbers);
+    if (status === 'REJECTED' || !this.submissions.every((s) => s.last !== undefined)) return;
+    this.transition(status, 'AWAITING_CARRIER', describe(status));
   }
 
   private rejectionReasons(): string {
@@ -672,9 +687,20 @@ class Submission {
 
   /** The carrier's news, told to the port at once, except an end, which follow() tells. */
   private moved(port: PlatformPort): void {
-    const news = port.status !== this.upstream?.status;
+    const known = this.upstream?.status;
+    const news = port.status !== known;
     this.upstream = port;
     if (!news) return;
+    const between = statusesBetween(port, known);
+    if (between.length > 0 && patched('port-status-history')) {
+      for (const change of between) {
+        this.port.passedThrough(this, {
+          ...this.fromUpstream(port),
+          status: change.status as PortStatus,
+          focDate: change.focDate ?? port.focDate,
+        });
+      }
+    }
     if (!isKnownPortStatus(port.status)) {
       log.warn('the carrier answered a status portflow does not know; kept as it came', {
         carrierStatus: port.status,
@@ -733,6 +759,23 @@ async function untilInterrupted<T>(
     scope.cancel();
     await Promise.allSettled([working, waiting]);
   }
+}
+
+/**
+ * The statuses the platform's `statusHistory` says the port took after `known` and before
+ * its current one: those a single look would otherwise skip (APPROVED, IN_PROGRESS).
+ */
+function statusesBetween(
+  port: PlatformPort,
+  known: string | undefined,
+): PlatformPortStatusChange[] {
+  const history = port.statusHistory ?? [];
+  const from = known === undefined ? -1 : history.map((c) => c.status).lastIndexOf(known);
+  return history
+    .slice(from + 1)
+    .filter(
+      (c) => c.status !== port.status && isKnownPortStatus(c.status) && !ENDS.includes(c.status),
+    );
 }
 
 /** The platform's own words when it refused a call for good; any other failure goes on up. */

@@ -48,6 +48,8 @@ export interface FakePlatformOptions {
   awaitCarrierStatus?: () => Promise<PlatformPort>;
   /** Holds the portability check until the test calls `releaseCheck()`. */
   holdCheck?: boolean;
+  /** The port carries `statusHistory`, every status it took (the emulator's extension). */
+  statusHistory?: boolean;
 }
 
 export const DEFAULT_TIMELINE: CarrierStep[] = [
@@ -213,6 +215,14 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
         entry.port.status = step.status;
         if (step.reason) entry.port.rejectionReason = step.reason;
         if (step.status === 'APPROVED') entry.port.focDate = entry.port.requestedDate;
+      }
+      if (options.statusHistory) {
+        const reached = entry.steps.filter((s) => s.fromPoll <= entry.polls);
+        entry.port.statusHistory = [{ status: 'PENDING' }, ...reached].map(({ status }) => ({
+          status,
+          at: SUBMITTED_DATE,
+          ...(status === 'APPROVED' ? { focDate: entry.port.requestedDate } : {}),
+        }));
       }
       polls.push({ upstreamPortRequestId, poll: entry.polls, status: entry.port.status });
       if (entry.port.status === knownStatus) throw unchanged(knownStatus);

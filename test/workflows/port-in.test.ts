@@ -192,6 +192,30 @@ describe('portIn on the time-skipping server', () => {
     expect(history.events?.length).toBeLessThan(100);
   });
 
+  it('tells each status a look skipped, in order, from the platform status history', async () => {
+    // The first look finds the port COMPLETED: approval and progress are in its statusHistory.
+    const platform = fakePlatform({
+      statusHistory: true,
+      timeline: () => DEFAULT_TIMELINE.map((step) => ({ ...step, fromPoll: 1 })),
+    });
+    const { port } = await runPort('status-history', platform);
+
+    expect(path(port)).toEqual([
+      'PENDING/CHECKING',
+      'PENDING/SUBMITTING',
+      'PENDING/AWAITING_CARRIER',
+      'APPROVED/AWAITING_CARRIER',
+      'IN_PROGRESS/AWAITING_CARRIER',
+      'COMPLETED/DONE',
+    ]);
+    expect(port.history[3]?.detail).toMatch(/approved/);
+    expect(port.focDate).toBe(request.requestedDate);
+    // Each with its webhook, in the same order.
+    expect(
+      platform.deliveredEvents().map(({ data }) => [data.status, data.phase].join('/')),
+    ).toEqual(path(port));
+  });
+
   describe('supplements', () => {
     it('resubmits a rejected port after a supplement, under a second idempotency key', async () => {
       const platform = fakePlatform({
