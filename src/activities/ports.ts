@@ -1,6 +1,6 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { groupChecks, type PortabilityChecks } from '../domain/portability';
-import type { PlatformPort, PortabilityCheck, PortActivation } from '../domain';
+import type { ActivationWindow, PlatformPort, PortabilityCheck, PortAssignment } from '../domain';
 import { PlatformConflictError, type PlatformClient, type PortSubmission } from '../platform';
 import { asActivityFailure, callPlatform } from './failures';
 import { mapConcurrently } from '../domain/concurrency';
@@ -125,12 +125,42 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
       }
     },
 
+    /** The carrier's activation window of an ON_DEMAND port's FOC date; undefined when the platform has none. */
+    async activationWindow(input: {
+      partitionId: string;
+      date: string;
+    }): Promise<ActivationWindow | undefined> {
+      return callPlatform(() => platform.activationWindow(input.partitionId, input.date));
+    },
+
+    /** Activates an ON_DEMAND port upstream; a refusal (the window not open) is said, not failed. */
+    async activateUpstreamPort(input: {
+      partitionId: string;
+      accountId: string;
+      upstreamPortRequestId: string;
+    }): Promise<
+      | { activated: true; port: PlatformPort }
+      | { activated: false; port: PlatformPort; reason: string }
+    > {
+      const { partitionId, accountId, upstreamPortRequestId } = input;
+      try {
+        const port = await platform.activatePort(partitionId, accountId, upstreamPortRequestId);
+        return { activated: true, port };
+      } catch (error) {
+        if (!(error instanceof PlatformConflictError)) throw asActivityFailure(error);
+        const port = await callPlatform(() =>
+          platform.getPort(partitionId, accountId, upstreamPortRequestId),
+        );
+        return { activated: false, port, reason: error.message };
+      }
+    },
+
     /** Puts ported numbers to work: assigned with E911 and caller ID as the request asked. */
     async activateNumbers(input: {
       partitionId: string;
       accountId: string;
       telephoneNumbers: string[];
-      activation: PortActivation;
+      activation: PortAssignment;
     }): Promise<void> {
       const { partitionId, accountId, activation } = input;
       for (const telephoneNumber of input.telephoneNumbers) {

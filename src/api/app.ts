@@ -58,7 +58,7 @@ const errorResponse = z.object({
   error: z.object({ code: z.string(), message: z.string(), details: z.unknown() }),
 });
 const PARTITION_ERROR_RESPONSES = Object.fromEntries(
-  [400, 401, 403, 404, 409, 429, 502, 503].map((status) => [status, errorResponse]),
+  [400, 401, 403, 404, 409, 429, 501, 502, 503].map((status) => [status, errorResponse]),
 );
 
 /** Builds the HTTP API; the caller listens (server.ts) or injects requests (tests). */
@@ -107,6 +107,7 @@ export async function buildApp({
     client,
     config,
     platform,
+    logger,
     taskQueue,
     holds: numberHolds({ client, taskQueue }),
     gate: new AdmissionGate(config.API_MAX_ADMISSIONS),

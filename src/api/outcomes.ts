@@ -62,7 +62,18 @@ export function refusalError(refusal: Refusal): ApiError {
     case 'conflict':
       return new ApiError(409, refusal.code, refusal.message, refusal.details ?? null);
     case 'invalid':
-      return new ApiError(400, 'VALIDATION_FAILED', refusal.message, refusal.problems);
+      return new ApiError(
+        400,
+        refusal.code ?? 'VALIDATION_FAILED',
+        refusal.message,
+        refusal.problems,
+      );
+    case 'unavailable':
+      return new ApiError(
+        501,
+        'FEATURE_UNAVAILABLE',
+        `The platform has no ${refusal.feature}: this feature is unavailable against it`,
+      );
     case 'overloaded':
       return new ApiError(
         429,
