@@ -388,13 +388,13 @@ export class Port {
   /** The client's activate: answered once the carrier has answered it (refused: the window is not open). */
   async requestActivation(): Promise<PortObject> {
     const asked = ++this.activationsAsked;
-    await condition(
-      () => this.activationsAnswered >= asked || this.object.phase !== 'AWAITING_ACTIVATION',
-    );
-    if (this.activationRefusal !== undefined && this.object.phase === 'AWAITING_ACTIVATION') {
+    const refused = () => this.activationsAnswered >= asked && this.activationRefusal !== undefined;
+    // Activated, the port moves on (ACTIVATING or DONE): answered then.
+    await condition(() => refused() || this.object.phase !== 'AWAITING_ACTIVATION');
+    if (refused()) {
       throw ApplicationFailure.create({
         type: 'ACTIVATION_REFUSED',
-        message: this.activationRefusal,
+        message: this.activationRefusal as string,
         nonRetryable: true,
       });
     }
