@@ -9,7 +9,33 @@ import { heartbeatUnlessLocal } from './concurrency';
 /** How many numbers are checked at once against the platform. */
 const CHECK_CONCURRENCY = 8;
 
+/** An upstream port, as the platform names it. */
+interface UpstreamPortRef {
+  partitionId: string;
+  accountId: string;
+  upstreamPortRequestId: string;
+}
+
 export function createPortActivities({ platform }: { platform: PlatformClient }) {
+  /**
+   * A call that moves an upstream port on; when the port's state refuses it (the carrier
+   * approved it, the window is not open), the port as it stands and the platform's words.
+   */
+  async function moveUpstream(
+    { partitionId, accountId, upstreamPortRequestId }: UpstreamPortRef,
+    move: () => Promise<PlatformPort>,
+  ): Promise<{ port: PlatformPort; refusal?: string }> {
+    try {
+      return { port: await move() };
+    } catch (error) {
+      if (!(error instanceof PlatformConflictError)) throw asActivityFailure(error);
+      const port = await callPlatform(() =>
+        platform.getPort(partitionId, accountId, upstreamPortRequestId),
+      );
+      return { port, refusal: error.message };
+    }
+  }
+
   return {
     /**
      * Every number's portability, grouped by losing carrier so that a 20,000-number port's
@@ -98,31 +124,20 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
     },
 
     /** Cancels upstream; once the carrier has approved, says so instead of failing. */
-    async cancelUpstreamPort(input: {
-      partitionId: string;
-      accountId: string;
-      upstreamPortRequestId: string;
-    }): Promise<
+    async cancelUpstreamPort(
+      input: UpstreamPortRef,
+    ): Promise<
       | { cancelled: true; port: PlatformPort }
       | { cancelled: false; port: PlatformPort; reason: string }
     > {
-      try {
-        const port = await platform.cancelPort(
-          input.partitionId,
-          input.accountId,
-          input.upstreamPortRequestId,
-          { idempotencyKey: `cancel-${input.upstreamPortRequestId}` },
-        );
-        return { cancelled: true, port };
-      } catch (error) {
-        if (error instanceof PlatformConflictError) {
-          const port = await callPlatform(() =>
-            platform.getPort(input.partitionId, input.accountId, input.upstreamPortRequestId),
-          );
-          return { cancelled: false, port, reason: error.message };
-        }
-        throw asActivityFailure(error);
-      }
+      const { port, refusal } = await moveUpstream(input, () =>
+        platform.cancelPort(input.partitionId, input.accountId, input.upstreamPortRequestId, {
+          idempotencyKey: `cancel-${input.upstreamPortRequestId}`,
+        }),
+      );
+      return refusal === undefined
+        ? { cancelled: true, port }
+        : { cancelled: false, port, reason: refusal };
     },
 
     /** The carrier's activation window of an ON_DEMAND port's FOC date; undefined when the platform has none. */
@@ -134,25 +149,18 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
     },
 
     /** Activates an ON_DEMAND port upstream; a refusal (the window not open) is said, not failed. */
-    async activateUpstreamPort(input: {
-      partitionId: string;
-      accountId: string;
-      upstreamPortRequestId: string;
-    }): Promise<
+    async activateUpstreamPort(
+      input: UpstreamPortRef,
+    ): Promise<
       | { activated: true; port: PlatformPort }
       | { activated: false; port: PlatformPort; reason: string }
     > {
-      const { partitionId, accountId, upstreamPortRequestId } = input;
-      try {
-        const port = await platform.activatePort(partitionId, accountId, upstreamPortRequestId);
-        return { activated: true, port };
-      } catch (error) {
-        if (!(error instanceof PlatformConflictError)) throw asActivityFailure(error);
-        const port = await callPlatform(() =>
-          platform.getPort(partitionId, accountId, upstreamPortRequestId),
-        );
-        return { activated: false, port, reason: error.message };
-      }
+      const { port, refusal } = await moveUpstream(input, () =>
+        platform.activatePort(input.partitionId, input.accountId, input.upstreamPortRequestId),
+      );
+      return refusal === undefined
+        ? { activated: true, port }
+        : { activated: false, port, reason: refusal };
     },
 
     /** Puts ported numbers to work: assigned with E911 and caller ID as the request asked. */

@@ -394,7 +394,7 @@ export class Port {
     if (refused()) {
       throw ApplicationFailure.create({
         type: 'ACTIVATION_REFUSED',
-        message: this.activationRefusal as string,
+        message: this.activationRefusal,
         nonRetryable: true,
       });
     }

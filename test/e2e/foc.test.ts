@@ -50,7 +50,7 @@ describe('FOC dates and on-demand activation over HTTP (dev server, worker, API,
       [att(1), 'AT&T'],
       ['+12127360123', 'Verizon'],
     ]);
-    expect(focDates[0]?.earliestFocDate > today).toBe(true);
+    expect(String(focDates[0]?.earliestFocDate) > today).toBe(true);
 
     const request = seedPortRequest([att(1)], today);
     await portflow.emulator.control.setFocBlackouts('AT&T', [request.requestedDate]);
