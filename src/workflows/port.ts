@@ -495,7 +495,7 @@ export class Port {
   private showProgress(): void {
     const status = aggregatePortStatus(this.object.numbers);
     if (status === 'REJECTED' || !this.submissions.every((s) => s.last !== undefined)) return;
-    this.transition(status, 'AWAITING_CARRIER', describe(status));
+    this.transition(status, 'AWAITING_CARRIER', describe(status, this.object.focDate));
   }
 
   private rejectionReasons(): string {
@@ -905,12 +905,12 @@ function failureMessage(error: unknown): string {
   return failure instanceof Error ? failure.message : String(failure);
 }
 
-function describe(status: PortStatus): string {
+function describe(status: PortStatus, focDate?: string): string {
   switch (status) {
     case 'PENDING':
       return 'submitted: waiting for the losing carrier';
     case 'APPROVED':
-      return 'approved by the losing carrier: FOC date set';
+      return `approved by the losing carrier: FOC date ${focDate ?? 'set'}`;
     case 'IN_PROGRESS':
       return 'port in progress on the FOC date';
     case 'COMPLETED':

@@ -210,7 +210,9 @@ describe('portIn on the time-skipping server', () => {
       'IN_PROGRESS/AWAITING_CARRIER',
       'COMPLETED/DONE',
     ]);
-    expect(port.history[3]?.detail).toMatch(/approved/);
+    expect(port.history[3]?.detail).toBe(
+      `approved by the losing carrier: FOC date ${request.requestedDate}`,
+    );
     expect(port.focDate).toBe(request.requestedDate);
     // Each with its webhook, in the same order.
     expect(
