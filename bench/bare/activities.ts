@@ -3,7 +3,7 @@
  * port makes, each a plain call of the platform client with no portflow logic around it.
  */
 import type { PlatformClient, PortSubmission } from '../../src/platform';
-import type { PortActivation } from '../../src/domain';
+import type { PortAssignment } from '../../src/domain';
 
 export function createBareActivities(platform: PlatformClient | undefined) {
   const upstream = () => {
@@ -27,7 +27,7 @@ export function createBareActivities(platform: PlatformClient | undefined) {
       partitionId: string,
       accountId: string,
       telephoneNumber: string,
-      activation: PortActivation,
+      activation: PortAssignment,
     ): Promise<void> {
       await upstream().assign(partitionId, accountId, activation.target, { telephoneNumber });
     },

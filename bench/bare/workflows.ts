@@ -10,6 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { PortRequest } from '../../src/domain';
+import { assignsNumbers } from '../../src/domain/port-status';
 import type { BareActivities } from './activities';
 
 const { noop, checkPortability, submitPort, getPort, activate } = proxyActivities<BareActivities>({
@@ -63,7 +64,7 @@ export async function barePort({ partitionId, request, pollIntervalMs }: BarePor
     await sleep(pollIntervalMs);
     port = await getPort(partitionId, request.accountId, submitted.portRequestId);
   }
-  if (port.status === 'COMPLETED' && activation) {
+  if (port.status === 'COMPLETED' && assignsNumbers(activation)) {
     for (const telephoneNumber of telephoneNumbers)
       await activate(partitionId, request.accountId, telephoneNumber, activation);
   }

@@ -1,12 +1,38 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { CHECK_CONCURRENCY, groupChecks, type PortabilityChecks } from '../domain/portability';
-import type { PlatformPort, PortabilityCheck, PortActivation } from '../domain';
+import type { ActivationWindow, PlatformPort, PortabilityCheck, PortAssignment } from '../domain';
 import { PlatformConflictError, type PlatformClient, type PortSubmission } from '../platform';
 import { asActivityFailure, callPlatform } from './failures';
 import { mapConcurrently } from '../domain/concurrency';
 import { heartbeatUnlessLocal } from './concurrency';
 
+/** An upstream port, as the platform names it. */
+interface UpstreamPortRef {
+  partitionId: string;
+  accountId: string;
+  upstreamPortRequestId: string;
+}
+
 export function createPortActivities({ platform }: { platform: PlatformClient }) {
+  /**
+   * A call that moves an upstream port on; when the port's state refuses it (the carrier
+   * approved it, the window is not open), the port as it stands and the platform's words.
+   */
+  async function moveUpstream(
+    { partitionId, accountId, upstreamPortRequestId }: UpstreamPortRef,
+    move: () => Promise<PlatformPort>,
+  ): Promise<{ port: PlatformPort; refusal?: string }> {
+    try {
+      return { port: await move() };
+    } catch (error) {
+      if (!(error instanceof PlatformConflictError)) throw asActivityFailure(error);
+      const port = await callPlatform(() =>
+        platform.getPort(partitionId, accountId, upstreamPortRequestId),
+      );
+      return { port, refusal: error.message };
+    }
+  }
+
   return {
     /**
      * Every number's portability, grouped by losing carrier so that a 20,000-number port's
@@ -95,31 +121,43 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
     },
 
     /** Cancels upstream; once the carrier has approved, says so instead of failing. */
-    async cancelUpstreamPort(input: {
-      partitionId: string;
-      accountId: string;
-      upstreamPortRequestId: string;
-    }): Promise<
+    async cancelUpstreamPort(
+      input: UpstreamPortRef,
+    ): Promise<
       | { cancelled: true; port: PlatformPort }
       | { cancelled: false; port: PlatformPort; reason: string }
     > {
-      try {
-        const port = await platform.cancelPort(
-          input.partitionId,
-          input.accountId,
-          input.upstreamPortRequestId,
-          { idempotencyKey: `cancel-${input.upstreamPortRequestId}` },
-        );
-        return { cancelled: true, port };
-      } catch (error) {
-        if (error instanceof PlatformConflictError) {
-          const port = await callPlatform(() =>
-            platform.getPort(input.partitionId, input.accountId, input.upstreamPortRequestId),
-          );
-          return { cancelled: false, port, reason: error.message };
-        }
-        throw asActivityFailure(error);
-      }
+      const { port, refusal } = await moveUpstream(input, () =>
+        platform.cancelPort(input.partitionId, input.accountId, input.upstreamPortRequestId, {
+          idempotencyKey: `cancel-${input.upstreamPortRequestId}`,
+        }),
+      );
+      return refusal === undefined
+        ? { cancelled: true, port }
+        : { cancelled: false, port, reason: refusal };
+    },
+
+    /** The carrier's activation window of an ON_DEMAND port's FOC date; undefined when the platform has none. */
+    async activationWindow(input: {
+      partitionId: string;
+      date: string;
+    }): Promise<ActivationWindow | undefined> {
+      return callPlatform(() => platform.activationWindow(input.partitionId, input.date));
+    },
+
+    /** Activates an ON_DEMAND port upstream; a refusal (the window not open) is said, not failed. */
+    async activateUpstreamPort(
+      input: UpstreamPortRef,
+    ): Promise<
+      | { activated: true; port: PlatformPort }
+      | { activated: false; port: PlatformPort; reason: string }
+    > {
+      const { port, refusal } = await moveUpstream(input, () =>
+        platform.activatePort(input.partitionId, input.accountId, input.upstreamPortRequestId),
+      );
+      return refusal === undefined
+        ? { activated: true, port }
+        : { activated: false, port, reason: refusal };
     },
 
     /** Puts ported numbers to work: assigned with E911 and caller ID as the request asked. */
@@ -127,7 +165,7 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
       partitionId: string;
       accountId: string;
       telephoneNumbers: string[];
-      activation: PortActivation;
+      activation: PortAssignment;
     }): Promise<void> {
       const { partitionId, accountId, activation } = input;
       for (const telephoneNumber of input.telephoneNumbers) {

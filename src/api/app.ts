@@ -85,6 +85,7 @@ export async function buildApp({
     client,
     config,
     platform,
+    logger,
     taskQueue,
     holds: numberHolds({ client, taskQueue }),
     gate,
@@ -104,7 +105,7 @@ export async function buildApp({
           security: [{ authToken: [] }],
           ...route.schema,
           response: {
-            ...errorResponses(401, 403, 404, 429, 502, 503),
+            ...errorResponses(401, 403, 404, 429, 501, 502, 503),
             ...(route.method === 'GET' ? {} : errorResponses(409)),
             ...(route.schema?.response as Record<string, unknown> | undefined),
           },

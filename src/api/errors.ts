@@ -102,7 +102,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const failure = error instanceof ApiError ? error : failureError(error);
     if (failure) {
-      if (failure.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+      // A 501 is a feature the platform lacks, not a failure.
+      if (failure.statusCode >= 500 && failure.statusCode !== 501)
+        request.log.error({ err: error }, 'request failed');
       return reply
         .code(failure.statusCode)
         .headers(failure.headers)

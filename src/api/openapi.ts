@@ -16,6 +16,7 @@ const ERROR_STATUSES = {
   415: 'The body is not application/json',
   429: 'Too many requests for this token, or portflow is admitting all it can: retry after `Retry-After`',
   431: 'The request line and headers are too large',
+  501: 'The platform lacks the extension this feature needs (`FEATURE_UNAVAILABLE`): everything else goes on',
   502: 'The platform refused or failed the call',
   503: 'Temporal or the platform is unreachable: retry after `Retry-After`',
 } as const;

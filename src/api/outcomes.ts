@@ -68,6 +68,12 @@ export function refusalError(refusal: Refusal): ApiError {
         refusal.message,
         refusal.problems,
       );
+    case 'unavailable':
+      return new ApiError(
+        501,
+        'FEATURE_UNAVAILABLE',
+        `The platform has no ${refusal.feature}: this feature is unavailable against it`,
+      );
     case 'overloaded':
       return new ApiError(
         429,

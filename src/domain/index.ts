@@ -1,6 +1,7 @@
 export * from './address';
 export * from './calendar';
 export * from './duration';
+export * from './foc';
 export * from './numbers';
 export * from './order';
 export * from './port';

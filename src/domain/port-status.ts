@@ -2,7 +2,7 @@
  * Port status rules without zod: workflow code imports them, and every module a workflow
  * imports is evaluated again for each workflow execution (the SDK's reusable V8 context).
  */
-import type { PortNumberOutcome } from './port';
+import type { PortActivation, PortAssignment, PortNumberOutcome } from './port';
 
 /** The seed's port statuses. */
 export const PORT_STATUSES = [
@@ -29,6 +29,8 @@ export const PORT_PHASES = [
   'CHECKING',
   'SUBMITTING',
   'AWAITING_CARRIER',
+  /** An ON_DEMAND port on its FOC date: the carrier waits for the client's activate. */
+  'AWAITING_ACTIVATION',
   'ACTIVATING',
   'AWAITING_SUPPLEMENT',
   'DONE',
@@ -55,4 +57,9 @@ export function aggregatePortStatus(outcomes: readonly PortNumberOutcome[]): Por
   if (statuses.includes('REJECTED')) return 'REJECTED';
   const active = statuses.filter((s) => s !== 'CANCELLED');
   return PROGRESS[Math.min(...active.map((s) => PROGRESS.indexOf(s)))] ?? 'PENDING';
+}
+
+/** Whether an activation assigns the numbers once ported (an ON_DEMAND one may only time the cutover). */
+export function assignsNumbers(activation?: PortActivation): activation is PortAssignment {
+  return activation?.target !== undefined;
 }

@@ -14,6 +14,7 @@ export {
   PORT_STATUSES,
   UNSUBMITTED_NUMBER_STATUSES,
   aggregatePortStatus,
+  assignsNumbers,
   isKnownPortStatus,
   type PortPhase,
   type PortStatus,
@@ -64,14 +65,35 @@ export const assignmentTarget = z.discriminatedUnion('type', [
 ]);
 export type AssignmentTarget = z.output<typeof assignmentTarget>;
 
-/** portflow's addition: what to do with the numbers once the port completes. */
-export const portActivation = z.object({
-  target: assignmentTarget,
+/**
+ * How the numbers go live on the FOC date: AUTOMATIC as the carrier cuts over (the default),
+ * or ON_DEMAND when the client asks inside the carrier's activation window of that day.
+ */
+export const ACTIVATION_MODES = ['AUTOMATIC', 'ON_DEMAND'] as const;
+export type ActivationMode = (typeof ACTIVATION_MODES)[number];
+
+const portActivationFields = z.object({
+  mode: z.enum(ACTIVATION_MODES).optional(),
+  target: assignmentTarget.optional(),
   primary: z.boolean().optional(),
   e911Address: e911Address.optional(),
   callerIdName: callerIdName.optional(),
 });
+
+/**
+ * portflow's addition: when the numbers go live, and what to do with them once the port
+ * completes. An ON_DEMAND activation may name no target; any other must.
+ */
+export const portActivation = portActivationFields.refine(
+  (activation) => activation.target !== undefined || activation.mode === 'ON_DEMAND',
+  {
+    message: 'must name the target to assign the numbers to (or ask mode ON_DEMAND)',
+    path: ['target'],
+  },
+);
 export type PortActivation = z.output<typeof portActivation>;
+/** An activation that assigns the numbers somewhere. */
+export type PortAssignment = PortActivation & { target: AssignmentTarget };
 
 /** Up to 20,000 numbers: the largest bulk port the big carriers take. */
 const uniqueNumbers = z
@@ -105,7 +127,11 @@ export const customerReference = text(128);
 /** A port request as the platform takes it: the seed's, plus the `customerReference` extension. */
 export const platformPortSubmission = portRequest
   .omit({ allowPartial: true, activation: true })
-  .extend({ customerReference: customerReference.optional() });
+  .extend({
+    customerReference: customerReference.optional(),
+    /** An extension: ON_DEMAND holds the cutover on the FOC date until the client activates. */
+    activationMode: z.enum(ACTIVATION_MODES).optional(),
+  });
 export type PlatformPortSubmission = z.output<typeof platformPortSubmission>;
 
 /** A supplement after a rejection: any corrected field of the request. */
@@ -190,6 +216,8 @@ export const platformPort = z.object({
   /** Extensions to the seed: the client's reference, and every status the port has had, in order. */
   customerReference: z.string().optional(),
   statusHistory: z.array(platformPortStatusChange).optional(),
+  /** The submission's `activationMode` extension, when it asked ON_DEMAND. */
+  activationMode: z.enum(ACTIVATION_MODES).optional(),
   /** The platform's own status words, when they are not the seed's (Alianza: `PORT_PENDING / FOC_RECEIVED`). */
   carrierStatus: z.string().optional(),
   /** An extension to the seed: why the carrier rejected it, reason by reason, with codes. */
@@ -263,7 +291,7 @@ export const portObject = z.object({
   rejectionReason: z.string().optional(),
   ...rejectionFields,
   allowPartial: z.boolean(),
-  activation: portActivation
+  activation: portActivationFields
     .extend({ status: z.enum(ACTIVATION_STATUSES), detail: z.string().optional() })
     .optional(),
   numbers: z.array(portNumberOutcome),

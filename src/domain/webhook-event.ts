@@ -3,6 +3,7 @@ export interface WebhookEvent {
   id: string;
   type:
     | 'port.status_changed'
+    | 'port.activation_ready'
     | 'order.completed'
     | 'number.aging_started'
     | 'number.released'

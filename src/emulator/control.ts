@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { DAY_MS, errorBody, platformPort, telephoneNumber } from '../domain';
+import { DAY_MS, errorBody, isoDate, platformPort, telephoneNumber } from '../domain';
 import type { EmulatorApp } from './app';
 import { carrierRecord } from './carrier';
+import { activationHours } from './foc';
 import { callMatch, faultSpec } from './faults';
 import type { EmulatedPlatform } from './platform';
 import { CARRIER_PACES } from './ports';
@@ -30,6 +31,11 @@ const clockSpeed = z.object({
 });
 
 const carrierPace = z.object({ pace: z.enum(CARRIER_PACES) });
+/** A losing carrier's blackout dates: no FOC date falls on them. */
+const focBlackouts = z.object({
+  currentCarrier: z.string().trim().min(1).max(100),
+  dates: z.array(isoDate).max(366),
+});
 
 const fault = faultSpec.and(z.object({ id: z.string() }));
 
@@ -114,6 +120,49 @@ export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): voi
       platform.ports.settle();
       platform.ports.pace = request.body.pace;
       return { pace: platform.ports.pace };
+    },
+  );
+
+  app.get(
+    '/partitions/:partitionId/activation-window',
+    {
+      schema: {
+        params: z.object({ partitionId: z.string().min(1).max(64) }),
+        response: { 200: activationHours, ...refusals },
+      },
+    },
+    (request) => platform.activationWindows.hoursOf(request.params.partitionId),
+  );
+
+  app.put(
+    '/partitions/:partitionId/activation-window',
+    {
+      schema: {
+        params: z.object({ partitionId: z.string().min(1).max(64) }),
+        body: activationHours,
+        response: { 200: activationHours, ...refusals },
+      },
+    },
+    (request) => platform.activationWindows.setHours(request.params.partitionId, request.body),
+  );
+
+  app.get(
+    '/foc-blackouts',
+    { schema: { response: { 200: z.record(z.string(), z.array(isoDate)), ...refusals } } },
+    () => platform.focCalendar.allBlackouts(),
+  );
+
+  app.put(
+    '/foc-blackouts',
+    {
+      schema: {
+        body: focBlackouts,
+        response: { 200: focBlackouts, ...refusals },
+      },
+    },
+    (request) => {
+      const { currentCarrier, dates } = request.body;
+      return { currentCarrier, dates: platform.focCalendar.setBlackouts(currentCarrier, dates) };
     },
   );
 

@@ -2,6 +2,7 @@ import { AlianzaPorts } from './alianza-ports';
 import { Carriers } from './carrier';
 import { EmulatorClock } from './clock';
 import { CallLog, Faults } from './faults';
+import { ActivationWindows, FocCalendar } from './foc';
 import { IdempotencyKeys } from './idempotency';
 import { Inventory } from './inventory';
 import { NumberBook } from './numbers';
@@ -17,6 +18,10 @@ export class EmulatedPlatform {
   readonly numbers: NumberBook;
   readonly carriers: Carriers;
   readonly ports: PortDesk;
+  /** The FOC dates the carriers accept (an extension); blackout dates live in memory. */
+  readonly focCalendar: FocCalendar;
+  /** The activation windows of ON_DEMAND ports (an extension), per partition, in memory. */
+  readonly activationWindows = new ActivationWindows();
   /** Alianza's PortX drafts, sent to the same carrier as the seed's port requests. */
   readonly alianzaPorts: AlianzaPorts;
   readonly idempotency: IdempotencyKeys;
@@ -34,13 +39,20 @@ export class EmulatedPlatform {
     this.inventory = new Inventory(this.store);
     this.numbers = new NumberBook(this.store, this.inventory);
     this.carriers = new Carriers(this.store, this.numbers);
-    this.ports = new PortDesk(this.store, this.clock, this.carriers, this.numbers);
+    this.focCalendar = new FocCalendar(this.carriers);
+    this.ports = new PortDesk(
+      this.store,
+      this.clock,
+      this.carriers,
+      this.numbers,
+      this.activationWindows,
+    );
     this.alianzaPorts = new AlianzaPorts(this.store, this.clock, this.ports);
     this.idempotency = new IdempotencyKeys(this.store);
     this.inventory.seedIfEmpty();
   }
 
-  /** Empty state, the inventory seeded again, the clock back to real now, no faults, no calls, the business-day carrier. */
+  /** Empty state, the inventory seeded again, the clock back to real now, no faults, no calls, no blackout dates, default activation windows, the business-day carrier. */
   reset(): void {
     this.store.transaction(() => {
       this.store.clearState();
@@ -50,6 +62,8 @@ export class EmulatedPlatform {
     this.ports.pace = 'business-days';
     this.faults.clear();
     this.calls.clear();
+    this.focCalendar.clear();
+    this.activationWindows.clear();
   }
 
   /** Applies what fell due by the emulator's now: carrier steps, ended cooldowns. */

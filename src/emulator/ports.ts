@@ -15,6 +15,7 @@ import type { Carriers } from './carrier';
 import type { EmulatorClock } from './clock';
 import { EmulatorError, notFound, validationFailed } from './errors';
 import { newId, type NumberBook } from './numbers';
+import type { ActivationWindows } from './foc';
 import type { EmulatorStore } from './store';
 
 /** Business days between submission and the losing carrier's answer. */
@@ -73,6 +74,7 @@ function toPlatformPort(row: PortRow): PlatformPort {
   if (row.rejection_reason) port.rejectionReason = row.rejection_reason;
   if (row.rejections) port.rejections = JSON.parse(row.rejections) as PlatformRejection[];
   if (row.customer_reference) port.customerReference = row.customer_reference;
+  if (request.activationMode) port.activationMode = request.activationMode;
   port.statusHistory = JSON.parse(row.status_history) as PlatformPortStatusChange[];
   return port;
 }
@@ -110,6 +112,7 @@ export class PortDesk {
     private readonly clock: EmulatorClock,
     private readonly carriers: Carriers,
     private readonly numbers: NumberBook,
+    private readonly activationWindows: ActivationWindows,
   ) {
     const db = store.db;
     this.statements = {
@@ -156,6 +159,7 @@ export class PortDesk {
       pin: request.pin,
       requestedDate: request.requestedDate,
       currentProvider: request.currentProvider,
+      activationMode: request.activationMode,
     };
     const row: PortRow = {
       partition_id: partitionId,
@@ -206,6 +210,38 @@ export class PortDesk {
   }
 
   /**
+   * Activates an ON_DEMAND port on its FOC date, inside the partition's activation window: its
+   * numbers go live now. An activated port answers again as it is.
+   */
+  activate(partitionId: string, portRequestId: string): PlatformPort {
+    const row = this.row(partitionId, portRequestId);
+    const request = JSON.parse(row.request) as StoredRequest;
+    if (row.status === 'COMPLETED' && request.activationMode === 'ON_DEMAND')
+      return toPlatformPort(row);
+    if (row.status !== 'IN_PROGRESS' || request.activationMode !== 'ON_DEMAND') {
+      throw new EmulatorError(
+        409,
+        'PORT_NOT_ACTIVATABLE',
+        `port ${portRequestId} is ${row.status}: only an ON_DEMAND port on its FOC date (IN_PROGRESS) can be activated`,
+        { status: row.status },
+      );
+    }
+    const now = this.clock.nowMs();
+    const { opensAt, timeZone } = this.activationWindows.on(partitionId, request.requestedDate);
+    if (now < opensAt.getTime()) {
+      throw new EmulatorError(
+        409,
+        'ACTIVATION_WINDOW_NOT_OPEN',
+        `the activation window of ${request.requestedDate} opens at ${opensAt.toISOString()} (${timeZone})`,
+        { opensAt: opensAt.toISOString() },
+      );
+    }
+    const activated = this.store.transaction(() => this.step({ ...row, next_transition_at: now }));
+    this.onStatusChange?.(partitionId, toPlatformPort(activated));
+    return toPlatformPort(activated);
+  }
+
+  /**
    * Applies every carrier step due by now, in the order they fell due, so that whatever is
    * read next sees the state the timeline has reached.
    */
@@ -239,11 +275,17 @@ export class PortDesk {
             });
         break;
       }
-      case 'APPROVED':
+      case 'APPROVED': {
+        // An ON_DEMAND port waits for its activate; the carrier activates it at the window's close.
+        const cutover =
+          request.activationMode === 'ON_DEMAND'
+            ? this.activationWindows.on(row.partition_id, request.requestedDate).closesAt.getTime()
+            : startOf(request.requestedDate) + DAY_MS;
         next = withStatus(row, 'IN_PROGRESS', dueAt, {
-          next_transition_at: this.dueAt(startOf(request.requestedDate) + DAY_MS, row.submitted_at),
+          next_transition_at: this.dueAt(cutover, row.submitted_at),
         });
         break;
+      }
       case 'IN_PROGRESS': {
         this.numbers.activate(
           row.partition_id,

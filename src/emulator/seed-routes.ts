@@ -6,7 +6,11 @@ import {
   accountNumberEntry,
   accountNumberList,
   assignmentResult,
+  activationWindow,
   errorBody,
+  focDatesAnswer,
+  focDatesQuery,
+  isoDate,
   lineAssignmentBody,
   numberDetails,
   numberSearchQuery,
@@ -74,7 +78,7 @@ interface Target<P extends z.ZodObject> {
 
 /** The seed's endpoints under `/v2/partition/:partitionId`. */
 export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
-  const { inventory, numbers, carriers, ports, clock } = platform;
+  const { inventory, numbers, carriers, ports, clock, focCalendar, activationWindows } = platform;
 
   /** Answers a POST or DELETE through its Idempotency-Key: the effect once, the answer every time. */
   function once(
@@ -195,6 +199,54 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
       },
     },
     (request) => carriers.check(request.params.partitionId, request.query.telephoneNumber),
+  );
+
+  // An extension to the seed: the FOC dates each number's losing carrier accepts today.
+  app.get(
+    '/telephone-number/port/foc-dates',
+    {
+      schema: {
+        params: partitionParams,
+        querystring: focDatesQuery,
+        response: answers(200, focDatesAnswer),
+      },
+    },
+    (request) => ({
+      focDates: focCalendar.focDates(request.query.telephoneNumber, clock.today()),
+    }),
+  );
+
+  // An extension to the seed: the carrier's activation window of a day for ON_DEMAND ports.
+  app.get(
+    '/telephone-number/port/activation-window',
+    {
+      schema: {
+        params: partitionParams,
+        querystring: z.object({ date: isoDate }),
+        response: answers(200, activationWindow),
+      },
+    },
+    (request) => {
+      const { date } = request.query;
+      const window = activationWindows.on(request.params.partitionId, date);
+      return {
+        date,
+        timeZone: window.timeZone,
+        opensAt: window.opensAt.toISOString(),
+        closesAt: window.closesAt.toISOString(),
+        now: clock.now(),
+      };
+    },
+  );
+
+  app.post(
+    '/telephone-number/port/:portRequestId/activate',
+    { schema: { params: portParams, response: answers(200, platformPort) } },
+    (request, reply) => {
+      once(request, reply, () =>
+        ports.activate(request.params.partitionId, request.params.portRequestId),
+      );
+    },
   );
 
   app.post(

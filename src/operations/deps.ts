@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config';
+import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
 import type { NumberHolds } from '../temporal/number-holds';
 import type { AdmissionGate } from './admission';
@@ -12,6 +13,7 @@ export interface OperationDeps {
   client: Client;
   config: Config;
   platform: PlatformClient;
+  logger: Logger;
   taskQueue: string;
   holds: NumberHolds;
   /** Bounds the requests that start work at once. */

@@ -25,7 +25,9 @@ export type Refusal =
       message: string;
       problems: { in: string; field: string; message: string }[];
     }
-  | { outcome: 'overloaded'; retryAfterSeconds: number };
+  | { outcome: 'overloaded'; retryAfterSeconds: number }
+  /** The platform lacks the extension the feature needs. */
+  | { outcome: 'unavailable'; feature: string };
 
 export const done = <T>(value: T): Result<T> => ({ outcome: 'done', value });
 export const accepted = <T>(value: T): Result<T> => ({ outcome: 'accepted', value });
@@ -36,6 +38,8 @@ export const conflict = (code: string, message: string, details?: unknown): Refu
   message,
   details,
 });
+
+export const unavailable = (feature: string): Refusal => ({ outcome: 'unavailable', feature });
 
 export function isRefusal<T>(outcome: Outcome<T>): outcome is Refusal {
   return outcome.outcome !== 'done' && outcome.outcome !== 'accepted';

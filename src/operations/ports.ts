@@ -23,6 +23,7 @@ import {
 } from '../temporal/search-attribute-keys';
 import {
   MEMO,
+  activatePortUpdate,
   cancelPortUpdate,
   carrierEventSignal,
   portWorkflowId,
@@ -34,6 +35,7 @@ import type { portIn } from '../workflows/port-in';
 import type { OperationDeps } from './deps';
 import { PlatformRejectedError, isCredentialsRefusal } from '../platform';
 import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
+import { portingCalendar } from './porting-calendar';
 import {
   accepted,
   conflict,
@@ -71,6 +73,7 @@ export interface PortPage {
 /** The port operation end to end: admission, reads, cancel, supplement, carrier events. */
 export function portOperations(deps: OperationDeps) {
   const { client, config, platform, taskQueue, holds, gate } = deps;
+  const calendar = portingCalendar(deps);
   const handleOf = (partitionId: string, portRequestId: string) =>
     client.workflow.getHandle(portWorkflowId(partitionId, portRequestId));
 
@@ -92,6 +95,13 @@ export function portOperations(deps: OperationDeps) {
     idempotencyKey: string | undefined,
     request: PortRequest,
   ): Promise<Outcome<PortObject>> {
+    const refused = await calendar.refusal(
+      partitionId,
+      request.telephoneNumbers,
+      request.requestedDate,
+      request.activation?.mode === 'ON_DEMAND',
+    );
+    if (refused) return refused;
     const portRequestId = `pr_${idempotentId(partitionId, idempotencyKey)}`;
     const workflowId = portWorkflowId(partitionId, portRequestId);
     const fingerprint = requestFingerprint(request);
@@ -277,6 +287,44 @@ export function portOperations(deps: OperationDeps) {
 
     read,
 
+    focDates: (partitionId: string, telephoneNumbers: string[]) =>
+      calendar.focDates(partitionId, telephoneNumbers),
+
+    /**
+     * Activates an ON_DEMAND port awaiting activation, inside the carrier's window of its FOC
+     * date (reckoned on the platform's clock): before it opens, a 409 naming when it opens.
+     */
+    async activate(partitionId: string, portRequestId: string): Promise<Outcome<PortObject>> {
+      const current = await read(partitionId, portRequestId);
+      if (current.outcome !== 'done') return current;
+      const { phase, status, focDate, requestedDate } = current.value;
+      if (phase !== 'AWAITING_ACTIVATION') {
+        return conflict(
+          'PORT_NOT_AWAITING_ACTIVATION',
+          `A port that is ${status} in phase ${phase} is not awaiting activation: an ON_DEMAND port awaits it on its FOC date`,
+        );
+      }
+      const window = await calendar.activationWindow(partitionId, focDate ?? requestedDate);
+      if (isRefusal(window)) return window;
+      const { opensAt, timeZone, date, now } = window.value;
+      if (Date.parse(now) < Date.parse(opensAt)) {
+        return conflict(
+          'ACTIVATION_WINDOW_NOT_OPEN',
+          `The carrier's activation window of ${date} opens at ${opensAt} (${timeZone}): activate from then on`,
+          { opensAt, closesAt: window.value.closesAt, timeZone },
+        );
+      }
+      return update(
+        partitionId,
+        portRequestId,
+        () => handleOf(partitionId, portRequestId).executeUpdate(activatePortUpdate),
+        conflict(
+          'PORT_NOT_AWAITING_ACTIVATION',
+          'The port has ended: there is nothing to activate',
+        ),
+      );
+    },
+
     list,
 
     /**
@@ -315,11 +363,21 @@ export function portOperations(deps: OperationDeps) {
       );
     },
 
-    supplement(
+    async supplement(
       partitionId: string,
       portRequestId: string,
       correction: PortSupplement,
     ): Promise<Outcome<PortObject>> {
+      const current = correction.requestedDate && (await portOf(partitionId, portRequestId));
+      const refused =
+        current &&
+        (await calendar.refusal(
+          partitionId,
+          current.telephoneNumbers,
+          correction.requestedDate as string,
+          false,
+        ));
+      if (refused) return refused;
       return update(
         partitionId,
         portRequestId,

@@ -639,6 +639,17 @@ export function createAlianzaPlatform(options: AlianzaPlatformOptions): Platform
 
   return {
     kind: 'alianza',
+    // Alianza's API has neither FOC-date lists nor on-demand activation: those features answer 501.
+    focDates: () => Promise.resolve(undefined),
+    activationWindow: () => Promise.resolve(undefined),
+    activatePort: (partitionId, accountId, portRequestId) =>
+      Promise.reject(
+        new PlatformRejectedError('Alianza has no on-demand activation', {
+          method: 'POST',
+          path: `${partition(partitionId)}/account/${accountId}/port/${portRequestId}/activate`,
+          status: 501,
+        }),
+      ),
     searchNumbers: async (partitionId, query) => ({
       telephoneNumbers: await search(partitionId, query),
     }),

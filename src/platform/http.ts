@@ -21,7 +21,8 @@ export interface Call<S extends z.ZodType> {
   method: Method;
   /** The path under the base URL, segments already encoded. */
   path: string;
-  query?: Record<string, string | number | undefined>;
+  /** A list is sent as the name repeated: `?telephoneNumber=a&telephoneNumber=b`. */
+  query?: Record<string, string | number | string[] | undefined>;
   body?: unknown;
   headers?: Record<string, string>;
   /** The 2xx body's schema; a 204 is parsed as `undefined`. */
@@ -63,7 +64,8 @@ function queryString(query: Call<z.ZodType>['query']): string {
   if (!query) return '';
   const params = new URLSearchParams();
   for (const [name, value] of Object.entries(query)) {
-    if (value !== undefined) params.set(name, String(value));
+    for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value])
+      params.append(name, String(item));
   }
   const text = params.toString();
   return text ? `?${text}` : '';

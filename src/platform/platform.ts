@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { PlatformError } from './errors';
 import {
   telephoneNumber as telephoneNumberSchema,
+  type ActivationWindow,
+  type NumberFocDates,
   type AccountNumberEntry,
   type AssignmentResult,
   type AssignmentTarget,
@@ -112,6 +115,23 @@ export interface PlatformClient {
     options?: Partial<IdempotencyOptions>,
   ): Promise<PlatformPort>;
 
+  /**
+   * Extensions to the seed (the emulator has them, as Telnyx and Bandwidth do): undefined when
+   * the platform has no such endpoint. The FOC dates each number's losing carrier accepts
+   * (at most FOC_DATES_MAX_NUMBERS numbers a call); the activation window of a day.
+   */
+  focDates(partitionId: string, telephoneNumbers: string[]): Promise<NumberFocDates[] | undefined>;
+  activationWindow(partitionId: string, date: string): Promise<ActivationWindow | undefined>;
+  /**
+   * Activates an ON_DEMAND port on its FOC date (an activated port answers again as it is); a
+   * PlatformConflictError while the window is not open. Only asked of a platform with windows.
+   */
+  activatePort(
+    partitionId: string,
+    accountId: string,
+    portRequestId: string,
+  ): Promise<PlatformPort>;
+
   assign(
     partitionId: string,
     accountId: string,
@@ -155,4 +175,19 @@ export interface PlatformClient {
   checkReachable(timeoutMs: number): Promise<void>;
   /** Closes the client's connections; calls after it fail. */
   close(): Promise<void>;
+}
+
+/** The platform answered that it has no such endpoint: an extension it lacks. */
+export function isMissingExtension(error: unknown): boolean {
+  return error instanceof PlatformError && [404, 405, 501].includes(error.status ?? 0);
+}
+
+/** An extension's answer, or undefined when the platform lacks the extension. */
+export async function unlessMissingExtension<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isMissingExtension(error)) return undefined;
+    throw error;
+  }
 }

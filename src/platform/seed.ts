@@ -1,8 +1,10 @@
 import {
   accountNumberEntry,
   accountNumberList,
+  activationWindow,
   assignmentResult,
   errorBody,
+  focDatesAnswer,
   numberDetails,
   numberSearchResult,
   orderResult,
@@ -13,7 +15,12 @@ import {
 } from '../domain';
 import type { Logger } from '../logger';
 import { createTransport, segments, type Call, type Method } from './http';
-import { numberRelease, type PlatformClient, type PortSubmission } from './platform';
+import {
+  numberRelease,
+  unlessMissingExtension,
+  type PlatformClient,
+  type PortSubmission,
+} from './platform';
 import type { z } from 'zod';
 
 export interface SeedPlatformOptions {
@@ -57,6 +64,7 @@ function seedPortBody(submission: PortSubmission): PortSubmission {
     requestedDate: submission.requestedDate,
     currentProvider: submission.currentProvider,
     customerReference: submission.customerReference,
+    activationMode: submission.activationMode,
   };
 }
 
@@ -178,6 +186,32 @@ export function createSeedPlatform(options: SeedPlatformOptions): SeedPlatform {
         method: 'DELETE',
         resource: segments`/telephone-number/port/${portRequestId}`,
         idempotencyKey: cancelOptions?.idempotencyKey,
+        schema: platformPort,
+      }),
+    focDates: async (partitionId, telephoneNumbers) => {
+      const answer = await unlessMissingExtension(() =>
+        send(partitionId, {
+          method: 'GET',
+          resource: '/telephone-number/port/foc-dates',
+          query: { telephoneNumber: telephoneNumbers },
+          schema: focDatesAnswer,
+        }),
+      );
+      return answer?.focDates;
+    },
+    activationWindow: (partitionId, date) =>
+      unlessMissingExtension(() =>
+        send(partitionId, {
+          method: 'GET',
+          resource: '/telephone-number/port/activation-window',
+          query: { date },
+          schema: activationWindow,
+        }),
+      ),
+    activatePort: (partitionId, _accountId, portRequestId) =>
+      send(partitionId, {
+        method: 'POST',
+        resource: segments`/telephone-number/port/${portRequestId}/activate`,
         schema: platformPort,
       }),
     assign: (partitionId, accountId, target, body) =>

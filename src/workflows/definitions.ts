@@ -86,6 +86,11 @@ export interface PortInInput {
 
 export const cancelPortUpdate = defineUpdate<PortObject>('cancelPort');
 export const supplementPortUpdate = defineUpdate<PortObject, [PortSupplement]>('supplementPort');
+/**
+ * Activates an ON_DEMAND port waiting in AWAITING_ACTIVATION (else refused,
+ * PORT_NOT_AWAITING_ACTIVATION); answers once the carrier has answered the activation.
+ */
+export const activatePortUpdate = defineUpdate<PortObject>('activatePort');
 
 /** A carrier's push: something changed upstream, look now instead of at the next poll. */
 export interface CarrierEvent {

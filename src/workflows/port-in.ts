@@ -7,6 +7,7 @@ import {
 import type { PortSupplement } from '../domain/port';
 import { toPortMemo, type PortMemo } from '../domain/port-memo';
 import {
+  activatePortUpdate,
   cancelPortUpdate,
   carrierEventSignal,
   supplementPortUpdate,
@@ -25,6 +26,9 @@ export async function portIn(input: PortInInput): Promise<PortMemo> {
   setHandler(cancelPortUpdate, () => port.cancel(), { validator: () => port.refuseCancel() });
   setHandler(supplementPortUpdate, (correction) => port.supplement(correction), {
     validator: (_correction: PortSupplement) => port.refuseSupplement(),
+  });
+  setHandler(activatePortUpdate, () => port.requestActivation(), {
+    validator: () => port.refuseActivation(),
   });
   setHandler(carrierEventSignal, (event) => port.nudge(event));
   try {

@@ -14,8 +14,10 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BusyNumber } from '../domain/hold';
+import type { ActivationWindow } from '../domain/foc';
 import type {
   PlatformPort,
+  PlatformPortStatusChange,
   PortNumberOutcome,
   PortObject,
   PortRequest,
@@ -33,6 +35,7 @@ import {
 import {
   CANCELLABLE_PORT_STATUSES,
   aggregatePortStatus,
+  assignsNumbers,
   isKnownPortStatus,
   type PortPhase,
   type PortStatus,
@@ -62,7 +65,8 @@ const platformCall = {
   startToCloseTimeout: '15 seconds',
   retry: { maximumInterval: '5 minutes', nonRetryableErrorTypes: [PLATFORM_REJECTED] },
 };
-const { submitPort, cancelUpstreamPort } = proxyLocalActivities<Activities>(platformCall);
+const { submitPort, cancelUpstreamPort, activationWindow, activateUpstreamPort } =
+  proxyLocalActivities<Activities>(platformCall);
 /** A 20,000-number port checks for a while: the workflow task is kept alive meanwhile. */
 const { checkPortability } = proxyLocalActivities<Activities>({
   ...LOCAL_RETRIES,
@@ -145,6 +149,9 @@ export class Port {
   private eventSequence = 0;
   private readonly unknownRejections = new Set<string>();
   private readonly webhooks: Promise<void>[] = [];
+  private activationsAsked = 0;
+  private activationsAnswered = 0;
+  private activationRefusal?: string;
 
   constructor(private readonly input: PortInInput) {
     this.object = receivedPort(input);
@@ -324,10 +331,7 @@ export class Port {
         fieldsToCorrect: undefined,
         supplementable: undefined,
       });
-      // Waiting for the carrier starts once every submission has reached the platform.
-      if (this.submissions.every((s) => s.last !== undefined)) {
-        this.transition(status, 'AWAITING_CARRIER', describe(status));
-      }
+      this.showProgress();
       await condition(() => this.changed);
     }
   }
@@ -346,7 +350,7 @@ export class Port {
       if (!this.object.rejectionCode) Object.assign(this.object, this.rejection());
     }
     const activation = this.object.activation;
-    if (this.request.activation && activation && completed.length > 0) {
+    if (assignsNumbers(this.request.activation) && activation && completed.length > 0) {
       this.transition(settled, 'ACTIVATING', `activating ${completed.length} number(s)`);
       activation.status = 'ACTIVATING';
       try {
@@ -435,6 +439,33 @@ export class Port {
     return this.object;
   }
 
+  refuseActivation(): void {
+    const { phase, status } = this.object;
+    if (phase !== 'AWAITING_ACTIVATION') {
+      throw ApplicationFailure.create({
+        type: 'PORT_NOT_AWAITING_ACTIVATION',
+        message: `a port that is ${status} in phase ${phase} is not awaiting activation (an ON_DEMAND port awaits it on its FOC date)`,
+        nonRetryable: true,
+      });
+    }
+  }
+
+  /** The client's activate: answered once the carrier has answered it (refused: the window is not open). */
+  async requestActivation(): Promise<PortObject> {
+    const asked = ++this.activationsAsked;
+    const refused = () => this.activationsAnswered >= asked && this.activationRefusal !== undefined;
+    // Activated, the port moves on (ACTIVATING or DONE): answered then.
+    await condition(() => refused() || this.object.phase !== 'AWAITING_ACTIVATION');
+    if (refused()) {
+      throw ApplicationFailure.create({
+        type: 'ACTIVATION_REFUSED',
+        message: this.activationRefusal,
+        nonRetryable: true,
+      });
+    }
+    return this.object;
+  }
+
   nudge(event: CarrierEvent): void {
     for (const submission of this.open()) {
       if (
@@ -476,6 +507,41 @@ export class Port {
     this.object.focDate = report.focDate ?? this.object.focDate;
     this.changed = true;
     this.unpublished = true;
+  }
+
+  get onDemand(): boolean {
+    return this.request.activation?.mode === 'ON_DEMAND';
+  }
+
+  /** Activations the client asked that no carrier has answered yet. */
+  get activationAsked(): boolean {
+    return this.activationsAsked > this.activationsAnswered;
+  }
+
+  /** An ON_DEMAND submission reached its FOC date: it waits for the client's activate. */
+  activationReady(window: ActivationWindow): void {
+    const detail = `ready for activation on the FOC date ${window.date}: activate from ${window.opensAt} to ${window.closesAt} (${window.timeZone}); the carrier activates it at the close`;
+    if (!this.transition('IN_PROGRESS', 'AWAITING_ACTIVATION', detail)) return;
+    if (this.input.settings.webhooks) this.emit(detail, 'port.activation_ready', { window });
+  }
+
+  /** The carrier answered the activations asked so far: activated, or refused with its words. */
+  activationAnswered(refusal?: string): void {
+    const asked = this.activationAsked;
+    this.activationsAnswered = this.activationsAsked;
+    this.activationRefusal = refusal;
+    if (refusal !== undefined && asked) this.record(`activation refused: ${refusal}`);
+    else if (this.object.activation && !assignsNumbers(this.request.activation))
+      this.object.activation.status = 'ACTIVATED';
+  }
+
+  /**
+   * A status the carrier passed through between two looks (a poll that finds the port
+   * COMPLETED): in the history and announced at once, before the status it went on to.
+   */
+  passedThrough(submission: Submission, report: CarrierReport): void {
+    this.report(submission, report);
+    this.showProgress();
   }
 
   get partitionId(): string {
@@ -531,6 +597,13 @@ export class Port {
     return [...codes];
   }
 
+  /** Waiting for the carrier starts once every submission has reached the platform. */
+  private showProgress(): void {
+    const status = aggregatePortStatus(this.object.numbers);
+    if (status === 'REJECTED' || !this.submissions.every((s) => s.last !== undefined)) return;
+    this.transition(status, 'AWAITING_CARRIER', describe(status, this.object.focDate));
+  }
+
   private rejectionReasons(): string {
     const reasons = new Set(
       this.object.numbers
@@ -546,24 +619,30 @@ export class Port {
     this.unpublished = true;
   }
 
-  private transition(status: PortStatus, phase: PortPhase, detail: string): void {
-    if (status === this.object.status && phase === this.object.phase) return;
+  /** Moves the port to `status` in `phase`, recorded and announced; false when it was there already. */
+  private transition(status: PortStatus, phase: PortPhase, detail: string): boolean {
+    if (status === this.object.status && phase === this.object.phase) return false;
     this.object.status = status;
     this.object.phase = phase;
     this.record(detail);
     if (this.input.settings.webhooks) this.emit(detail);
+    return true;
   }
 
-  private emit(detail: string): void {
+  private emit(
+    detail: string,
+    type: 'port.status_changed' | 'port.activation_ready' = 'port.status_changed',
+    extra: Record<string, unknown> = {},
+  ): void {
     const { partitionId } = this.input;
     const { portRequestId, status, phase, telephoneNumbers } = this.object;
     const id = `${this.workflowId}-event-${++this.eventSequence}`;
     const event = {
       id,
-      type: 'port.status_changed' as const,
+      type,
       occurredAt: new Date().toISOString(),
       partitionId,
-      data: { portRequestId, status, phase, detail, telephoneNumbers },
+      data: { portRequestId, status, phase, detail, telephoneNumbers, ...extra },
     };
     this.webhooks.push(
       deliverWebhook({ partitionId, event }).catch((error: unknown) => {
@@ -618,6 +697,8 @@ class Submission {
   private cancelAsked = false;
   private abandoned = false;
   private supplementPending = false;
+  /** An ON_DEMAND port's activation has been waited for (once: after it, the carrier decides). */
+  private activationTried = false;
   /** The supplements the request held when this submission last (re)submitted. */
   private supplements: number;
   private upstream?: PlatformPort;
@@ -695,6 +776,7 @@ class Submission {
             currentProvider: this.carrier,
             telephoneNumbers: this.numbers,
             customerReference: this.port.portRequestId,
+            ...(this.port.onDemand ? { activationMode: 'ON_DEMAND' as const } : {}),
           },
         });
         this.report(this.fromUpstream(this.upstream));
@@ -761,6 +843,11 @@ class Submission {
         this.supplementPending = false;
         continue;
       }
+      if (this.port.onDemand && upstream.status === 'IN_PROGRESS' && !this.activationTried) {
+        this.activationTried = true;
+        this.moved(await this.awaitActivation(upstream));
+        continue;
+      }
       this.nudged = false;
       const knownStatus = upstream.status;
       const changed = await untilInterrupted(
@@ -787,11 +874,52 @@ class Submission {
     return 'rejected';
   }
 
+  /**
+   * On the FOC date of an ON_DEMAND port: waits for the client's activate, or the close of the
+   * carrier's window (reckoned on the platform's clock), or the carrier's own move, then
+   * activates upstream. A refusal (the window not open) is told to the client, and it waits again.
+   */
+  private async awaitActivation(upstream: PlatformPort): Promise<PlatformPort> {
+    const { partitionId } = this.port;
+    const date = upstream.focDate ?? upstream.requestedDate;
+    const window = await activationWindow({ partitionId, date });
+    // A platform without activation windows cuts over by itself.
+    if (!window) return upstream;
+    this.port.activationReady(window);
+    const closesAt = Date.now() + Date.parse(window.closesAt) - Date.parse(window.now);
+    for (;;) {
+      this.nudged = false;
+      await condition(
+        () => this.port.activationAsked || this.nudged,
+        Math.max(closesAt - Date.now(), 1),
+      );
+      const outcome = await activateUpstreamPort({
+        partitionId,
+        accountId: this.port.request.accountId,
+        upstreamPortRequestId: upstream.portRequestId,
+      });
+      this.port.activationAnswered(outcome.activated ? undefined : outcome.reason);
+      const closed = Date.now() >= closesAt;
+      if (outcome.activated || closed || outcome.port.status !== 'IN_PROGRESS') return outcome.port;
+    }
+  }
+
   /** The carrier's news, told to the port at once, except an end, which follow() tells. */
   private moved(port: PlatformPort): void {
-    const news = port.status !== this.upstream?.status;
+    const known = this.upstream?.status;
+    const news = port.status !== known;
     this.upstream = port;
     if (!news) return;
+    const between = statusesBetween(port, known);
+    if (between.length > 0 && patched('port-status-history')) {
+      for (const change of between) {
+        this.port.passedThrough(this, {
+          ...this.fromUpstream(port),
+          status: change.status as PortStatus,
+          focDate: change.focDate ?? port.focDate,
+        });
+      }
+    }
     if (!isKnownPortStatus(port.status)) {
       log.warn('the carrier answered a status portflow does not know; kept as it came', {
         carrierStatus: port.status,
@@ -853,6 +981,23 @@ async function untilInterrupted<T>(
   }
 }
 
+/**
+ * The statuses the platform's `statusHistory` says the port took after `known` and before
+ * its current one: those a single look would otherwise skip (APPROVED, IN_PROGRESS).
+ */
+function statusesBetween(
+  port: PlatformPort,
+  known: string | undefined,
+): PlatformPortStatusChange[] {
+  const history = port.statusHistory ?? [];
+  const from = known === undefined ? -1 : history.map((c) => c.status).lastIndexOf(known);
+  return history
+    .slice(from + 1)
+    .filter(
+      (c) => c.status !== port.status && isKnownPortStatus(c.status) && !ENDS.includes(c.status),
+    );
+}
+
 /** The platform's own words when it refused a call for good; any other failure goes on up. */
 function platformRefusal(error: unknown): string {
   const cause = activityFailureCause(error);
@@ -877,12 +1022,12 @@ function failureMessage(error: unknown): string {
   return failure instanceof Error ? failure.message : String(failure);
 }
 
-function describe(status: PortStatus): string {
+function describe(status: PortStatus, focDate?: string): string {
   switch (status) {
     case 'PENDING':
       return 'submitted: waiting for the losing carrier';
     case 'APPROVED':
-      return 'approved by the losing carrier: FOC date set';
+      return `approved by the losing carrier: FOC date ${focDate ?? 'set'}`;
     case 'IN_PROGRESS':
       return 'port in progress on the FOC date';
     case 'COMPLETED':

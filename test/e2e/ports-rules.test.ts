@@ -663,6 +663,8 @@ describe('the rules every port route keeps, over HTTP', () => {
       [`${ports}/{portRequestId}`, 'delete', 200],
       [`${ports}/{portRequestId}`, 'patch', 200],
       [`${ports}/{portRequestId}/events`, 'post', 202],
+      [`${ports}/foc-dates`, 'get', 200],
+      [`${ports}/{portRequestId}/activate`, 'post', 200],
     ];
     for (const [path, method, status] of routes) {
       const operation = paths[path]?.[method];
@@ -681,6 +683,8 @@ describe('the rules every port route keeps, over HTTP', () => {
             '403': expect.anything(),
             '404': expect.anything(),
             '429': expect.anything(),
+            // A feature on a platform extension the platform lacks.
+            '501': expect.anything(),
             '503': expect.anything(),
           }),
         }),
@@ -700,6 +704,12 @@ describe('the rules every port route keeps, over HTTP', () => {
       expect.arrayContaining(['telephoneNumbers', 'accountId', 'subscriber', 'requestedDate']),
     );
     expect(JSON.stringify(submit.responses['202'])).toContain('portRequestId');
+    const focDates = paths[`${ports}/foc-dates`]?.get as {
+      parameters: { in: string; name: string }[];
+    };
+    expect(focDates.parameters.filter((p) => p.in === 'query').map((p) => p.name)).toEqual([
+      'telephoneNumber',
+    ]);
     const list = paths[ports]?.get as { parameters: { in: string; name: string }[] };
     expect(list.parameters.filter((p) => p.in === 'query').map((p) => p.name)).toEqual(
       expect.arrayContaining([

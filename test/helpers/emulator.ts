@@ -41,6 +41,13 @@ export interface EmulatorControl {
   calls(filter?: CallFilter): Promise<CallRecord[]>;
   /** Every port request made upstream in the partition, oldest first. */
   ports(partitionId: string): Promise<PlatformPort[]>;
+  /** A losing carrier's blackout dates (no FOC date falls on them); none clears them. */
+  setFocBlackouts(currentCarrier: string, dates: string[]): Promise<void>;
+  /** The partition's activation window of ON_DEMAND ports, `HH:MM` in `timeZone`. */
+  setActivationWindow(
+    partitionId: string,
+    hours: { opens: string; closes: string; timeZone: string },
+  ): Promise<void>;
   /** Alianza dialect: every session token expires now; answers how many there were. */
   expireSessions(): Promise<number>;
   /** Alianza dialect: the ports made in a partition. */
@@ -143,6 +150,17 @@ export function emulatorControl(url: string): EmulatorControl {
     },
     ports: (partitionId) =>
       controlCall(url, 'GET', `/partitions/${encodeURIComponent(partitionId)}/ports`),
+    setFocBlackouts: async (currentCarrier, dates) => {
+      await controlCall(url, 'PUT', '/foc-blackouts', { currentCarrier, dates });
+    },
+    setActivationWindow: async (partitionId, hours) => {
+      await controlCall(
+        url,
+        'PUT',
+        `/partitions/${encodeURIComponent(partitionId)}/activation-window`,
+        hours,
+      );
+    },
     expireSessions: async () =>
       (await controlCall<{ expired: number }>(url, 'POST', '/sessions/expire')).expired,
     alianzaPorts: async (partitionId) =>

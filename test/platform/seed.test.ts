@@ -1,4 +1,5 @@
 /** The platform client against a real emulator over HTTP: every seed endpoint, its flows and its faults. */
+import Fastify from 'fastify';
 import {
   addBusinessDays,
   addDays,
@@ -461,5 +462,55 @@ describe('faults', () => {
     expect(error).toBeInstanceOf(PlatformRejectedError);
     expect(error).toMatchObject({ status: 401, retryable: false });
     expect(error.code).toMatch(/^[A-Z][A-Z0-9_]*$/);
+  });
+});
+
+describe('the porting-calendar extensions', () => {
+  it('reads FOC dates of several numbers in one call, and an activation window', async () => {
+    const today = await emulatorToday();
+    const dates = await client.focDates(PARTITION, [AT_AND_T_NUMBER, '+12127360123']);
+    expect(dates?.map((d) => [d.telephoneNumber, d.earliestFocDate])).toEqual([
+      [AT_AND_T_NUMBER, addBusinessDays(today, 3)],
+      ['+12127360123', addBusinessDays(today, 4)],
+    ]);
+    const date = addBusinessDays(addDays(today, 10), 0);
+    await expect(client.activationWindow(PARTITION, date)).resolves.toMatchObject({
+      date,
+      timeZone: 'America/Chicago',
+    });
+  });
+
+  it('sends ON_DEMAND and activates the port on its FOC date inside the window', async () => {
+    const submission = await portRequest(AT_AND_T_NUMBER);
+    const port = await client.submitPort(
+      PARTITION,
+      { ...submission, activationMode: 'ON_DEMAND' },
+      { idempotencyKey: 'port-on-demand' },
+    );
+    expect(port.activationMode).toBe('ON_DEMAND');
+    const window = await client.activationWindow(PARTITION, submission.requestedDate);
+    const now = Date.parse(await emulator.control.now());
+    await emulator.control.advance({
+      hours: (Date.parse(window?.opensAt ?? '') + 60_000 - now) / 3_600_000,
+    });
+    const activated = await client.activatePort(PARTITION, ACCOUNT, port.portRequestId);
+    expect(activated.status).toBe('COMPLETED');
+  });
+
+  it('answers undefined for an extension the platform lacks', async () => {
+    // A seed platform without them: every path it is asked is a 404.
+    const platform = Fastify();
+    const bare = createSeedPlatform({
+      baseUrl: await platform.listen({ host: '127.0.0.1', port: 0 }),
+      token: 'x',
+      timeoutMs: 2_000,
+    });
+    try {
+      await expect(bare.focDates(PARTITION, [AT_AND_T_NUMBER])).resolves.toBeUndefined();
+      await expect(bare.activationWindow(PARTITION, '2027-01-04')).resolves.toBeUndefined();
+    } finally {
+      await bare.close();
+      await platform.close();
+    }
   });
 });

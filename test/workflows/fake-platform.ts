@@ -52,7 +52,20 @@ export interface FakePlatformOptions {
   awaitCarrierStatus?: () => Promise<PlatformPort>;
   /** Holds the portability check until the test calls `releaseCheck()`. */
   holdCheck?: boolean;
+  /** The port carries `statusHistory`, every status it took (the emulator's extension). */
+  statusHistory?: boolean;
+  /** The carrier refuses this many activations of an ON_DEMAND port (its window not open). */
+  activationRefusals?: number;
 }
+
+/** The activation window the fake carrier answers: open 2 hours after its now, for 14 hours. */
+export const ACTIVATION_WINDOW = {
+  date: '2026-12-14',
+  timeZone: 'America/Chicago',
+  opensAt: '2026-12-14T12:00:00.000Z',
+  closesAt: '2026-12-15T02:00:00.000Z',
+  now: '2026-12-14T10:00:00.000Z',
+};
 
 export const DEFAULT_TIMELINE: CarrierStep[] = [
   { status: 'APPROVED', fromPoll: 2 },
@@ -145,6 +158,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
   const cancels = new Journal<Cancel>();
   const webhooks = new Journal<WebhookAttempt>();
   const activations = new Journal<Activation>();
+  const upstreamActivations = new Journal<string>();
   const checks = new Journal<string[]>();
   const releasedHolds = new Journal<string[]>();
   const webhookAttempts = new Map<string, number>();
@@ -220,6 +234,14 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
         if (step.rejections) entry.port.rejections = step.rejections;
         if (step.status === 'APPROVED') entry.port.focDate = entry.port.requestedDate;
       }
+      if (options.statusHistory) {
+        const reached = entry.steps.filter((s) => s.fromPoll <= entry.polls);
+        entry.port.statusHistory = [{ status: 'PENDING' }, ...reached].map(({ status }) => ({
+          status,
+          at: SUBMITTED_DATE,
+          ...(status === 'APPROVED' ? { focDate: entry.port.requestedDate } : {}),
+        }));
+      }
       polls.push({ upstreamPortRequestId, poll: entry.polls, status: entry.port.status });
       if (entry.port.status === knownStatus) throw unchanged(knownStatus);
       return Promise.resolve({ ...entry.port });
@@ -241,6 +263,17 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
           : { cancelled: false as const, port, reason: 'the losing carrier approved the port' },
       );
     },
+    activationWindow: () => Promise.resolve(ACTIVATION_WINDOW),
+    activateUpstreamPort({ upstreamPortRequestId }) {
+      const entry = upstream.get(upstreamPortRequestId) as UpstreamPort;
+      upstreamActivations.push(upstreamPortRequestId);
+      if (upstreamActivations.entries.length <= (options.activationRefusals ?? 0)) {
+        const reason = `the activation window opens at ${ACTIVATION_WINDOW.opensAt}`;
+        return Promise.resolve({ activated: false as const, port: { ...entry.port }, reason });
+      }
+      entry.port.status = 'COMPLETED';
+      return Promise.resolve({ activated: true as const, port: { ...entry.port } });
+    },
     async activateNumbers({ telephoneNumbers, activation }) {
       activations.push({ telephoneNumbers, activation });
       await options.activateNumbers?.();
@@ -260,6 +293,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
     cancels,
     webhooks,
     activations,
+    upstreamActivations,
     checks,
     releasedHolds,
     /** The events as delivered: each id once, in the order first attempted. */

@@ -11,6 +11,7 @@ import { portIn } from '../../src/workflows';
 import { fromPortMemo, receivedPort, toPortMemo, type PortMemo } from '../../src/domain/port-memo';
 import {
   MEMO,
+  activatePortUpdate,
   cancelPortUpdate,
   carrierEventSignal,
   portWorkflowId,
@@ -21,6 +22,7 @@ import {
 import { eventually, portflowWorkflowBundle } from '../helpers/portflow';
 import { createTimeSkippingEnvironment } from '../helpers/temporal';
 import {
+  ACTIVATION_WINDOW,
   DEFAULT_TIMELINE,
   fakePlatform,
   platformRefusal,
@@ -190,6 +192,32 @@ describe('portIn on the time-skipping server', () => {
     expect(platform.submissions.entries).toHaveLength(1);
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     expect(history.events?.length).toBeLessThan(100);
+  });
+
+  it('tells each status a look skipped, in order, from the platform status history', async () => {
+    // The first look finds the port COMPLETED: approval and progress are in its statusHistory.
+    const platform = fakePlatform({
+      statusHistory: true,
+      timeline: () => DEFAULT_TIMELINE.map((step) => ({ ...step, fromPoll: 1 })),
+    });
+    const { port } = await runPort('status-history', platform);
+
+    expect(path(port)).toEqual([
+      'PENDING/CHECKING',
+      'PENDING/SUBMITTING',
+      'PENDING/AWAITING_CARRIER',
+      'APPROVED/AWAITING_CARRIER',
+      'IN_PROGRESS/AWAITING_CARRIER',
+      'COMPLETED/DONE',
+    ]);
+    expect(port.history[3]?.detail).toBe(
+      `approved by the losing carrier: FOC date ${request.requestedDate}`,
+    );
+    expect(port.focDate).toBe(request.requestedDate);
+    // Each with its webhook, in the same order.
+    expect(
+      platform.deliveredEvents().map(({ data }) => [data.status, data.phase].join('/')),
+    ).toEqual(path(port));
   });
 
   describe('supplements', () => {
@@ -740,6 +768,78 @@ describe('portIn on the time-skipping server', () => {
         status: 'COMPLETED',
         phase: 'DONE',
         activation: { status: 'FAILED', detail: 'user user-1 not found' },
+      });
+    });
+
+    describe('ON_DEMAND', () => {
+      /** The carrier reaches the FOC date at its first look and waits for the activate. */
+      const onTheFocDate = (): FakePlatformOptions['timeline'] => () => [
+        { status: 'APPROVED', fromPoll: 1 },
+        { status: 'IN_PROGRESS', fromPoll: 1 },
+      ];
+
+      it('waits in AWAITING_ACTIVATION for the activate, then assigns the target', async () => {
+        const platform = fakePlatform({ timeline: onTheFocDate(), activationRefusals: 1 });
+        const onDemand = { ...activation, mode: 'ON_DEMAND' as const };
+        let refusedEarly: ApplicationFailure | undefined;
+        let refusedByCarrier: ApplicationFailure | undefined;
+        let answered: PortObject | undefined;
+        const { port } = await runPort('on-demand-activate', platform, {
+          request: { activation: onDemand },
+          async scenario(handle) {
+            await platform.submissions.next(() => true);
+            refusedEarly = await refusal(handle.executeUpdate(activatePortUpdate));
+            await platform.announced('IN_PROGRESS', 'AWAITING_ACTIVATION');
+            // The carrier refuses the first (its window not open yet), takes the second.
+            refusedByCarrier = await refusal(handle.executeUpdate(activatePortUpdate));
+            answered = await handle.executeUpdate(activatePortUpdate);
+          },
+        });
+
+        expect(refusedEarly?.type).toBe('PORT_NOT_AWAITING_ACTIVATION');
+        expect(refusedByCarrier).toMatchObject({
+          type: 'ACTIVATION_REFUSED',
+          message: expect.stringContaining('opens at'),
+        });
+        expect(answered?.phase).not.toBe('AWAITING_ACTIVATION');
+        expect(platform.submissions.entries).toHaveLength(1);
+        expect(platform.upstreamActivations.entries).toEqual(['up-1', 'up-1']);
+        expect(platform.activations.entries).toEqual([
+          { telephoneNumbers: [NUMBER], activation: onDemand },
+        ]);
+        const steps = path(port);
+        expect(steps.slice(steps.indexOf('IN_PROGRESS/AWAITING_ACTIVATION'))).toEqual([
+          'IN_PROGRESS/AWAITING_ACTIVATION',
+          'IN_PROGRESS/AWAITING_ACTIVATION', // the carrier's refusal, noted
+          'COMPLETED/ACTIVATING',
+          'COMPLETED/DONE',
+        ]);
+        const ready = platform.deliveredEvents().filter((e) => e.type === 'port.activation_ready');
+        expect(ready).toHaveLength(1);
+        expect(ready[0]?.data).toMatchObject({
+          phase: 'AWAITING_ACTIVATION',
+          window: ACTIVATION_WINDOW,
+        });
+      });
+
+      it('activates by itself when the window closes, with no target to assign', async () => {
+        const platform = fakePlatform({ timeline: onTheFocDate() });
+        const { port } = await runPort('on-demand-window-closes', platform, {
+          request: { activation: { mode: 'ON_DEMAND' } },
+        });
+
+        expect(platform.upstreamActivations.entries).toEqual(['up-1']);
+        expect(platform.activations.entries).toHaveLength(0);
+        expect(port).toMatchObject({
+          status: 'COMPLETED',
+          phase: 'DONE',
+          activation: { mode: 'ON_DEMAND', status: 'ACTIVATED' },
+        });
+        // It waited the 16 hours to the window's close (the platform's clock), not a poll.
+        const waited =
+          timeUntil(port, 'COMPLETED/DONE') - timeUntil(port, 'IN_PROGRESS/AWAITING_ACTIVATION');
+        expect(waited).toBeGreaterThanOrEqual(16 * HOUR_MS);
+        expect(waited).toBeLessThan(17 * HOUR_MS);
       });
     });
 

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  focDatesAnswer,
+  focDatesQuery,
   isIsoDate,
   isoDate,
   portObject,
@@ -85,6 +87,24 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
       valueOf(await ports.check(request.params.partitionId, request.query.telephoneNumber)),
   );
 
+  app.get(
+    '/telephone-number/port/foc-dates',
+    {
+      schema: {
+        summary:
+          "The FOC dates each number's losing carrier accepts (earliest and every allowed one)",
+        description:
+          'An extension of the platform: 501 FEATURE_UNAVAILABLE against a platform without it. ' +
+          '`telephoneNumber` repeated for several numbers (at most 100).',
+        params: partitionParams,
+        querystring: focDatesQuery,
+        response: { 200: focDatesAnswer },
+      },
+    },
+    async (request) =>
+      valueOf(await ports.focDates(request.params.partitionId, request.query.telephoneNumber)),
+  );
+
   app.post(
     '/telephone-number/port',
     {
@@ -162,6 +182,24 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
       const { partitionId, portRequestId } = request.params;
       return valueOf(await ports.supplement(partitionId, portRequestId, request.body));
     },
+  );
+
+  app.post(
+    '/telephone-number/port/:portRequestId/activate',
+    {
+      schema: {
+        summary:
+          "Activate an ON_DEMAND port on its FOC date, inside the carrier's activation window",
+        description:
+          'Only in phase AWAITING_ACTIVATION (else 409 PORT_NOT_AWAITING_ACTIVATION); before the ' +
+          'window opens, 409 ACTIVATION_WINDOW_NOT_OPEN naming when it opens. Answers once the ' +
+          'carrier has activated the numbers.',
+        params: portParams,
+        response: { 200: portObject },
+      },
+    },
+    async (request) =>
+      valueOf(await ports.activate(request.params.partitionId, request.params.portRequestId)),
   );
 
   app.post(
