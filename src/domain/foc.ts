@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isoDate } from './port';
-import { telephoneNumber } from './telephone-number';
+import { telephoneNumber, telephoneNumberInQuery } from './telephone-number';
 
 /**
  * FOC dates (an extension to the seed, as Telnyx's and Bandwidth's porting APIs have it): the
@@ -40,7 +40,10 @@ export function focDateProblem(requestedDate: string, dates: NumberFocDates): st
 /** `?telephoneNumber=...` once or repeated (the seed's bare `+` accepted), at most 100 numbers. */
 export const focDatesQuery = z.object({
   telephoneNumber: z
-    .union([telephoneNumber, z.array(telephoneNumber).min(1).max(FOC_DATES_MAX_NUMBERS)])
+    .union([
+      telephoneNumberInQuery,
+      z.array(telephoneNumberInQuery).min(1).max(FOC_DATES_MAX_NUMBERS),
+    ])
     .transform((numbers) => [...new Set(Array.isArray(numbers) ? numbers : [numbers])]),
 });
 

@@ -33,7 +33,7 @@ import {
 } from '../workflows/definitions';
 import type { portIn } from '../workflows/port-in';
 import type { OperationDeps } from './deps';
-import { PlatformRejectedError, isCredentialsRefusal } from '../platform';
+import { PlatformError, PlatformRejectedError, isCredentialsRefusal } from '../platform';
 import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
 import { portingCalendar } from './porting-calendar';
 import {
@@ -95,13 +95,6 @@ export function portOperations(deps: OperationDeps) {
     idempotencyKey: string | undefined,
     request: PortRequest,
   ): Promise<Outcome<PortObject>> {
-    const refused = await calendar.refusal(
-      partitionId,
-      request.telephoneNumbers,
-      request.requestedDate,
-      request.activation?.mode === 'ON_DEMAND',
-    );
-    if (refused) return refused;
     const portRequestId = `pr_${idempotentId(partitionId, idempotencyKey)}`;
     const workflowId = portWorkflowId(partitionId, portRequestId);
     const fingerprint = requestFingerprint(request);
@@ -120,9 +113,12 @@ export function portOperations(deps: OperationDeps) {
       numbersHeld: numbers.length <= config.PORT_SYNC_HOLD_LIMIT,
     };
     const port = receivedPort(input);
-    if (request.currentProvider && input.numbersHeld) {
-      const unmatched = await unmatchedCarriers(partitionId, request.currentProvider, numbers);
-      if (unmatched) return unmatched;
+    const refused = await admissionRefusal(partitionId, request, input.numbersHeld);
+    if (refused) {
+      // The same request again after its port went on (its date passed, its numbers ported):
+      // answered as the port it made, as every replay is.
+      const earlier = await memoOf(client, workflowId);
+      return earlier ? replay(earlier, fingerprint) : refused;
     }
 
     if (input.numbersHeld) {
@@ -169,10 +165,32 @@ export function portOperations(deps: OperationDeps) {
     return 'keyReused' in start ? { outcome: 'keyReused' } : replay(start.memo, fingerprint);
   }
 
+  /** The rules a port must meet before anything starts: the carrier's calendar, its carrier. */
+  async function admissionRefusal(
+    partitionId: string,
+    request: PortRequest,
+    numbersHeld: boolean,
+  ): Promise<Refusal | undefined> {
+    const { telephoneNumbers, requestedDate, currentProvider } = request;
+    const [calendarRefusal, carrierRefusal] = await Promise.all([
+      calendar.refusal(
+        partitionId,
+        telephoneNumbers,
+        requestedDate,
+        request.activation?.mode === 'ON_DEMAND',
+      ),
+      currentProvider && numbersHeld
+        ? unmatchedCarriers(partitionId, currentProvider, telephoneNumbers)
+        : undefined,
+    ]);
+    return calendarRefusal ?? carrierRefusal;
+  }
+
   /**
    * A 400 when `currentProvider` names none of the numbers' losing carriers, before anything
    * starts: a large port's workflow finds the same when it checks. A number the platform
-   * refuses to check is left to the workflow's own check.
+   * refuses to check, or a platform that cannot answer now (or refuses portflow's credentials),
+   * is left to the workflow's own check: the platform never stops admission.
    */
   async function unmatchedCarriers(
     partitionId: string,
@@ -185,7 +203,10 @@ export function portOperations(deps: OperationDeps) {
           return undefined;
         throw error;
       }),
-    );
+    ).catch((error: unknown): (PortabilityCheck | undefined)[] => {
+      if (error instanceof PlatformError) return [];
+      throw error;
+    });
     const unmatched = unmatchedProvider(
       currentProvider,
       groupChecks(checks.filter((check) => check !== undefined)).portable,

@@ -257,6 +257,8 @@ describe('number details, updates and release', () => {
         e911: { registered: false },
         directoryListing: { listed: false },
         callerIdName: null,
+        // The emulator's extension: the line type of the number's carrier record.
+        lineType: 'BUSINESS',
       });
     }
   });
