@@ -1,7 +1,7 @@
 /** FOC dates, on-demand activation and the platform's status history, over HTTP with real parts. */
-import { focDatesAnswer, toIsoDate, zonedInstant, type PortObject } from '../../src/domain';
+import { focDatesAnswer, zonedInstant, type PortObject } from '../../src/domain';
 import { seedPortRequest } from '../emulator/support';
-import { eventually, startPortflow, type Portflow } from '../helpers/portflow';
+import { eventually, usePortflow, type Portflow } from '../helpers/portflow';
 
 /** AT&T numbers outside the emulator's inventory, one per test. */
 const att = (line: number) => `+1607797${String(line).padStart(4, '0')}`;
@@ -11,16 +11,7 @@ describe('FOC dates and on-demand activation over HTTP (dev server, worker, API,
   let A: string;
   let today: string;
 
-  beforeAll(async () => {
-    portflow = await startPortflow();
-    A = portflow.partitionA;
-  });
-  beforeEach(async () => {
-    today = toIsoDate(new Date(await portflow.emulator.control.now()));
-  });
-  afterAll(async () => {
-    await portflow?.close();
-  });
+  usePortflow((parts) => ({ portflow, A, today } = parts));
 
   const ports = (rest = '') => portflow.portsPath(A, rest);
   const read = async (portRequestId: string) =>

@@ -1,11 +1,11 @@
 import { defaultCarrierRecord } from '../../src/emulator/carrier';
-import { toIsoDate, type PlatformPort, type PortObject } from '../../src/domain';
+import type { PlatformPort, PortObject } from '../../src/domain';
 import { AT_AND_T_NUMBER, E911, seedCaller, seedPortRequest } from '../emulator/support';
 import { csvRequest } from '../helpers/csv';
 import {
   advanceCarrierUntil,
   eventually,
-  startPortflow,
+  usePortflow,
   type ApiAnswer,
   type Portflow,
 } from '../helpers/portflow';
@@ -19,16 +19,7 @@ describe('port-in over HTTP (dev server, worker, API, emulator)', () => {
   /** The carrier judges dates on its own clock, which earlier tests moved on. */
   let today: string;
 
-  beforeAll(async () => {
-    portflow = await startPortflow();
-    A = portflow.partitionA;
-  });
-  beforeEach(async () => {
-    today = toIsoDate(new Date(await portflow.emulator.control.now()));
-  });
-  afterAll(async () => {
-    await portflow?.close();
-  });
+  usePortflow((parts) => ({ portflow, A, today } = parts));
 
   const submit = (body: unknown, idempotencyKey?: string, partitionId = A) =>
     portflow.call('POST', portflow.portsPath(partitionId), { body, idempotencyKey });

@@ -11,8 +11,14 @@ import {
 } from '../../src/domain';
 import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { carrierAnswerDate } from '../../src/emulator/ports';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
-import { AT_AND_T_NUMBER, seedCaller, seedPortRequest, type SeedCaller } from './support';
+import type { TestEmulator } from '../helpers/emulator';
+import {
+  AT_AND_T_NUMBER,
+  seedCaller,
+  seedPortRequest,
+  useStoppedEmulator,
+  type SeedCaller,
+} from './support';
 
 const VERIZON_NUMBER = '+12127360123';
 
@@ -20,18 +26,7 @@ let emulator: TestEmulator;
 let call: SeedCaller;
 let today: string;
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  call = seedCaller(emulator, 'p1');
-});
-
-afterAll(() => emulator.close());
-
-beforeEach(async () => {
-  await emulator.control.reset();
-  await emulator.control.setSpeed(0);
-  today = (await emulator.control.now()).slice(0, 10);
-});
+useStoppedEmulator('p1', (parts) => ({ emulator, call, today } = parts));
 
 async function focDates(...numbers: string[]) {
   const query = numbers.map((n) => `telephoneNumber=${encodeURIComponent(n)}`).join('&');

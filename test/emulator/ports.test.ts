@@ -8,12 +8,13 @@ import {
 } from '../../src/domain';
 import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { carrierAnswerDate } from '../../src/emulator/ports';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import type { TestEmulator } from '../helpers/emulator';
 import {
   AT_AND_T_NUMBER,
   problemPaths,
   seedCaller,
   seedPortRequest,
+  useStoppedEmulator,
   type SeedCaller,
 } from './support';
 
@@ -21,19 +22,7 @@ let emulator: TestEmulator;
 let call: SeedCaller;
 let today: string;
 
-beforeAll(async () => {
-  emulator = await startTestEmulator();
-  call = seedCaller(emulator, 'p1');
-});
-
-afterAll(() => emulator.close());
-
-beforeEach(async () => {
-  await emulator.control.reset();
-  // A stopped clock: each step of the timeline happens exactly when the test moves time.
-  await emulator.control.setSpeed(0);
-  today = (await emulator.control.now()).slice(0, 10);
-});
+useStoppedEmulator('p1', (parts) => ({ emulator, call, today } = parts));
 
 /** Moves the emulator clock to `minutes` after midnight (UTC) of `isoDate`. */
 async function advanceTo(isoDate: string, minutes = 1): Promise<void> {

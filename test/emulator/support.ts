@@ -2,7 +2,12 @@
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
 import { addBusinessDays, addDays, errorBody } from '../../src/domain';
-import { jsonRequest, type JsonAnswer, type TestEmulator } from '../helpers/emulator';
+import {
+  jsonRequest,
+  startTestEmulator,
+  type JsonAnswer,
+  type TestEmulator,
+} from '../helpers/emulator';
 
 /** JSON as the emulator sent it; tests read it by field. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by expect, not by types
@@ -87,4 +92,31 @@ export function numbersOf(entries: unknown): string[] {
     .array(z.object({ telephoneNumber: z.string() }))
     .parse(entries)
     .map((entry) => entry.telephoneNumber);
+}
+
+/** What a suite of `useStoppedEmulator` works with. */
+export interface StoppedEmulator {
+  emulator: TestEmulator;
+  call: SeedCaller;
+  /** The emulator's date as the test begins. */
+  today: string;
+}
+
+/**
+ * One emulator for the suite, reset before each test with its clock stopped: each step of a
+ * timeline happens exactly when the test moves time. `use` is given the suite's parts before
+ * each test.
+ */
+export function useStoppedEmulator(partitionId: string, use: (parts: StoppedEmulator) => void) {
+  let emulator: TestEmulator;
+  beforeAll(async () => {
+    emulator = await startTestEmulator();
+  });
+  afterAll(() => emulator.close());
+  beforeEach(async () => {
+    await emulator.control.reset();
+    await emulator.control.setSpeed(0);
+    const today = (await emulator.control.now()).slice(0, 10);
+    use({ emulator, call: seedCaller(emulator, partitionId), today });
+  });
 }

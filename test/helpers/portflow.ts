@@ -11,7 +11,7 @@ import {
   type PlatformClient,
   type PlatformKind,
 } from '../../src/platform';
-import type { PortObject } from '../../src/domain';
+import { toIsoDate, type PortObject } from '../../src/domain';
 import { fromPortMemo, type PortMemo } from '../../src/domain/port-memo';
 import { dataConverterFor, newCodecKey } from '../../src/temporal/codec';
 import { createWorker, workflowInterceptorModules } from '../../src/worker/create-worker';
@@ -323,4 +323,29 @@ export async function openPorts(
 /** A platform client for tests that never reach the platform. */
 export function unreachablePlatform(): PlatformClient {
   return createSeedPlatform({ baseUrl: 'http://127.0.0.1:9', token: 'unused', timeoutMs: 1_000 });
+}
+
+/** What a suite of `usePortflow` works with. */
+export interface PortflowSuite {
+  portflow: Portflow;
+  /** The suite's first partition. */
+  A: string;
+  /** The carrier's date as the test begins: it judges dates on its own clock, which earlier tests moved on. */
+  today: string;
+}
+
+/** One portflow for the suite, stopped after it; `use` is given its parts before each test. */
+export function usePortflow(use: (parts: PortflowSuite) => void): void {
+  let portflow: Portflow | undefined;
+  beforeAll(async () => {
+    portflow = await startPortflow();
+  });
+  beforeEach(async () => {
+    const started = portflow as Portflow;
+    const today = toIsoDate(new Date(await started.emulator.control.now()));
+    use({ portflow: started, A: started.partitionA, today });
+  });
+  afterAll(async () => {
+    await portflow?.close();
+  });
 }

@@ -95,6 +95,16 @@ function timeUntil(port: PortObject, step: string): number {
 }
 
 /** The statuses and phases a port went through, as `STATUS/PHASE`. */
+/** A port's path through every status the carrier reports, to COMPLETED. */
+const EVERY_CARRIER_STATUS = [
+  'PENDING/CHECKING',
+  'PENDING/SUBMITTING',
+  'PENDING/AWAITING_CARRIER',
+  'APPROVED/AWAITING_CARRIER',
+  'IN_PROGRESS/AWAITING_CARRIER',
+  'COMPLETED/DONE',
+];
+
 function path(port: PortObject): string[] {
   return port.history.map((entry) => `${entry.status}/${entry.phase}`);
 }
@@ -202,14 +212,7 @@ describe('portIn on the time-skipping server', () => {
     });
     const { port } = await runPort('status-history', platform);
 
-    expect(path(port)).toEqual([
-      'PENDING/CHECKING',
-      'PENDING/SUBMITTING',
-      'PENDING/AWAITING_CARRIER',
-      'APPROVED/AWAITING_CARRIER',
-      'IN_PROGRESS/AWAITING_CARRIER',
-      'COMPLETED/DONE',
-    ]);
+    expect(path(port)).toEqual(EVERY_CARRIER_STATUS);
     expect(port.history[3]?.detail).toBe(
       `approved by the losing carrier: FOC date ${request.requestedDate}`,
     );
@@ -589,14 +592,7 @@ describe('portIn on the time-skipping server', () => {
       expect(verizon).toMatchObject({ currentCarrier: 'Verizon', status: 'COMPLETED' });
       expect(atAndT?.upstreamPortRequestId).not.toBe(verizon?.upstreamPortRequestId);
       // AT&T completes at the 4th look; the port waits for the slower carrier at each step.
-      expect(path(port)).toEqual([
-        'PENDING/CHECKING',
-        'PENDING/SUBMITTING',
-        'PENDING/AWAITING_CARRIER',
-        'APPROVED/AWAITING_CARRIER',
-        'IN_PROGRESS/AWAITING_CARRIER',
-        'COMPLETED/DONE',
-      ]);
+      expect(path(port)).toEqual(EVERY_CARRIER_STATUS);
     });
 
     it('sends each part to its own carrier when the request names one of them', async () => {
