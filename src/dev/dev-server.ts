@@ -63,13 +63,7 @@ const SQLITE_FILE_PRAGMAS = [
   'temp_store=memory',
 ];
 
-function dbFileArgs(dbFile: string): string[] {
-  return [
-    '--db-filename',
-    dbFile,
-    ...SQLITE_FILE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]),
-  ];
-}
+const sqlitePragmaArgs = () => SQLITE_FILE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma]);
 
 function codecArgs({ uiPort, codecEndpoint }: DevServerOptions): string[] {
   return uiPort !== undefined && codecEndpoint ? ['--ui-codec-endpoint', codecEndpoint] : [];
@@ -98,7 +92,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     '--log-level',
     'warn',
     ...DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
-    ...(options.dbFile ? dbFileArgs(options.dbFile) : []),
+    ...(options.dbFile ? ['--db-filename', options.dbFile, ...sqlitePragmaArgs()] : []),
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...codecArgs(options),
     ...searchAttributeArgs(options.searchAttributes ?? []),
@@ -139,9 +133,7 @@ async function startWithSdkDownload(
       uiPort: options.uiPort,
       extraArgs: [
         ...DYNAMIC_CONFIG.flatMap((value) => ['--dynamic-config-value', value]),
-        ...(options.dbFile
-          ? SQLITE_FILE_PRAGMAS.flatMap((pragma) => ['--sqlite-pragma', pragma])
-          : []),
+        ...(options.dbFile ? sqlitePragmaArgs() : []),
         ...codecArgs(options),
         ...searchAttributeArgs(options.searchAttributes ?? []),
       ],
