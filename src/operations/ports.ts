@@ -441,7 +441,9 @@ export function portOperations(deps: OperationDeps) {
           answered: removed,
           replayed: removed,
           refusal: (port) =>
-            outcomeIn(port) ? undefined : notFound(`No number ${telephoneNumber} in port ${portRequestId}`),
+            outcomeIn(port)
+              ? undefined
+              : notFound(`No number ${telephoneNumber} in port ${portRequestId}`),
         },
       );
     },

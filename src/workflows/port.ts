@@ -532,7 +532,10 @@ export class Port {
         if (refused !== undefined) {
           // As the port now stands (its carrier approved, the port ended), else the carrier's words.
           this.refuseRemoval(change);
-          throw refusal('NUMBER_ALREADY_APPROVED', `${telephoneNumber} cannot be removed: ${refused}`);
+          throw refusal(
+            'NUMBER_ALREADY_APPROVED',
+            `${telephoneNumber} cannot be removed: ${refused}`,
+          );
         }
       } else {
         const { status } = this.outcome(telephoneNumber);
@@ -987,7 +990,8 @@ class Submission {
       if (this.withdrawals.size > 0) {
         // As a supplement does: the pending request is withdrawn and resubmitted without them.
         const pending = this.upstream;
-        const outcome = pending.status === 'PENDING' ? await this.cancelUpstream(pending) : undefined;
+        const outcome =
+          pending.status === 'PENDING' ? await this.cancelUpstream(pending) : undefined;
         if (outcome?.cancelled) {
           this.takeWithdrawals(`pending request ${pending.portRequestId}`);
           if (this.numbers.length > 0) return 'withdrawn';
