@@ -539,7 +539,12 @@ describe('portIn on the time-skipping server', () => {
     });
 
     it("refuses once the number's carrier approved, and the port goes on with it", async () => {
-      const platform = fakePlatform();
+      const platform = fakePlatform({
+        timeline: () => [
+          { status: 'APPROVED', fromPoll: 1 },
+          { status: 'COMPLETED', fromPoll: 2 },
+        ],
+      });
       const { port } = await runPort('remove-number-approved', platform, {
         request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
         async scenario(handle) {
