@@ -518,29 +518,15 @@ export class Port {
    */
   async removeNumber(change: PortNumberChange): Promise<PortObject> {
     const { telephoneNumber } = change;
+    const removed = () => this.outcome(telephoneNumber).status === REMOVED_NUMBER_STATUS;
     // The same removal again (a client's retry) waits for the first, then answers as it stands.
     await condition(() => !this.removing.has(telephoneNumber));
-    if (this.outcome(telephoneNumber).status === REMOVED_NUMBER_STATUS) return this.object;
+    if (removed()) return this.object;
     this.removing.add(telephoneNumber);
     try {
-      // Submissions may still be starting: the withdrawal must reach the one holding the number.
+      // Submissions may still be starting: they leave the number out, or it is withdrawn from its own.
       await condition(() => this.submitted || this.object.phase === 'DONE');
-      this.refuseRemoval(change);
-      const submission = this.submissionOf(telephoneNumber);
-      if (submission) {
-        const refused = await submission.withdraw(telephoneNumber);
-        if (refused !== undefined) {
-          // As the port now stands (its carrier approved, the port ended), else the carrier's words.
-          this.refuseRemoval(change);
-          throw refusal(
-            'NUMBER_ALREADY_APPROVED',
-            `${telephoneNumber} cannot be removed: ${refused}`,
-          );
-        }
-      } else {
-        const { status } = this.outcome(telephoneNumber);
-        this.numberRemoved(telephoneNumber, `it was never submitted (${status})`);
-      }
+      if (!removed()) await this.takeOut(change);
       if (this.removedHeld.delete(telephoneNumber)) {
         await localHolds.releaseNumberHolds({
           partitionId: this.input.partitionId,
@@ -552,6 +538,23 @@ export class Port {
       this.removing.delete(telephoneNumber);
     }
     return this.object;
+  }
+
+  /** Withdraws a number from its carrier's request, or drops it when it was never submitted. */
+  private async takeOut(change: PortNumberChange): Promise<void> {
+    const { telephoneNumber } = change;
+    this.refuseRemoval(change);
+    const submission = this.submissionOf(telephoneNumber);
+    if (!submission) {
+      const { status } = this.outcome(telephoneNumber);
+      this.numberRemoved(telephoneNumber, `it was never submitted (${status})`);
+      return;
+    }
+    const refused = await submission.withdraw(telephoneNumber);
+    if (refused === undefined) return;
+    // As the port now stands (its carrier approved, the port ended), else the carrier's words.
+    this.refuseRemoval(change);
+    throw refusal('NUMBER_ALREADY_APPROVED', `${telephoneNumber} cannot be removed: ${refused}`);
   }
 
   nudge(event: CarrierEvent): void {
@@ -679,6 +682,11 @@ export class Port {
 
   private outcome(telephoneNumber: string): PortNumberOutcome {
     return this.outcomeOf.get(telephoneNumber) as PortNumberOutcome;
+  }
+
+  /** A removal of the number is under way: a request not yet sent leaves it out. */
+  isRemoving(telephoneNumber: string): boolean {
+    return this.removing.has(telephoneNumber);
   }
 
   private submissionOf(telephoneNumber: string): Submission | undefined {
@@ -902,6 +910,13 @@ class Submission {
   }
 
   private async submitAndFollow(): Promise<void> {
+    // Numbers taken out while the port was still checking never reach the carrier.
+    for (const number of this.numbers)
+      if (this.port.isRemoving(number)) this.withdrawals.add(number);
+    if (this.withdrawals.size > 0) {
+      this.takeWithdrawals('request before it was sent', false);
+      if (this.numbers.length === 0) return this.report({ status: 'CANCELLED', final: true });
+    }
     for (let attempt = 1; ; attempt++) {
       this.supplementPending = false;
       this.upstream = undefined;
@@ -1113,15 +1128,19 @@ class Submission {
     this.port.report(this, report);
   }
 
-  /** The numbers to withdraw leave this request (and the port); `request` names what they left. */
-  private takeWithdrawals(request: string): void {
+  /**
+   * The numbers to withdraw leave this request (and the port); `request` names what they left,
+   * `sent` whether the carrier had it (it is then resubmitted without them).
+   */
+  private takeWithdrawals(request: string, sent = true): void {
     const taken = this.numbers.filter((n) => this.withdrawals.has(n));
     this.numbers = this.numbers.filter((n) => !this.withdrawals.has(n));
     this.withdrawals.clear();
+    const others = `its ${this.numbers.length} other number(s)`;
     const next =
-      this.numbers.length > 0
-        ? `resubmitted with its ${this.numbers.length} other number(s)`
-        : 'it held no other number, so it is withdrawn';
+      this.numbers.length === 0
+        ? `it held no other number, so it is ${sent ? 'withdrawn' : 'not sent'}`
+        : `${sent ? 'resubmitted' : 'sent'} with ${others}`;
     for (const number of taken) {
       this.port.numberRemoved(number, `withdrawn from ${this.carrier}'s ${request}; ${next}`);
     }

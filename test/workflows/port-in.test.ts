@@ -477,6 +477,36 @@ describe('portIn on the time-skipping server', () => {
       expect(searchable.TelephoneNumbers).toEqual([NUMBER]);
     });
 
+    it('leaves a number taken out while the port checks out of the first submission', async () => {
+      const platform = fakePlatform({ holdCheck: true });
+      const { port } = await runPort('remove-number-while-checking', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+        async scenario(handle) {
+          await platform.checks.next(() => true);
+          const removal = await handle.startUpdate(removeNumberUpdate, {
+            args: [{ telephoneNumber: OTHER_NUMBER }],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          });
+          platform.releaseCheck();
+          expect((await removal.result()).telephoneNumbers).toEqual([NUMBER]);
+        },
+      });
+
+      expect(platform.submissions.entries).toMatchObject([
+        { attempt: 1, telephoneNumbers: [NUMBER] },
+      ]);
+      expect(platform.cancels.entries).toHaveLength(0);
+      expect(platform.releasedHolds.entries).toEqual([[OTHER_NUMBER], [NUMBER]]);
+      expect(port).toMatchObject({ status: 'COMPLETED', telephoneNumbers: [NUMBER] });
+      expect(port.numbers[1]).toMatchObject({
+        telephoneNumber: OTHER_NUMBER,
+        status: 'REMOVED',
+        reason: expect.stringContaining(
+          'request before it was sent; sent with its 1 other number(s)',
+        ),
+      });
+    });
+
     it('resubmits a rejected request without the number taken out, and the rest ports', async () => {
       const platform = fakePlatform({
         timeline: ({ attempt }) => (attempt === 1 ? REJECTED_FOR_PIN : DEFAULT_TIMELINE),
