@@ -14,6 +14,11 @@ type Outcome = Omit<PortNumberOutcome, 'telephoneNumber'>;
 export interface PortMemo extends Omit<PortObject, 'numbers'> {
   outcome: Outcome;
   exceptions: { outcome: Outcome; at: number[] }[];
+  /**
+   * The numbers taken out of the port, in the order `numbers` lists them after those of
+   * `telephoneNumbers`: positions past `telephoneNumbers` name them. Absent when none was.
+   */
+  removedNumbers?: string[];
 }
 
 function outcomeOf({ telephoneNumber: _number, ...outcome }: PortNumberOutcome): Outcome {
@@ -31,20 +36,23 @@ export function toPortMemo(port: PortObject): PortMemo {
     else groups.set(key, { outcome, at: [index] });
   });
   const [common, ...exceptions] = [...groups.values()].sort((a, b) => b.at.length - a.at.length);
+  const removed = numbers.slice(port.telephoneNumbers.length).map((n) => n.telephoneNumber);
   return {
     ...rest,
     outcome: common?.outcome ?? { status: 'PENDING' },
     exceptions,
+    ...(removed.length > 0 ? { removedNumbers: removed } : {}),
   };
 }
 
 export function fromPortMemo(memo: PortMemo): PortObject {
-  const { outcome, exceptions, ...rest } = memo;
-  const outcomes: Outcome[] = memo.telephoneNumbers.map(() => outcome);
+  const { outcome, exceptions, removedNumbers = [], ...rest } = memo;
+  const listed = [...memo.telephoneNumbers, ...removedNumbers];
+  const outcomes: Outcome[] = listed.map(() => outcome);
   for (const group of exceptions) for (const index of group.at) outcomes[index] = group.outcome;
   return {
     ...rest,
-    numbers: memo.telephoneNumbers.map((telephoneNumber, index) => ({
+    numbers: listed.map((telephoneNumber, index) => ({
       telephoneNumber,
       ...(outcomes[index] as Outcome),
     })),

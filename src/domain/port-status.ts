@@ -44,8 +44,17 @@ export const UNSUBMITTED_NUMBER_STATUSES = ['NOT_PORTABLE', 'NUMBER_BUSY'] as co
 export type UnsubmittedNumberStatus = (typeof UNSUBMITTED_NUMBER_STATUSES)[number];
 
 /**
+ * A number the client took out of the port (DELETE .../port/{id}/telephone-number/{n}): it
+ * left `telephoneNumbers`, its outcome stays in `numbers` with this status, and it counts no more.
+ */
+export const REMOVED_NUMBER_STATUS = 'REMOVED';
+
+/** A number's carrier has approved it (or gone further): it can no longer be taken out of the port. */
+export const APPROVED_NUMBER_STATUSES: readonly string[] = ['APPROVED', 'IN_PROGRESS', 'COMPLETED'];
+
+/**
  * A port's status from its numbers' own outcomes. Numbers never submitted (NOT_PORTABLE,
- * NUMBER_BUSY) do not count. All cancelled: CANCELLED; any rejected: REJECTED; otherwise the least advanced.
+ * NUMBER_BUSY) or removed (REMOVED) do not count. All cancelled: CANCELLED; any rejected: REJECTED; otherwise the least advanced.
  * When nothing was submitted at all, the port was REJECTED.
  */
 export function aggregatePortStatus(outcomes: readonly PortNumberOutcome[]): PortStatus {

@@ -3,14 +3,21 @@ import { e911Address, serviceAddress } from './address';
 import { addDays, daysBetween, isBusinessDay, isIsoDate } from './calendar';
 import { accountId, callerIdName } from './numbers';
 import type { RejectionCode } from './rejection';
-import { PORT_PHASES, PORT_STATUSES, UNSUBMITTED_NUMBER_STATUSES } from './port-status';
+import {
+  PORT_PHASES,
+  PORT_STATUSES,
+  REMOVED_NUMBER_STATUS,
+  UNSUBMITTED_NUMBER_STATUSES,
+} from './port-status';
 import { REJECTION_CODES, SUPPLEMENT_FIELDS } from './rejection';
 import { telephoneNumber } from './telephone-number';
 import { text } from './text';
 
 export {
+  APPROVED_NUMBER_STATUSES,
   CANCELLABLE_PORT_STATUSES,
   PORT_PHASES,
+  REMOVED_NUMBER_STATUS,
   PORT_STATUSES,
   UNSUBMITTED_NUMBER_STATUSES,
   aggregatePortStatus,
@@ -253,8 +260,12 @@ export const portNumberOutcome = z.object({
   telephoneNumber,
   currentCarrier: z.string().optional(),
   portable: z.boolean().optional(),
-  /** The seed's status for this number, or why it was never submitted. */
-  status: z.union([portStatus, z.enum(UNSUBMITTED_NUMBER_STATUSES)]),
+  /** The seed's status for this number, why it was never submitted, or REMOVED (taken out of the port). */
+  status: z.union([
+    portStatus,
+    z.enum(UNSUBMITTED_NUMBER_STATUSES),
+    z.literal(REMOVED_NUMBER_STATUS),
+  ]),
   /** The platform's own word when it is one portflow does not know, kept as it came. */
   carrierStatus: z.string().optional(),
   upstreamPortRequestId: z.string().optional(),
@@ -263,6 +274,8 @@ export const portNumberOutcome = z.object({
   ...rejectionFields,
   /** The platform's own rejection code or text when portflow does not know it (rejectionCode OTHER). */
   platformRejectionCode: z.string().optional(),
+  /** When the client took the number out of the port (status REMOVED). */
+  removedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type PortNumberOutcome = z.output<typeof portNumberOutcome>;
 
@@ -281,6 +294,7 @@ export const portObject = z.object({
   portRequestId: z.string(),
   status: portStatus,
   phase: portPhase,
+  /** The numbers the port ports: one the client took out has left it (REMOVED in `numbers`). */
   telephoneNumbers: z.array(telephoneNumber),
   accountId,
   currentProvider: z.string().optional(),
@@ -294,6 +308,7 @@ export const portObject = z.object({
   activation: portActivationFields
     .extend({ status: z.enum(ACTIVATION_STATUSES), detail: z.string().optional() })
     .optional(),
+  /** Each number's own outcome: those of `telephoneNumbers` in its order, then the removed ones. */
   numbers: z.array(portNumberOutcome),
   history: z.array(portHistoryEntry),
   createdDate: z.iso.datetime({ offset: true }),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import {
+  REMOVED_NUMBER_STATUS,
   portStatus,
   type PortabilityCheck,
   type PortObject,
@@ -34,6 +35,7 @@ import {
   cancelPortUpdate,
   carrierEventSignal,
   portWorkflowId,
+  removeNumberUpdate,
   supplementPortUpdate,
   type CarrierEvent,
   type PortInInput,
@@ -251,6 +253,8 @@ export function portOperations(deps: OperationDeps) {
     ended: Refusal,
     options: {
       replayed?: (port: PortObject) => boolean;
+      /** The port as it stands already answers it (a retry): nothing is sent. */
+      answered?: (port: PortObject) => boolean;
       /** A refusal the port as it stands already gives, before the Update is sent. */
       refusal?: (port: PortObject) => Refusal | undefined;
     } = {},
@@ -258,6 +262,7 @@ export function portOperations(deps: OperationDeps) {
     const { replayed } = options;
     const current = await read(partitionId, portRequestId);
     if (current.outcome !== 'done') return current;
+    if (options.answered?.(current.value)) return current;
     const refused = options.refusal?.(current.value);
     if (refused) return refused;
     try {
@@ -426,6 +431,38 @@ export function portOperations(deps: OperationDeps) {
           }),
         conflict('PORT_NOT_SUPPLEMENTABLE', 'The port has ended: it takes no supplement'),
         { refusal: (port) => supplementRefusal(port, correction) },
+      );
+    },
+
+    /**
+     * Takes one number out of an open port, before its carrier approves it: withdrawn from the
+     * carrier's request (resubmitted without it), its hold given back. A number the port never
+     * had is not found; removing a removed number again answers the port as it stands.
+     */
+    removeNumber(
+      partitionId: string,
+      portRequestId: string,
+      telephoneNumber: string,
+    ): Promise<Outcome<PortObject>> {
+      const outcomeIn = (port: PortObject) =>
+        port.numbers.find((n) => n.telephoneNumber === telephoneNumber);
+      const removed = (port: PortObject) => outcomeIn(port)?.status === REMOVED_NUMBER_STATUS;
+      return update(
+        partitionId,
+        portRequestId,
+        () =>
+          handleOf(partitionId, portRequestId).executeUpdate(removeNumberUpdate, {
+            args: [{ telephoneNumber }],
+          }),
+        conflict('PORT_NOT_OPEN', 'The port has ended: its numbers can no longer change'),
+        {
+          answered: removed,
+          replayed: removed,
+          refusal: (port) =>
+            outcomeIn(port)
+              ? undefined
+              : notFound(`No number ${telephoneNumber} in port ${portRequestId}`),
+        },
       );
     },
 

@@ -99,6 +99,18 @@ export const supplementPortUpdate = defineUpdate<PortObject, [PortSupplement]>('
  */
 export const activatePortUpdate = defineUpdate<PortObject>('activatePort');
 
+/** The number an Update of one of a port's numbers is about. */
+export interface PortNumberChange {
+  telephoneNumber: string;
+}
+/**
+ * Takes one number out of an open port: withdrawn from its carrier's submission (which is
+ * resubmitted without it), its hold given back. Refused with a typed failure:
+ * NUMBER_NOT_IN_PORT, NUMBER_ALREADY_APPROVED (its carrier approved), LAST_NUMBER_IN_PORT,
+ * PORT_NOT_OPEN. Answers once the carrier withdrew it and the number is free.
+ */
+export const removeNumberUpdate = defineUpdate<PortObject, [PortNumberChange]>('removeNumber');
+
 /** A carrier's push: something changed upstream, look now instead of at the next poll. */
 export interface CarrierEvent {
   upstreamPortRequestId?: string;

@@ -10,8 +10,10 @@ import {
   activatePortUpdate,
   cancelPortUpdate,
   carrierEventSignal,
+  removeNumberUpdate,
   supplementPortUpdate,
   type PortInInput,
+  type PortNumberChange,
 } from './definitions';
 import { Port } from './port';
 
@@ -29,6 +31,9 @@ export async function portIn(input: PortInInput): Promise<PortMemo> {
   });
   setHandler(activatePortUpdate, () => port.requestActivation(), {
     validator: () => port.refuseActivation(),
+  });
+  setHandler(removeNumberUpdate, (change) => port.removeNumber(change), {
+    validator: (change: PortNumberChange) => port.refuseRemoval(change),
   });
   setHandler(carrierEventSignal, (event) => port.nudge(event));
   try {

@@ -14,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { BusyNumber } from '../domain/hold';
+import type { WebhookEvent } from '../domain/webhook-event';
 import type { ActivationWindow } from '../domain/foc';
 import type {
   PlatformPort,
@@ -34,7 +35,9 @@ import {
   type RejectionCode,
 } from '../domain/rejection';
 import {
+  APPROVED_NUMBER_STATUSES,
   CANCELLABLE_PORT_STATUSES,
+  REMOVED_NUMBER_STATUS,
   aggregatePortStatus,
   assignsNumbers,
   isKnownPortStatus,
@@ -43,9 +46,11 @@ import {
 } from '../domain/port-status';
 import {
   CurrentProviderKey,
+  MAX_SEARCHABLE_NUMBERS,
   PortStatusKey,
   RejectionCodeKey,
   RequestedDateKey,
+  TelephoneNumbersKey,
 } from '../temporal/search-attribute-keys';
 import {
   LOCAL_RETRIES,
@@ -54,6 +59,7 @@ import {
   activityFailureCause,
   type CarrierEvent,
   type PortInInput,
+  type PortNumberChange,
 } from './definitions';
 import { deliverWebhookLocally as deliverWebhook } from './webhooks';
 
@@ -170,6 +176,10 @@ export class Port {
   private supplementsArriving = 0;
   /** The timer of the supplement window, kept across windows. */
   private windowTimer?: { firesAt: number; fired: boolean };
+  /** Numbers whose removal is under way: none of them counts as staying in the port. */
+  private readonly removing = new Set<string>();
+  /** Removed numbers this port held: each removal gives its own back. */
+  private readonly removedHeld = new Set<string>();
 
   constructor(private readonly input: PortInInput) {
     this.object = receivedPort(input);
@@ -492,6 +502,87 @@ export class Port {
     return this.object;
   }
 
+  refuseRemoval({ telephoneNumber }: PortNumberChange): void {
+    const { phase, status } = this.object;
+    const outcome = this.outcomeOf.get(telephoneNumber);
+    if (!outcome || outcome.status === REMOVED_NUMBER_STATUS) {
+      throw refusal('NUMBER_NOT_IN_PORT', `${telephoneNumber} is not in this port`);
+    }
+    if (phase === 'DONE' || phase === 'ACTIVATING' || this.cancelRequested) {
+      throw refusal(
+        'PORT_NOT_OPEN',
+        `a port that is ${status} in phase ${phase}${this.cancelRequested ? ' (being cancelled)' : ''} is no longer open: its numbers can no longer change`,
+      );
+    }
+    if (APPROVED_NUMBER_STATUSES.includes(outcome.status)) {
+      throw refusal(
+        'NUMBER_ALREADY_APPROVED',
+        `${telephoneNumber} cannot be removed: its losing carrier (${outcome.currentCarrier ?? 'unknown'}) has approved its port (${outcome.status})`,
+      );
+    }
+    if (this.submissionOf(telephoneNumber)?.last?.final) {
+      throw refusal(
+        'PORT_NOT_OPEN',
+        `${telephoneNumber} cannot be removed: its carrier's request has ended (${outcome.status})`,
+      );
+    }
+    const staying = this.object.telephoneNumbers.filter(
+      (n) =>
+        n !== telephoneNumber && !this.removing.has(n) && isKnownPortStatus(this.outcome(n).status),
+    );
+    if (isKnownPortStatus(outcome.status) && staying.length === 0) {
+      throw refusal(
+        'LAST_NUMBER_IN_PORT',
+        `${telephoneNumber} is the last number this port ports: a port cannot be left empty, cancel it instead (DELETE the port)`,
+      );
+    }
+  }
+
+  /**
+   * Takes a number out: withdrawn from its carrier's request (resubmitted without it), or just
+   * dropped when it was never submitted; answered once its hold is given back.
+   */
+  async removeNumber(change: PortNumberChange): Promise<PortObject> {
+    const { telephoneNumber } = change;
+    const removed = () => this.outcome(telephoneNumber).status === REMOVED_NUMBER_STATUS;
+    // The same removal again (a client's retry) waits for the first, then answers as it stands.
+    await condition(() => !this.removing.has(telephoneNumber));
+    if (removed()) return this.object;
+    this.removing.add(telephoneNumber);
+    try {
+      // Submissions may still be starting: they leave the number out, or it is withdrawn from its own.
+      await condition(() => this.submitted || this.object.phase === 'DONE');
+      if (!removed()) await this.takeOut(change);
+      if (this.removedHeld.delete(telephoneNumber)) {
+        await localHolds.releaseNumberHolds({
+          partitionId: this.input.partitionId,
+          telephoneNumbers: [telephoneNumber],
+          holder: this.workflowId,
+        });
+      }
+    } finally {
+      this.removing.delete(telephoneNumber);
+    }
+    return this.object;
+  }
+
+  /** Withdraws a number from its carrier's request, or drops it when it was never submitted. */
+  private async takeOut(change: PortNumberChange): Promise<void> {
+    const { telephoneNumber } = change;
+    this.refuseRemoval(change);
+    const submission = this.submissionOf(telephoneNumber);
+    if (!submission) {
+      const { status } = this.outcome(telephoneNumber);
+      this.numberRemoved(telephoneNumber, `it was never submitted (${status})`);
+      return;
+    }
+    const refused = await submission.withdraw(telephoneNumber);
+    if (refused === undefined) return;
+    // As the port now stands (its carrier approved, the port ended), else the carrier's words.
+    this.refuseRemoval(change);
+    throw refusal('NUMBER_ALREADY_APPROVED', `${telephoneNumber} cannot be removed: ${refused}`);
+  }
+
   nudge(event: CarrierEvent): void {
     for (const submission of this.open()) {
       if (
@@ -545,6 +636,37 @@ export class Port {
     this.changedSincePublished();
   }
 
+  /**
+   * A number left the port: out of `telephoneNumbers` (and the search), its outcome REMOVED at
+   * the end of `numbers`, recorded and announced. Its hold is no longer the port's to give back at the end.
+   */
+  numberRemoved(telephoneNumber: string, detail: string): void {
+    const outcome = this.outcome(telephoneNumber);
+    Object.assign(outcome, {
+      ...NO_REJECTION,
+      status: REMOVED_NUMBER_STATUS,
+      reason: `removed from the port by the client: ${detail}`,
+      removedAt: new Date().toISOString(),
+    });
+    const { numbers } = this.object;
+    numbers.splice(numbers.indexOf(outcome), 1);
+    numbers.push(outcome);
+    const remaining = this.object.telephoneNumbers.filter((n) => n !== telephoneNumber);
+    this.object.telephoneNumbers = remaining;
+    this.request.telephoneNumbers = remaining;
+    if (this.held.includes(telephoneNumber)) {
+      this.held = this.held.filter((n) => n !== telephoneNumber);
+      this.removedHeld.add(telephoneNumber);
+    }
+    upsertSearchAttributes([
+      { key: TelephoneNumbersKey, value: remaining.slice(0, MAX_SEARCHABLE_NUMBERS) },
+    ]);
+    const said = `${telephoneNumber} removed from the port: ${detail}`;
+    this.record(said);
+    if (this.input.settings.webhooks) this.emit(said, 'port.number_removed', { telephoneNumber });
+    this.changed = true;
+  }
+
   get onDemand(): boolean {
     return this.request.activation?.mode === 'ON_DEMAND';
   }
@@ -596,6 +718,15 @@ export class Port {
 
   private outcome(telephoneNumber: string): PortNumberOutcome {
     return this.outcomeOf.get(telephoneNumber) as PortNumberOutcome;
+  }
+
+  /** A removal of the number is under way: a request not yet sent leaves it out. */
+  isRemoving(telephoneNumber: string): boolean {
+    return this.removing.has(telephoneNumber);
+  }
+
+  private submissionOf(telephoneNumber: string): Submission | undefined {
+    return this.submissions.find((s) => s.numbers.includes(telephoneNumber));
   }
 
   /** The submissions that have not ended. */
@@ -667,7 +798,7 @@ export class Port {
 
   private emit(
     detail: string,
-    type: 'port.status_changed' | 'port.activation_ready' = 'port.status_changed',
+    type: WebhookEvent['type'] = 'port.status_changed',
     extra: Record<string, unknown> = {},
   ): void {
     const { partitionId } = this.input;
@@ -788,6 +919,10 @@ class Submission {
   private activationTried = false;
   /** The supplements the request held when this submission last (re)submitted. */
   private supplements: number;
+  /** Numbers the client is taking out: the request is withdrawn and resubmitted without them. */
+  private readonly withdrawals = new Set<string>();
+  /** Why the carrier kept a number the client asked to withdraw (it approved first). */
+  private readonly withdrawalRefusals = new Map<string, string>();
   private upstream?: PlatformPort;
   private readonly awaitCarrierStatus: Activities['awaitCarrierStatus'];
 
@@ -795,7 +930,8 @@ class Submission {
     private readonly port: Port,
     private readonly index: number,
     readonly carrier: string,
-    readonly numbers: string[],
+    /** The numbers this carrier is asked to port: fewer once the client removed one. */
+    public numbers: string[],
   ) {
     this.supplements = port.supplementsReceived;
     // Polls are activity retries: however long the carrier takes, history grows only on change.
@@ -831,6 +967,25 @@ class Submission {
     this.supplementPending = true;
   }
 
+  /**
+   * Withdraws a number from the carrier's request: undefined once it is out (the request
+   * resubmitted without it, or ended when it held no other), else why the carrier kept it.
+   */
+  async withdraw(telephoneNumber: string): Promise<string | undefined> {
+    this.withdrawals.add(telephoneNumber);
+    await condition(
+      () =>
+        !this.numbers.includes(telephoneNumber) ||
+        this.withdrawalRefusals.has(telephoneNumber) ||
+        this.last?.final === true,
+    );
+    if (!this.numbers.includes(telephoneNumber)) return undefined;
+    this.withdrawals.delete(telephoneNumber);
+    const refused = this.withdrawalRefusals.get(telephoneNumber);
+    this.withdrawalRefusals.delete(telephoneNumber);
+    return refused ?? `${this.carrier}'s request ended first (${this.last?.status ?? 'unknown'})`;
+  }
+
   /** Follows the carrier to the end; a submission that fails outright rejects its numbers. */
   async follow(): Promise<void> {
     try {
@@ -847,6 +1002,13 @@ class Submission {
   }
 
   private async submitAndFollow(): Promise<void> {
+    // Numbers taken out while the port was still checking never reach the carrier.
+    for (const number of this.numbers)
+      if (this.port.isRemoving(number)) this.withdrawals.add(number);
+    if (this.withdrawals.size > 0) {
+      this.takeWithdrawals('request before it was sent', false);
+      if (this.numbers.length === 0) return this.report({ status: 'CANCELLED', final: true });
+    }
     for (let attempt = 1; ; attempt++) {
       this.supplementPending = false;
       this.upstream = undefined;
@@ -886,8 +1048,19 @@ class Submission {
           ? { ...this.last, status: 'REJECTED', reason: refusal, final: false }
           : this.fromUpstream(this.upstream),
       );
-      // Rejected: wait for a correction, a cancel, or the end of the supplement window.
-      await condition(() => this.supplementPending || this.cancelAsked || this.abandoned);
+      // Rejected: wait for a correction, a withdrawal, a cancel, or the end of the supplement window.
+      await condition(
+        () =>
+          this.supplementPending || this.cancelAsked || this.abandoned || this.withdrawals.size > 0,
+      );
+      if (this.withdrawals.size > 0 && !this.cancelAsked && !this.abandoned) {
+        // A rejected request is corrected by resubmitting it without the numbers taken out.
+        this.takeWithdrawals(`rejected request ${this.upstream?.portRequestId ?? ''}`.trim());
+        if (this.numbers.length > 0) continue;
+        if (this.upstream) await this.cancelUpstream(this.upstream);
+        this.report({ ...(this.last as CarrierReport), status: 'CANCELLED', final: true });
+        return;
+      }
       if (this.supplementPending) continue;
       if (this.cancelAsked && this.upstream) await this.cancelUpstream(this.upstream);
       this.report({
@@ -923,6 +1096,27 @@ class Submission {
         this.cancelRefused = true;
         this.port.changed = true;
       }
+      if (this.withdrawals.size > 0) {
+        // As a supplement does: the pending request is withdrawn and resubmitted without them.
+        const pending = this.upstream;
+        const outcome =
+          pending.status === 'PENDING' ? await this.cancelUpstream(pending) : undefined;
+        if (outcome?.cancelled) {
+          this.takeWithdrawals(`pending request ${pending.portRequestId}`);
+          if (this.numbers.length > 0) return 'withdrawn';
+          this.report({ ...this.fromUpstream(outcome.port, true), status: 'CANCELLED' });
+          return 'ended';
+        }
+        if (outcome) this.moved(outcome.port);
+        for (const number of this.withdrawals) {
+          this.withdrawalRefusals.set(
+            number,
+            `its losing carrier (${this.carrier}) approved the port (${this.upstream.status}) before the withdrawal reached it`,
+          );
+        }
+        this.withdrawals.clear();
+        continue;
+      }
       if (this.supplementPending) {
         // A correction while pending replaces the submission: withdraw it, then resubmit.
         const outcome =
@@ -956,6 +1150,7 @@ class Submission {
           this.nudged ||
           this.cancelAsked ||
           this.supplementPending ||
+          this.withdrawals.size > 0 ||
           (this.abandoned && knownStatus === 'PENDING'),
       );
       if (changed) this.moved(changed);
@@ -1027,6 +1222,24 @@ class Submission {
 
   private report(report: CarrierReport): void {
     this.port.report(this, report);
+  }
+
+  /**
+   * The numbers to withdraw leave this request (and the port); `request` names what they left,
+   * `sent` whether the carrier had it (it is then resubmitted without them).
+   */
+  private takeWithdrawals(request: string, sent = true): void {
+    const taken = this.numbers.filter((n) => this.withdrawals.has(n));
+    this.numbers = this.numbers.filter((n) => !this.withdrawals.has(n));
+    this.withdrawals.clear();
+    const others = `its ${this.numbers.length} other number(s)`;
+    const next =
+      this.numbers.length === 0
+        ? `it held no other number, so it is ${sent ? 'withdrawn' : 'not sent'}`
+        : `${sent ? 'resubmitted' : 'sent'} with ${others}`;
+    for (const number of taken) {
+      this.port.numberRemoved(number, `withdrawn from ${this.carrier}'s ${request}; ${next}`);
+    }
   }
 
   private fromUpstream(port: PlatformPort, final = false): CarrierReport {
@@ -1101,6 +1314,11 @@ function platformRefusal(error: unknown): string {
   const cause = activityFailureCause(error);
   if (cause?.type === PLATFORM_REJECTED) return cause.message;
   throw error;
+}
+
+/** An Update refused for good, with its code as the failure type (the API's 409 code). */
+function refusal(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
 function notCancellable(message: string): ApplicationFailure {

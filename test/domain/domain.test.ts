@@ -25,8 +25,11 @@ import {
   numberSearchResult,
   callerIdName,
   aggregatePortStatus,
+  portObject,
   type PortNumberOutcome,
+  type PortObject,
 } from '../../src/domain';
+import { fromPortMemo, receivedPort, toPortMemo } from '../../src/domain/port-memo';
 import { parseDuration } from '../../src/domain/duration';
 
 // The seed's sample numbers (+1607123xxxx) break NANP (NXX 123): its payloads are shown here
@@ -309,6 +312,41 @@ describe('port status from its numbers', () => {
   it('leaves numbers that were never submitted out', () => {
     expect(aggregatePortStatus([outcome('NOT_PORTABLE'), outcome('PENDING')])).toBe('PENDING');
     expect(aggregatePortStatus([outcome('CANCELLED'), outcome('CANCELLED')])).toBe('CANCELLED');
+  });
+
+  it('leaves numbers taken out of the port out', () => {
+    expect(aggregatePortStatus([outcome('REMOVED'), outcome('APPROVED')])).toBe('APPROVED');
+    expect(aggregatePortStatus([outcome('REJECTED'), outcome('REMOVED')])).toBe('REJECTED');
+  });
+});
+
+describe('the port memo', () => {
+  it('keeps numbers taken out of the port, after those still in it, through a round trip', () => {
+    const port = receivedPort({
+      portRequestId: 'pr_memo',
+      request: portRequest.parse({
+        ...seed.portRequest,
+        telephoneNumbers: ['+16077221234', '+16077221235', '+16077221236'],
+      }),
+      receivedAt: '2026-12-01T10:00:00Z',
+      numbersHeld: true,
+    });
+    const removed: PortObject = {
+      ...port,
+      telephoneNumbers: ['+16077221234', '+16077221236'],
+      numbers: [
+        { telephoneNumber: '+16077221234', status: 'APPROVED' },
+        { telephoneNumber: '+16077221236', status: 'PENDING' },
+        { telephoneNumber: '+16077221235', status: 'REMOVED', reason: 'removed' },
+      ],
+    };
+    const memo = toPortMemo(removed);
+    expect(memo.removedNumbers).toEqual(['+16077221235']);
+    expect(fromPortMemo(memo)).toEqual(removed);
+    expect(portObject.parse(fromPortMemo(memo))).toEqual(removed);
+    // A port with none removed keeps the memo as it always was.
+    expect(toPortMemo(port)).not.toHaveProperty('removedNumbers');
+    expect(fromPortMemo(toPortMemo(port))).toEqual(port);
   });
 });
 

@@ -665,6 +665,7 @@ describe('the rules every port route keeps, over HTTP', () => {
       [`${ports}/{portRequestId}/events`, 'post', 202],
       [`${ports}/foc-dates`, 'get', 200],
       [`${ports}/{portRequestId}/activate`, 'post', 200],
+      [`${ports}/{portRequestId}/telephone-number/{telephoneNumber}`, 'delete', 200],
     ];
     for (const [path, method, status] of routes) {
       const operation = paths[path]?.[method];

@@ -256,12 +256,14 @@ export async function advanceCarrierUntil(
         const port = await read();
         if (port === undefined) return { caughtUp: false };
         if (done(port)) return { port, caughtUp: true };
+        // A number taken out of the port (REMOVED) follows its carrier no more.
+        const followed = port.numbers.filter((n) => n.status !== 'REMOVED');
         const said = await Promise.all(
-          port.numbers.map((n) => carrierStatus(port.accountId, n.upstreamPortRequestId)),
+          followed.map((n) => carrierStatus(port.accountId, n.upstreamPortRequestId)),
         );
         return {
           port,
-          caughtUp: port.numbers.every((n, i) => said[i] === n.status),
+          caughtUp: followed.every((n, i) => said[i] === n.status),
           carrierDone: said.every((status) => status && CARRIER_FINAL.includes(status)),
         };
       },

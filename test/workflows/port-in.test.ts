@@ -16,6 +16,7 @@ import {
   cancelPortUpdate,
   carrierEventSignal,
   portWorkflowId,
+  removeNumberUpdate,
   supplementPortUpdate,
   type PortInInput,
   type PortSettings,
@@ -466,6 +467,210 @@ describe('portIn on the time-skipping server', () => {
       expect(path(port).slice(-2)).toEqual(['REJECTED/AWAITING_SUPPLEMENT', 'REJECTED/DONE']);
       expect(port.history.at(-1)?.detail).toMatch(/no supplement within the window/);
       expect(platform.submissions.entries).toHaveLength(1);
+    });
+  });
+
+  describe('removing a number', () => {
+    const THIRD_NUMBER = '+16077989012';
+    const remove = (handle: WorkflowHandle, telephoneNumber: string) =>
+      handle.executeUpdate(removeNumberUpdate, { args: [{ telephoneNumber }] });
+
+    it('withdraws a pending request, resubmits the rest without the number and gives its hold back', async () => {
+      const platform = fakePlatform({
+        timeline: ({ attempt }) =>
+          attempt === 1 ? [{ status: 'APPROVED', fromPoll: 100 }] : DEFAULT_TIMELINE,
+      });
+      let removed: PortObject | undefined;
+      const { port, workflowId } = await runPort('remove-number', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+        async scenario(handle) {
+          await platform.firstLook();
+          const unknown = await refusal(remove(handle, THIRD_NUMBER));
+          expect(unknown.type).toBe('NUMBER_NOT_IN_PORT');
+          removed = await remove(handle, OTHER_NUMBER);
+          // Its hold was given back before the answer: another operation may take it now.
+          expect(platform.releasedHolds.entries).toEqual([[OTHER_NUMBER]]);
+          const last = await refusal(remove(handle, NUMBER));
+          expect(last.type).toBe('LAST_NUMBER_IN_PORT');
+          expect(last.message).toContain('cancel it instead');
+        },
+      });
+
+      expect(removed).toMatchObject({ status: 'PENDING', telephoneNumbers: [NUMBER] });
+      expect(removed?.numbers).toMatchObject([
+        { telephoneNumber: NUMBER, status: 'PENDING' },
+        { telephoneNumber: OTHER_NUMBER, status: 'REMOVED', upstreamPortRequestId: 'up-1' },
+      ]);
+      expect(platform.cancels.entries).toEqual([
+        { upstreamPortRequestId: 'up-1', cancelled: true },
+      ]);
+      expect(platform.submissions.entries).toMatchObject([
+        {
+          idempotencyKey: `${workflowId}-carrier-1-attempt-1`,
+          telephoneNumbers: [NUMBER, OTHER_NUMBER],
+        },
+        { idempotencyKey: `${workflowId}-carrier-1-attempt-2`, telephoneNumbers: [NUMBER] },
+      ]);
+      expect(port).toMatchObject({
+        status: 'COMPLETED',
+        phase: 'DONE',
+        telephoneNumbers: [NUMBER],
+      });
+      expect(port.numbers).toEqual([
+        expect.objectContaining({
+          telephoneNumber: NUMBER,
+          status: 'COMPLETED',
+          upstreamPortRequestId: 'up-2',
+        }),
+        expect.objectContaining({
+          telephoneNumber: OTHER_NUMBER,
+          status: 'REMOVED',
+          removedAt: expect.any(String),
+          reason: expect.stringContaining("withdrawn from AT&T's pending request up-1"),
+        }),
+      ]);
+      expect(port.history.map((e) => e.detail)).toContainEqual(
+        `${OTHER_NUMBER} removed from the port: withdrawn from AT&T's pending request up-1; resubmitted with its 1 other number(s)`,
+      );
+      // At the end the port gives back only the number it still holds.
+      expect(platform.releasedHolds.entries).toEqual([[OTHER_NUMBER], [NUMBER]]);
+      const [event] = platform.deliveredEvents().filter((e) => e.type === 'port.number_removed');
+      expect(event?.data).toMatchObject({
+        telephoneNumber: OTHER_NUMBER,
+        telephoneNumbers: [NUMBER],
+      });
+      const searchable = (await env.client.workflow.getHandle(workflowId).describe())
+        .searchAttributes;
+      expect(searchable.TelephoneNumbers).toEqual([NUMBER]);
+    });
+
+    it('leaves a number taken out while the port checks out of the first submission', async () => {
+      const platform = fakePlatform({ holdCheck: true });
+      const { port } = await runPort('remove-number-while-checking', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+        async scenario(handle) {
+          await platform.checks.next(() => true);
+          const removal = await handle.startUpdate(removeNumberUpdate, {
+            args: [{ telephoneNumber: OTHER_NUMBER }],
+            waitForStage: WorkflowUpdateStage.ACCEPTED,
+          });
+          platform.releaseCheck();
+          expect((await removal.result()).telephoneNumbers).toEqual([NUMBER]);
+        },
+      });
+
+      expect(platform.submissions.entries).toMatchObject([
+        { attempt: 1, telephoneNumbers: [NUMBER] },
+      ]);
+      expect(platform.cancels.entries).toHaveLength(0);
+      expect(platform.releasedHolds.entries).toEqual([[OTHER_NUMBER], [NUMBER]]);
+      expect(port).toMatchObject({ status: 'COMPLETED', telephoneNumbers: [NUMBER] });
+      expect(port.numbers[1]).toMatchObject({
+        telephoneNumber: OTHER_NUMBER,
+        status: 'REMOVED',
+        reason: expect.stringContaining(
+          'request before it was sent; sent with its 1 other number(s)',
+        ),
+      });
+    });
+
+    it('resubmits a rejected request without the number taken out, and the rest ports', async () => {
+      const platform = fakePlatform({
+        timeline: ({ attempt }) => (attempt === 1 ? REJECTED_FOR_PIN : DEFAULT_TIMELINE),
+      });
+      const { port } = await runPort('remove-rejected-number', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+        async scenario(handle) {
+          await platform.announced('REJECTED', 'AWAITING_SUPPLEMENT');
+          await remove(handle, OTHER_NUMBER);
+        },
+      });
+
+      expect(platform.submissions.entries).toMatchObject([
+        { attempt: 1, telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+        { attempt: 2, telephoneNumbers: [NUMBER] },
+      ]);
+      expect(port).toMatchObject({
+        status: 'COMPLETED',
+        phase: 'DONE',
+        telephoneNumbers: [NUMBER],
+      });
+      expect(port.numbers[1]).toMatchObject({ telephoneNumber: OTHER_NUMBER, status: 'REMOVED' });
+      expect(port.numbers[1]?.rejectionCode).toBeUndefined();
+    });
+
+    it("ends a carrier's request that held only the number, and the other carrier's part completes", async () => {
+      const platform = fakePlatform({
+        numbers: { [OTHER_NUMBER]: { currentCarrier: 'Verizon' } },
+        timeline: ({ telephoneNumbers }) =>
+          telephoneNumbers.includes(OTHER_NUMBER)
+            ? REJECTED_FOR_PIN
+            : [
+                { status: 'APPROVED', fromPoll: 2 },
+                { status: 'IN_PROGRESS', fromPoll: 30 },
+                { status: 'COMPLETED', fromPoll: 31 },
+              ],
+      });
+      const { port } = await runPort('remove-number-of-one-carrier', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+        async scenario(handle) {
+          await platform.announced('REJECTED', 'AWAITING_SUPPLEMENT');
+          const answer = await remove(handle, OTHER_NUMBER);
+          expect(answer.status).not.toBe('REJECTED');
+        },
+      });
+
+      expect(platform.submissions.entries).toHaveLength(2);
+      expect(port).toMatchObject({
+        status: 'COMPLETED',
+        phase: 'DONE',
+        telephoneNumbers: [NUMBER],
+      });
+      expect(port.numbers).toMatchObject([
+        { telephoneNumber: NUMBER, currentCarrier: 'AT&T', status: 'COMPLETED' },
+        { telephoneNumber: OTHER_NUMBER, currentCarrier: 'Verizon', status: 'REMOVED' },
+      ]);
+      expect(port.history.map((e) => e.detail)).toContainEqual(
+        expect.stringContaining('it held no other number, so it is withdrawn'),
+      );
+    });
+
+    it("refuses once the number's carrier approved, and the port goes on with it", async () => {
+      const platform = fakePlatform({
+        timeline: () => [
+          { status: 'APPROVED', fromPoll: 1 },
+          { status: 'COMPLETED', fromPoll: 2 },
+        ],
+      });
+      const { port } = await runPort('remove-number-approved', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+        async scenario(handle) {
+          await platform.announced('APPROVED');
+          const failure = await refusal(remove(handle, OTHER_NUMBER));
+          expect(failure.type).toBe('NUMBER_ALREADY_APPROVED');
+          expect(failure.message).toContain('AT&T');
+        },
+      });
+      expect(platform.submissions.entries).toHaveLength(1);
+      expect(port).toMatchObject({ status: 'COMPLETED', telephoneNumbers: [NUMBER, OTHER_NUMBER] });
+    });
+
+    it('refuses a removal the carrier overtook by approving, and the port goes on with it', async () => {
+      const platform = fakePlatform(APPROVES_MEANWHILE);
+      const { port } = await runPort('remove-number-overtaken', platform, {
+        request: { telephoneNumbers: [NUMBER, OTHER_NUMBER] },
+        async scenario(handle) {
+          await platform.firstLook();
+          const failure = await refusal(remove(handle, OTHER_NUMBER));
+          expect(failure.type).toBe('NUMBER_ALREADY_APPROVED');
+        },
+      });
+      expect(platform.cancels.entries).toEqual([
+        { upstreamPortRequestId: 'up-1', cancelled: false },
+      ]);
+      expect(platform.submissions.entries).toHaveLength(1);
+      expect(port).toMatchObject({ status: 'COMPLETED', telephoneNumbers: [NUMBER, OTHER_NUMBER] });
+      expect(port.numbers.map((n) => n.status)).toEqual(['COMPLETED', 'COMPLETED']);
     });
   });
 

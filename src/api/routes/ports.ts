@@ -10,6 +10,7 @@ import {
   portSupplement,
   portabilityCheck,
   requestedDateProblem,
+  telephoneNumber,
   telephoneNumberInQuery,
   toIsoDate,
 } from '../../domain';
@@ -22,6 +23,8 @@ import { idempotencyKeyHeader, partitionParams } from '../schemas';
 const portParams = partitionParams.extend({
   portRequestId: z.string().regex(/^pr_[A-Za-z0-9_-]{1,64}$/, 'must be a port request ID (pr_...)'),
 });
+
+const portNumberParams = portParams.extend({ telephoneNumber });
 
 const listQuery = z.object({
   status: portStatus.optional(),
@@ -181,6 +184,30 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
     async (request) => {
       const { partitionId, portRequestId } = request.params;
       return valueOf(await ports.supplement(partitionId, portRequestId, request.body));
+    },
+  );
+
+  app.delete(
+    '/telephone-number/port/:portRequestId/telephone-number/:telephoneNumber',
+    {
+      schema: {
+        summary: 'Take one number out of an open port (only before its carrier approves it)',
+        description:
+          "The number is withdrawn from its losing carrier's request (resubmitted without it) and " +
+          'freed for another operation; the rest of the port goes on. The answer is the port: the ' +
+          'number has left `telephoneNumbers` and stays in `numbers` with status `REMOVED`. ' +
+          '404 for a number the port never had (removing a removed one again answers 200); ' +
+          '409 `NUMBER_ALREADY_APPROVED` once its carrier approved it, `LAST_NUMBER_IN_PORT` for ' +
+          'the last number the port ports (cancel the port instead), `PORT_NOT_OPEN` once the ' +
+          'port has ended or is being cancelled.',
+        params: portNumberParams,
+        headers: idempotencyKeyHeader,
+        response: { 200: portObject },
+      },
+    },
+    async (request) => {
+      const { partitionId, portRequestId, telephoneNumber: number } = request.params;
+      return valueOf(await ports.removeNumber(partitionId, portRequestId, number));
     },
   );
 
