@@ -160,13 +160,24 @@ export async function measureBigPort(
       answerSeconds: (answeredAt - startedAt) / 1_000,
       answer: answerText(submitted),
       wallSeconds: (completedAt - startedAt) / 1_000,
-      outcome: `${done.status}: ${completed} of ${count} numbers COMPLETED`,
+      outcome: `${done.status}: ${completed} of ${count} numbers COMPLETED (${phaseTimes(done, startedAt)})`,
       ...finish(portflow, histories),
     };
   } finally {
     await portflow.stop();
     await stack.emulator.control('PUT', '/carrier', { pace: 'business-days' });
   }
+}
+
+/** When the port entered each phase, in seconds from its request: where its time went. */
+function phaseTimes(port: PortObject, startedAt: number): string {
+  const requestedAt = Date.now() - (performance.now() - startedAt);
+  const entered = new Map<string, number>();
+  for (const { phase, at } of port.history)
+    if (!entered.has(phase)) entered.set(phase, Date.parse(at));
+  return [...entered]
+    .map(([phase, at]) => `${phase} ${((at - requestedAt) / 1_000).toFixed(1)} s`)
+    .join(', ');
 }
 
 /** Spare numbers of the emulator's inventory: lines 1000-1999 of each local exchange. */

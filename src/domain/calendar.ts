@@ -86,9 +86,17 @@ export function daysBetween(from: string, to: string): number {
   return Math.round((fromIsoDate(to).getTime() - fromIsoDate(from).getTime()) / DAY_MS);
 }
 
+/** Dates found valid already: a FOC-dates answer names the same few dozen thousands of times. */
+const validDates = new Set<string>();
+const VALID_DATES_KEPT = 10_000;
+
 export function isIsoDate(text: string): boolean {
+  if (validDates.has(text)) return true;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
   const date = fromIsoDate(text);
   // `0000-00-00` makes no date at all, and toIsoDate would throw.
-  return !Number.isNaN(date.getTime()) && toIsoDate(date) === text;
+  if (Number.isNaN(date.getTime()) || toIsoDate(date) !== text) return false;
+  if (validDates.size >= VALID_DATES_KEPT) validDates.clear();
+  validDates.add(text);
+  return true;
 }

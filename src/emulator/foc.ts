@@ -60,6 +60,25 @@ export class FocCalendar {
       const account = `${record.currentCarrier}\n${record.accountNumber}`;
       linesOf.set(account, (linesOf.get(account) ?? 0) + 1);
     }
+    const horizon = addDays(today, FOC_HORIZON_DAYS);
+    // A 100-number query names a few carriers and intervals: each one's dates are reckoned once.
+    const allowedOn = new Map<string, string[]>();
+    const allowed = (currentCarrier: string, interval: number, blackoutDates: string[]) => {
+      const key = `${currentCarrier}\n${interval}`;
+      let dates = allowedOn.get(key);
+      if (!dates) {
+        dates = [];
+        for (
+          let date = addBusinessDays(today, interval);
+          date <= horizon;
+          date = addDays(date, 1)
+        ) {
+          if (isBusinessDay(date) && !blackoutDates.includes(date)) dates.push(date);
+        }
+        allowedOn.set(key, dates);
+      }
+      return dates;
+    };
     return records.map(({ n, record }) => {
       const { currentCarrier } = record;
       const lines = linesOf.get(`${currentCarrier}\n${record.accountNumber}`) ?? 1;
@@ -68,11 +87,7 @@ export class FocCalendar {
         ? SIMPLE_INTERVAL
         : (NON_SIMPLE_INTERVALS[currentCarrier] ?? DEFAULT_NON_SIMPLE_INTERVAL);
       const blackoutDates = this.blackouts.get(currentCarrier) ?? [];
-      const allowedFocDates: string[] = [];
-      const horizon = addDays(today, FOC_HORIZON_DAYS);
-      for (let date = addBusinessDays(today, interval); date <= horizon; date = addDays(date, 1)) {
-        if (isBusinessDay(date) && !blackoutDates.includes(date)) allowedFocDates.push(date);
-      }
+      const allowedFocDates = allowed(currentCarrier, interval, blackoutDates);
       return {
         telephoneNumber: n,
         currentCarrier,
