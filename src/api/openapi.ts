@@ -76,23 +76,20 @@ function asOneQueryParameter(querystring: Record<string, unknown>): Record<strin
   };
 }
 
-type MediaTypes = Record<string, { schema: Record<string, unknown>; examples?: unknown }>;
+type MediaTypes = Record<string, { schema: { 'x-examples'?: unknown } & Record<string, unknown> }>;
 
 /**
  * A response declared with its media types (the sign-in page's text/html) goes into the document
  * as it is, so its examples are moved from its schema to the media type here, where they belong.
  */
-function examplesBesideSchemas(
-  response: Record<string, unknown> | undefined,
-): Record<string, unknown> | undefined {
-  if (!response) return response;
+function examplesBesideSchemas(response: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
     Object.entries(response).map(([status, answer]) => {
       const content = (answer as { content?: MediaTypes }).content;
       if (!content) return [status, answer];
-      const media = Object.entries(content).map(([type, { schema, ...rest }]) => {
+      const media = Object.entries(content).map(([type, { schema, ...rest }]): [string, object] => {
         const { 'x-examples': examples, ...bare } = schema;
-        return [type, { ...rest, schema: bare, ...(examples ? { examples } : {}) }];
+        return [type, { ...rest, schema: bare, ...(examples === undefined ? {} : { examples }) }];
       });
       return [status, { ...(answer as object), content: Object.fromEntries(media) }];
     }),
