@@ -299,7 +299,7 @@ export const portabilityExamples = {
 
 export const focDatesExamples = {
   seed: {
-    summary: "The FOC dates AT&T accepts for the guide's number on the guide's day",
+    summary: "The first FOC dates AT&T accepts for the guide's number on the guide's day",
     value: {
       focDates: [
         {

@@ -72,7 +72,8 @@ export const orderRequest = z.object({
     .array(telephoneNumber)
     .min(1)
     .max(ORDER_MAX_NUMBERS)
-    .refine((numbers) => new Set(numbers).size === numbers.length, 'must not repeat a number'),
+    .refine((numbers) => new Set(numbers).size === numbers.length, 'must not repeat a number')
+    .meta({ uniqueItems: true }),
   accountId,
 });
 export type OrderRequest = z.output<typeof orderRequest>;

@@ -100,7 +100,9 @@ const uniqueNumbers = z
   .array(telephoneNumber)
   .min(1)
   .max(20_000)
-  .refine((numbers) => new Set(numbers).size === numbers.length, 'must not repeat a number');
+  .refine((numbers) => new Set(numbers).size === numbers.length, 'must not repeat a number')
+  // The refinement as JSON Schema says it, for the OpenAPI document.
+  .meta({ uniqueItems: true });
 
 /** The seed's port request body; `allowPartial` and `activation` are portflow's additions. */
 export const portRequest = z.object({

@@ -124,7 +124,7 @@ describe("the OpenAPI document's examples", () => {
     // The port request's date is judged against today: the guide's examples are of its own day.
     jest.useFakeTimers({ now: new Date(SEED_DAY), doNotFake: ['nextTick', 'setImmediate'] });
     try {
-      const refused = requests.flatMap((example) => {
+      const refused = requests.flatMap((example): object[] => {
         const validate = compiledFor(validators, (route) => route.httpPart === 'body', example);
         const result = validate(example.value) as {
           value?: unknown;
