@@ -5,7 +5,7 @@ import { accountId, callerIdName } from './numbers';
 import type { RejectionCode } from './rejection';
 import { PORT_PHASES, PORT_STATUSES, UNSUBMITTED_NUMBER_STATUSES } from './port-status';
 import { REJECTION_CODES, SUPPLEMENT_FIELDS } from './rejection';
-import { telephoneNumber } from './telephone-number';
+import { distinctNumbers, telephoneNumber } from './telephone-number';
 import { text } from './text';
 
 export {
@@ -95,18 +95,10 @@ export type PortActivation = z.output<typeof portActivation>;
 /** An activation that assigns the numbers somewhere. */
 export type PortAssignment = PortActivation & { target: AssignmentTarget };
 
-/** Up to 20,000 numbers: the largest bulk port the big carriers take. */
-const uniqueNumbers = z
-  .array(telephoneNumber)
-  .min(1)
-  .max(20_000)
-  .refine((numbers) => new Set(numbers).size === numbers.length, 'must not repeat a number')
-  // The refinement as JSON Schema says it, for the OpenAPI document.
-  .meta({ uniqueItems: true });
-
 /** The seed's port request body; `allowPartial` and `activation` are portflow's additions. */
 export const portRequest = z.object({
-  telephoneNumbers: uniqueNumbers,
+  // Up to 20,000 numbers: the largest bulk port the big carriers take.
+  telephoneNumbers: distinctNumbers(telephoneNumber, 20_000),
   accountId,
   subscriber,
   serviceAddress,

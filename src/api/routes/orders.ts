@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import {
-  isTollFree,
+  localOrderRequest,
   numberSearchQuery,
   numberSearchResult,
   orderProgress,
-  orderRequest,
   tollFreeOrderRequest,
   tollFreeSearchQuery,
   type OrderProgress,
@@ -12,7 +11,6 @@ import {
 import { isRefusal, type Outcome } from '../../operations/outcomes';
 import type { Operations } from '../../operations';
 import type { App } from '../app';
-import { ApiError } from '../errors';
 import {
   orderExamples,
   orderInProgressExamples,
@@ -75,32 +73,13 @@ export function orderRoutes(app: App, { orders: order }: Pick<Operations, 'order
         summary: 'Order numbers (up to 10,000, in platform batches of at most 100)',
         params: partitionParams,
         headers: idempotencyKeyHeader,
-        body: withExamples(orderRequest, orderRequestExamples),
+        body: withExamples(localOrderRequest, orderRequestExamples),
         response: orderAnswers,
       },
     },
     async (request, reply) => {
       const { partitionId } = request.params;
       const { telephoneNumbers, accountId } = request.body;
-      const tollFree = telephoneNumbers.flatMap((number, index) =>
-        isTollFree(number)
-          ? [
-              {
-                in: 'body',
-                field: `telephoneNumbers.${index}`,
-                message: 'is toll-free: order it through /telephone-number/order/tollfree',
-              },
-            ]
-          : [],
-      );
-      if (tollFree.length > 0) {
-        throw new ApiError(
-          400,
-          'VALIDATION_FAILED',
-          `Invalid body: ${tollFree.map((problem) => problem.field).join(', ')}`,
-          tollFree,
-        );
-      }
       const outcome = await order.placeOrder(partitionId, request.headers['idempotency-key'], {
         tollFree: false,
         accountId,
