@@ -28,8 +28,9 @@ export const SEED_DAY = '2025-12-18T10:30:00Z';
 
 /*
  * The guide's numbers are +1 607-123-4567 and on: exchange 123 starts with 1, which NANP (and so
- * portflow) refuses. They keep the guide's line digits in exchange 723, a Binghamton exchange the
- * emulator's inventory holds. The guide's toll-free +1 800-123-4567 moves to exchange 223 alike.
+ * portflow) refuses. They keep the guide's line digits in exchange 723, a Binghamton exchange of
+ * the emulator (whose inventory holds its lines 1000-1999 only, so there an order of these answers
+ * them FAILED). The guide's toll-free +1 800-123-4567 moves to exchange 223 alike.
  */
 const NUMBER = '+16077234567';
 const SECOND_NUMBER = '+16077234568';
