@@ -30,7 +30,7 @@ export const SEED_DAY = '2025-12-18T10:30:00Z';
  * The guide's numbers are +1 607-123-4567 and on: exchange 123 starts with 1, which NANP (and so
  * portflow) refuses. They keep the guide's line digits in exchange 723, a Binghamton exchange of
  * the emulator (whose inventory holds its lines 1000-1999 only, so there an order of these answers
- * them FAILED). The guide's toll-free +1 800-123-4567 moves to exchange 223 alike.
+ * them FAILED). The guide's toll-free +1 800-123-4567 is 800-223-4567, the nearest exchange NANP allows.
  */
 const NUMBER = '+16077234567';
 const SECOND_NUMBER = '+16077234568';
@@ -54,43 +54,29 @@ const E911_ADDRESS: z.input<typeof e911Address> = { ...FRONT_ST, location: 'Suit
 const REQUESTED_DATE = '2025-12-26';
 
 /** The guide's port request body. */
-export const portRequestExamples: Examples<z.input<typeof portRequest>> = {
-  seed: {
-    summary: "The guide's port request",
-    value: {
-      telephoneNumbers: [NUMBER],
-      accountId: ACCOUNT_ID,
-      subscriber: {
-        firstName: 'John',
-        lastName: 'Doe',
-        companyName: 'Acme Corporation',
-        authorizedName: 'John Doe',
-      },
-      serviceAddress: FRONT_ST,
-      billingTelephoneNumber: NUMBER,
-      accountNumber: '123456789',
-      pin: '1234',
-      requestedDate: REQUESTED_DATE,
-      currentProvider: 'AT&T',
-    },
+const seedPortRequest: z.input<typeof portRequest> = {
+  telephoneNumbers: [NUMBER],
+  accountId: ACCOUNT_ID,
+  subscriber: {
+    firstName: 'John',
+    lastName: 'Doe',
+    companyName: 'Acme Corporation',
+    authorizedName: 'John Doe',
   },
+  serviceAddress: FRONT_ST,
+  billingTelephoneNumber: NUMBER,
+  accountNumber: '123456789',
+  pin: '1234',
+  requestedDate: REQUESTED_DATE,
+  currentProvider: 'AT&T',
+};
+
+export const portRequestExamples: Examples<z.input<typeof portRequest>> = {
+  seed: { summary: "The guide's port request", value: seedPortRequest },
   assignOnCompletion: {
     summary: "The guide's port request, assigned to the guide's user with E911 once it completes",
     value: {
-      telephoneNumbers: [NUMBER],
-      accountId: ACCOUNT_ID,
-      subscriber: {
-        firstName: 'John',
-        lastName: 'Doe',
-        companyName: 'Acme Corporation',
-        authorizedName: 'John Doe',
-      },
-      serviceAddress: FRONT_ST,
-      billingTelephoneNumber: NUMBER,
-      accountNumber: '123456789',
-      pin: '1234',
-      requestedDate: REQUESTED_DATE,
-      currentProvider: 'AT&T',
+      ...seedPortRequest,
       activation: {
         target: { type: 'USER', userId: 'user_xyz' },
         primary: true,
@@ -135,21 +121,21 @@ const receivedPort: PortObject = {
   createdDate: RECEIVED,
 };
 
+const submittedNumber: PortObject['numbers'][number] = {
+  telephoneNumber: NUMBER,
+  currentCarrier: 'AT&T',
+  portable: true,
+  status: 'PENDING',
+  upstreamPortRequestId: 'port_abc123',
+};
+
 /** The guide's port once submitted: its answer's `submittedDate` and dates. */
 const submittedPort: PortObject = {
   ...receivedPort,
   phase: 'AWAITING_CARRIER',
   submittedDate: SEED_DAY,
   estimatedCompletionDate: REQUESTED_DATE,
-  numbers: [
-    {
-      telephoneNumber: NUMBER,
-      currentCarrier: 'AT&T',
-      portable: true,
-      status: 'PENDING',
-      upstreamPortRequestId: 'port_abc123',
-    },
-  ],
+  numbers: [submittedNumber],
   history: [
     ...receivedPort.history,
     {
@@ -182,7 +168,7 @@ export const portExamples: Examples<PortObject> = {
       ...submittedPort,
       status: 'APPROVED',
       focDate: REQUESTED_DATE,
-      numbers: [{ ...submittedPort.numbers[0]!, status: 'APPROVED', focDate: REQUESTED_DATE }],
+      numbers: [{ ...submittedNumber, status: 'APPROVED', focDate: REQUESTED_DATE }],
       history: [
         ...submittedPort.history,
         {
@@ -203,7 +189,7 @@ export const cancelledPortExamples: Examples<PortObject> = {
       ...submittedPort,
       status: 'CANCELLED',
       phase: 'DONE',
-      numbers: [{ ...submittedPort.numbers[0]!, status: 'CANCELLED' }],
+      numbers: [{ ...submittedNumber, status: 'CANCELLED' }],
       history: [
         ...submittedPort.history,
         {
@@ -251,7 +237,7 @@ export const activatedPortExamples: Examples<PortObject> = {
       phase: 'DONE',
       focDate: REQUESTED_DATE,
       activation: { mode: 'ON_DEMAND', status: 'ACTIVATED' },
-      numbers: [{ ...submittedPort.numbers[0]!, status: 'COMPLETED', focDate: REQUESTED_DATE }],
+      numbers: [{ ...submittedNumber, status: 'COMPLETED', focDate: REQUESTED_DATE }],
       history: [
         ...submittedPort.history,
         {
@@ -531,43 +517,43 @@ export const releaseStartedExamples: Examples<ReleaseObject> = {
   releasing: { summary: "The guide's number, being cleared", value: releasing },
 };
 
-export const releaseExamples: Examples<ReleaseObject> = {
-  aging: {
-    summary: "The guide's number, cleared as the guide says and aging 90 days",
-    value: {
-      ...releasing,
-      accountId: ACCOUNT_ID,
+/** The guide's number cleared as the guide says (assignments, E911, listing), aging 90 days. */
+const aging: ReleaseObject = {
+  ...releasing,
+  accountId: ACCOUNT_ID,
+  status: 'AGING',
+  lineType: 'BUSINESS',
+  agingStartedDate: AGING_STARTED,
+  agingUntil: '2026-03-18T10:30:02.118Z',
+  removed: [
+    'assignment to END_USER user_xyz789',
+    'E911 registration',
+    'directory listing',
+    'caller ID name',
+  ],
+  history: [
+    {
+      at: AGING_STARTED,
       status: 'AGING',
-      lineType: 'BUSINESS',
-      agingStartedDate: AGING_STARTED,
-      agingUntil: '2026-03-18T10:30:02.118Z',
-      removed: [
-        'assignment to END_USER user_xyz789',
-        'E911 registration',
-        'directory listing',
-        'caller ID name',
-      ],
-      history: [
-        {
-          at: AGING_STARTED,
-          status: 'AGING',
-          detail:
-            'cleared (assignment to END_USER user_xyz789, E911 registration, directory listing, caller ID name): aging until 2026-03-18T10:30:02.118Z',
-        },
-      ],
+      detail:
+        'cleared (assignment to END_USER user_xyz789, E911 registration, directory listing, caller ID name): aging until 2026-03-18T10:30:02.118Z',
     },
-  },
+  ],
+};
+
+export const releaseExamples: Examples<ReleaseObject> = {
+  aging: { summary: "The guide's number, cleared and aging 90 days", value: aging },
 };
 
 export const reclaimedExamples: Examples<ReleaseObject> = {
   reclaimed: {
     summary: "The guide's number, reclaimed during aging",
     value: {
-      ...releaseExamples.aging!.value,
+      ...aging,
       status: 'RECLAIMED',
       reclaimedDate: '2025-12-20T08:00:00.000Z',
       history: [
-        ...releaseExamples.aging!.value.history,
+        ...aging.history,
         {
           at: '2025-12-20T08:00:00.000Z',
           status: 'RECLAIMED',
