@@ -12,7 +12,15 @@ import {
 import type { App } from './app';
 import { createTokenChecker, type Caller } from './auth';
 import { ApiError } from './errors';
-import { errorResponses } from './openapi';
+import {
+  decodeAnswerExamples,
+  decodeRequestExamples,
+  encodeAnswerExamples,
+  encodeRequestExamples,
+  sessionExamples,
+  type Examples,
+} from './examples';
+import { errorResponses, withExamples } from './openapi';
 
 export interface CodecRouteOptions {
   codecKeys: Record<string, string>;
@@ -139,18 +147,22 @@ export async function codecRoutes(codecScope: App, options: CodecRouteOptions): 
       }
     };
 
-  const codecSchema = (summary: string) => ({
+  const codecSchema = (summary: string, bodies: Examples<unknown>, answers: Examples<unknown>) => ({
     summary,
     tags: ['codec'],
-    body: remotePayloads,
-    response: { 200: remotePayloads, ...errorResponses(401, 403) },
+    body: withExamples(remotePayloads, bodies),
+    response: { 200: withExamples(remotePayloads, answers), ...errorResponses(401, 403) },
   });
 
   codecScope.post(
     '/decode',
     {
       bodyLimit: BODY_LIMIT,
-      schema: codecSchema('Decrypt payloads for the Temporal Web UI or CLI (secrets redacted)'),
+      schema: codecSchema(
+        'Decrypt payloads for the Temporal Web UI or CLI (secrets redacted)',
+        decodeRequestExamples,
+        decodeAnswerExamples,
+      ),
       onRequest: operatorOnly(),
     },
     async (request) => {
@@ -177,7 +189,11 @@ export async function codecRoutes(codecScope: App, options: CodecRouteOptions): 
     '/encode',
     {
       bodyLimit: BODY_LIMIT,
-      schema: codecSchema('Encrypt payloads with the active key'),
+      schema: codecSchema(
+        'Encrypt payloads with the active key',
+        encodeRequestExamples,
+        encodeAnswerExamples,
+      ),
       onRequest: operatorOnly(),
     },
     async (request) => ({
@@ -206,7 +222,10 @@ export async function codecRoutes(codecScope: App, options: CodecRouteOptions): 
       schema: {
         summary: 'Sign a browser in to the codec endpoint (an HttpOnly cookie for 8 hours)',
         tags: ['codec'],
-        response: { 200: z.object({ expiresAt: z.iso.datetime() }), ...errorResponses(401, 403) },
+        response: {
+          200: withExamples(z.object({ expiresAt: z.iso.datetime() }), sessionExamples),
+          ...errorResponses(401, 403),
+        },
       },
       onRequest: operatorOnly({ sessions: false }),
     },
@@ -242,7 +261,17 @@ export async function codecRoutes(codecScope: App, options: CodecRouteOptions): 
       schema: {
         summary: 'The page where an operator signs a browser in to the codec endpoint',
         tags: ['codec'],
-        response: { 200: { content: { 'text/html': { schema: z.string() } } } },
+        response: {
+          200: {
+            content: {
+              'text/html': {
+                schema: withExamples(z.string(), {
+                  page: { summary: 'The sign-in page', value: SIGN_IN_PAGE },
+                }),
+              },
+            },
+          },
+        },
       },
     },
     async (_request, reply) => {

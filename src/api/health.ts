@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { PlatformClient } from '../platform';
 import type { App } from './app';
 import { ApiError } from './errors';
-import { errorResponses } from './openapi';
+import { errorResponses, withExamples } from './openapi';
 
 export interface HealthDeps {
   client: Client;
@@ -34,7 +34,15 @@ export function healthRoutes(app: App, { client, platform, logger }: HealthDeps)
 
   app.get(
     '/healthz',
-    { schema: { response: { 200: z.object({ status: z.literal('ok') }) } } },
+    {
+      schema: {
+        response: {
+          200: withExamples(z.object({ status: z.literal('ok') }), {
+            ok: { summary: 'The process answers', value: { status: 'ok' } },
+          }),
+        },
+      },
+    },
     () => ({ status: 'ok' as const }),
   );
 
@@ -42,7 +50,12 @@ export function healthRoutes(app: App, { client, platform, logger }: HealthDeps)
     '/readyz',
     {
       schema: {
-        response: { 200: z.object({ status: z.literal('ready') }), ...errorResponses(503) },
+        response: {
+          200: withExamples(z.object({ status: z.literal('ready') }), {
+            ready: { summary: 'Temporal and the platform both answer', value: { status: 'ready' } },
+          }),
+          ...errorResponses(503),
+        },
       },
     },
     async () => {

@@ -2,7 +2,9 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import { createJsonSchemaTransform } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
 import { errorBodySchema } from './errors';
+import { ERROR_EXAMPLES, type Examples } from './examples';
 
 /** Why each error status is answered, as the document says it. */
 const ERROR_STATUSES = {
@@ -22,10 +24,28 @@ const ERROR_STATUSES = {
 } as const;
 export type ErrorStatus = keyof typeof ERROR_STATUSES;
 
+/**
+ * A body schema with whole examples: the document shows them as its media type's named
+ * `examples` (@fastify/swagger moves `x-examples` there), which the Swagger UI offers and
+ * schemathesis sends. test/api/openapi-examples.test.ts checks each against `schema`.
+ */
+export function withExamples<S extends z.ZodType>(schema: S, examples: Examples<unknown>): S {
+  return schema.meta({ 'x-examples': examples });
+}
+
 /** Response schemas of error statuses, each with the API's one error body: spread into a route's `response`. */
 export function errorResponses(...statuses: ErrorStatus[]) {
   return Object.fromEntries(
-    statuses.map((status) => [status, errorBodySchema.describe(ERROR_STATUSES[status])]),
+    statuses.map((status) => {
+      const example = ERROR_EXAMPLES[status];
+      return [
+        status,
+        errorBodySchema.meta({
+          description: ERROR_STATUSES[status],
+          'x-examples': { [example.value.error.code]: example },
+        }),
+      ];
+    }),
   );
 }
 
@@ -54,6 +74,26 @@ function asOneQueryParameter(querystring: Record<string, unknown>): Record<strin
     style: 'form',
     explode: true,
   };
+}
+
+type MediaTypes = Record<string, { schema: { 'x-examples'?: unknown } & Record<string, unknown> }>;
+
+/**
+ * A response declared with its media types (the sign-in page's text/html) goes into the document
+ * as it is, so its examples are moved from its schema to the media type here, where they belong.
+ */
+function examplesBesideSchemas(response: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(response).map(([status, answer]) => {
+      const content = (answer as { content?: MediaTypes }).content;
+      if (!content) return [status, answer];
+      const media = Object.entries(content).map(([type, { schema, ...rest }]): [string, object] => {
+        const { 'x-examples': examples, ...bare } = schema;
+        return [type, { ...rest, schema: bare, ...(examples === undefined ? {} : { examples }) }];
+      });
+      return [status, { ...(answer as object), content: Object.fromEntries(media) }];
+    }),
+  );
 }
 
 const zodTransform = createJsonSchemaTransform({});
@@ -91,11 +131,17 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
     },
     transform: (document) => {
       const transformed = zodTransform(document);
-      const querystring = transformed.schema.querystring as Record<string, unknown> | undefined;
-      if (!querystring) return transformed;
+      const { querystring, response } = transformed.schema as Record<
+        string,
+        Record<string, unknown> | undefined
+      >;
       return {
         ...transformed,
-        schema: { ...transformed.schema, querystring: asOneQueryParameter(querystring) },
+        schema: {
+          ...transformed.schema,
+          ...(querystring ? { querystring: asOneQueryParameter(querystring) } : {}),
+          ...(response ? { response: examplesBesideSchemas(response) } : {}),
+        },
       };
     },
   });

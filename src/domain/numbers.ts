@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { e911Address, usState } from './address';
-import { npa, numberPattern, nxx, telephoneNumber, tollFreeNumber } from './telephone-number';
+import {
+  distinctNumbers,
+  localNumber,
+  npa,
+  numberPattern,
+  nxx,
+  telephoneNumber,
+  tollFreeNumber,
+} from './telephone-number';
 import { text } from './text';
 
 export const accountId = text(64).meta({ examples: ['acc_123'] });
@@ -67,13 +75,15 @@ export type NumberSearchResult = z.output<typeof numberSearchResult>;
 
 export const ORDER_MAX_NUMBERS = 10_000;
 
+/** A platform's order body (the emulator takes toll-free numbers in it too). */
 export const orderRequest = z.object({
-  telephoneNumbers: z
-    .array(telephoneNumber)
-    .min(1)
-    .max(ORDER_MAX_NUMBERS)
-    .refine((numbers) => new Set(numbers).size === numbers.length, 'must not repeat a number'),
+  telephoneNumbers: distinctNumbers(telephoneNumber, ORDER_MAX_NUMBERS),
   accountId,
+});
+
+/** The seed's order body as portflow's `/order` takes it: local numbers only. */
+export const localOrderRequest = orderRequest.extend({
+  telephoneNumbers: distinctNumbers(localNumber, ORDER_MAX_NUMBERS),
 });
 export type OrderRequest = z.output<typeof orderRequest>;
 

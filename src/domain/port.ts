@@ -10,7 +10,7 @@ import {
   UNSUBMITTED_NUMBER_STATUSES,
 } from './port-status';
 import { REJECTION_CODES, SUPPLEMENT_FIELDS } from './rejection';
-import { telephoneNumber } from './telephone-number';
+import { distinctNumbers, telephoneNumber } from './telephone-number';
 import { text } from './text';
 
 export {
@@ -102,16 +102,10 @@ export type PortActivation = z.output<typeof portActivation>;
 /** An activation that assigns the numbers somewhere. */
 export type PortAssignment = PortActivation & { target: AssignmentTarget };
 
-/** Up to 20,000 numbers: the largest bulk port the big carriers take. */
-const uniqueNumbers = z
-  .array(telephoneNumber)
-  .min(1)
-  .max(20_000)
-  .refine((numbers) => new Set(numbers).size === numbers.length, 'must not repeat a number');
-
 /** The seed's port request body; `allowPartial` and `activation` are portflow's additions. */
 export const portRequest = z.object({
-  telephoneNumbers: uniqueNumbers,
+  // Up to 20,000 numbers: the largest bulk port the big carriers take.
+  telephoneNumbers: distinctNumbers(telephoneNumber, 20_000),
   accountId,
   subscriber,
   serviceAddress,

@@ -64,6 +64,23 @@ export const telephoneNumberInQuery = z.codec(
   { decode: (text) => text.replace(/^ ?(?=1[0-9]{10}$)/, '+'), encode: (number) => number },
 );
 
+/** A list of 1 to `max` numbers, none twice (the document says so with `uniqueItems`). */
+export function distinctNumbers(number: z.ZodType<string>, max: number) {
+  return z
+    .array(number)
+    .min(1)
+    .max(max)
+    .refine((numbers) => new Set(numbers).size === numbers.length, 'must not repeat a number')
+    .meta({ uniqueItems: true });
+}
+
+/** A number a local order takes: toll-free ones have their own endpoint. */
+export const localNumber = telephoneNumber
+  .refine((number) => !isTollFree(number), {
+    message: 'is toll-free: order it through /telephone-number/order/tollfree',
+  })
+  .meta({ not: { pattern: `^\\+1(${TOLL_FREE_NPAS.join('|')})` } });
+
 export const tollFreeNumber = telephoneNumber
   .refine(isTollFree, { message: `must be toll-free (${TOLL_FREE_NPAS.join(', ')})` })
   .meta({

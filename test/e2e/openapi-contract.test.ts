@@ -65,7 +65,15 @@ describe('the OpenAPI document against the running API (schemathesis --checks al
         reportDir,
       ],
       // Its caches (.schemathesis, .hypothesis) go to the temp dir, not the repository.
-      { cwd: reportDir, env: { PATH: process.env.PATH, HOME: process.env.HOME, NO_COLOR: '1' } },
+      {
+        cwd: reportDir,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          NO_COLOR: '1',
+          SCHEMATHESIS_HOOKS: join(TOOLS, 'hooks.py'),
+        },
+      },
     );
     process.stderr.write(`schemathesis report: ${reportDir}\n`);
     expect({ code, output }).toEqual({ code: 0, output: expect.stringMatching(/[0-9]+ passed/) });

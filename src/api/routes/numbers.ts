@@ -16,6 +16,20 @@ import type { NumberLifecycleView } from '../../operations/numbers';
 import type { Operations } from '../../operations';
 import type { App } from '../app';
 import { sendCsv, wantsCsv, type CsvColumn } from '../csv';
+import {
+  accountNumberExamples,
+  assignedExamples,
+  lineAssignmentExamples,
+  numberExamples,
+  numberUpdateExamples,
+  reclaimedExamples,
+  releaseExamples,
+  releaseStartedExamples,
+  serviceAssignmentExamples,
+  unassignedExamples,
+  updatedNumberExamples,
+} from '../examples';
+import { withExamples } from '../openapi';
 import { numberHolder, send, valueOf } from '../outcomes';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
 
@@ -31,7 +45,8 @@ const targets = [
   {
     path: '/user/:userId',
     params: accountParams.extend({ userId: pathId('a user ID') }),
-    body: lineAssignmentBody,
+    body: withExamples(lineAssignmentBody, lineAssignmentExamples),
+    assigned: assignedExamples('END_USER', 'user_xyz', true),
     target: (p: Record<string, string | number>): AssignmentTarget => ({
       type: 'USER',
       userId: String(p.userId),
@@ -43,7 +58,8 @@ const targets = [
       deviceId: pathId('a device ID'),
       lineNumber: z.coerce.number().int().min(1).max(64),
     }),
-    body: lineAssignmentBody,
+    body: withExamples(lineAssignmentBody, lineAssignmentExamples),
+    assigned: assignedExamples('DEVICE_LINE', 'dev_456/line/1', true),
     target: (p: Record<string, string | number>): AssignmentTarget => ({
       type: 'DEVICE_LINE',
       deviceId: String(p.deviceId),
@@ -53,7 +69,8 @@ const targets = [
   {
     path: '/ivr/:ivrId',
     params: accountParams.extend({ ivrId: pathId('an IVR ID') }),
-    body: serviceAssignmentBody,
+    body: withExamples(serviceAssignmentBody, serviceAssignmentExamples),
+    assigned: assignedExamples('IVR', 'ivr_abc123', false),
     target: (p: Record<string, string | number>): AssignmentTarget => ({
       type: 'IVR',
       ivrId: String(p.ivrId),
@@ -62,7 +79,8 @@ const targets = [
   {
     path: '/call-queue/:queueId',
     params: accountParams.extend({ queueId: pathId('a call queue ID') }),
-    body: serviceAssignmentBody,
+    body: withExamples(serviceAssignmentBody, serviceAssignmentExamples),
+    assigned: assignedExamples('CALL_QUEUE', 'queue_sales', false),
     target: (p: Record<string, string | number>): AssignmentTarget => ({
       type: 'CALL_QUEUE',
       queueId: String(p.queueId),
@@ -125,7 +143,7 @@ export function numberRoutes(
       schema: {
         summary: "A number's platform details and lifecycle state",
         params: numberParams,
-        response: { 200: numberView },
+        response: { 200: withExamples(numberView, numberExamples) },
       },
     },
     async (request) => {
@@ -140,8 +158,8 @@ export function numberRoutes(
       schema: {
         summary: 'Update caller ID, E911 and directory listing (refused while porting or aging)',
         params: numberParams,
-        body: numberUpdate,
-        response: { 200: heldNumber },
+        body: withExamples(numberUpdate, numberUpdateExamples),
+        response: { 200: withExamples(heldNumber, updatedNumberExamples) },
       },
     },
     async (request) => {
@@ -157,7 +175,7 @@ export function numberRoutes(
         summary: "Release a number: cleared, aged for the partition's aging period, then returned",
         params: numberParams,
         headers: idempotencyKeyHeader,
-        response: { 202: releaseObject },
+        response: { 202: withExamples(releaseObject, releaseStartedExamples) },
       },
     },
     async (request, reply) => {
@@ -174,7 +192,7 @@ export function numberRoutes(
       schema: {
         summary: "The number's latest release",
         params: numberParams,
-        response: { 200: releaseObject },
+        response: { 200: withExamples(releaseObject, releaseExamples) },
       },
     },
     async (request) => {
@@ -191,7 +209,7 @@ export function numberRoutes(
           'End aging early: the number stays with its account, unassigned (409 unless aging)',
         params: numberParams,
         headers: idempotencyKeyHeader,
-        response: { 200: releaseObject },
+        response: { 200: withExamples(releaseObject, reclaimedExamples) },
       },
     },
     async (request) => {
@@ -208,7 +226,7 @@ export function numberRoutes(
         description:
           'With `Accept: text/csv`: the same numbers as CSV, streamed one line per number.',
         params: accountParams,
-        response: { 200: z.array(accountNumberView) },
+        response: { 200: withExamples(z.array(accountNumberView), accountNumberExamples) },
       },
     },
     async (request, reply) => {
@@ -229,7 +247,7 @@ export function numberRoutes(
           summary: 'Assign a number (refused while it is porting, aging or released)',
           params: place.params,
           body: place.body,
-          response: { 200: assignmentResult },
+          response: { 200: withExamples(assignmentResult, place.assigned) },
         },
       },
       async (request) => {
@@ -247,7 +265,10 @@ export function numberRoutes(
           summary: 'Unassign a number (repeating it is harmless: an unassigned number stays so)',
           params: place.params.extend({ telephoneNumber }),
           headers: idempotencyKeyHeader,
-          response: { 200: accountNumberEntry, 204: z.null() },
+          response: {
+            200: withExamples(accountNumberEntry, unassignedExamples),
+            204: z.null(),
+          },
         },
       },
       async (request, reply) => {

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import {
-  isTollFree,
+  localOrderRequest,
   numberSearchQuery,
   numberSearchResult,
   orderProgress,
-  orderRequest,
   tollFreeOrderRequest,
   tollFreeSearchQuery,
   type OrderProgress,
@@ -12,7 +11,17 @@ import {
 import { isRefusal, type Outcome } from '../../operations/outcomes';
 import type { Operations } from '../../operations';
 import type { App } from '../app';
-import { ApiError } from '../errors';
+import {
+  orderExamples,
+  orderInProgressExamples,
+  orderRequestExamples,
+  searchExamples,
+  tollFreeOrderExamples,
+  tollFreeOrderInProgressExamples,
+  tollFreeOrderRequestExamples,
+  tollFreeSearchExamples,
+} from '../examples';
+import { withExamples } from '../openapi';
 import { send, valueOf } from '../outcomes';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
 
@@ -25,7 +34,10 @@ export function orderRoutes(app: App, { orders: order }: Pick<Operations, 'order
   const orderPath = (partitionId: string, orderId: string) =>
     `/v2/partition/${partitionId}/telephone-number/order/${orderId}`;
 
-  const orderAnswers = { 200: orderProgress, 202: orderProgress };
+  const orderAnswers = {
+    200: withExamples(orderProgress, orderExamples),
+    202: withExamples(orderProgress, orderInProgressExamples),
+  };
 
   app.get(
     '/telephone-number/search',
@@ -34,7 +46,7 @@ export function orderRoutes(app: App, { orders: order }: Pick<Operations, 'order
         summary: 'Search available numbers by NPA, NPA-NXX, rate center and state, or pattern',
         params: partitionParams,
         querystring: numberSearchQuery,
-        response: { 200: numberSearchResult },
+        response: { 200: withExamples(numberSearchResult, searchExamples) },
       },
     },
     async (request) => valueOf(await order.search(request.params.partitionId, request.query)),
@@ -47,7 +59,7 @@ export function orderRoutes(app: App, { orders: order }: Pick<Operations, 'order
         summary: 'Search available toll-free numbers',
         params: partitionParams,
         querystring: tollFreeSearchQuery.strict(),
-        response: { 200: numberSearchResult },
+        response: { 200: withExamples(numberSearchResult, tollFreeSearchExamples) },
       },
     },
     async (request) =>
@@ -61,32 +73,13 @@ export function orderRoutes(app: App, { orders: order }: Pick<Operations, 'order
         summary: 'Order numbers (up to 10,000, in platform batches of at most 100)',
         params: partitionParams,
         headers: idempotencyKeyHeader,
-        body: orderRequest,
+        body: withExamples(localOrderRequest, orderRequestExamples),
         response: orderAnswers,
       },
     },
     async (request, reply) => {
       const { partitionId } = request.params;
       const { telephoneNumbers, accountId } = request.body;
-      const tollFree = telephoneNumbers.flatMap((number, index) =>
-        isTollFree(number)
-          ? [
-              {
-                in: 'body',
-                field: `telephoneNumbers.${index}`,
-                message: 'is toll-free: order it through /telephone-number/order/tollfree',
-              },
-            ]
-          : [],
-      );
-      if (tollFree.length > 0) {
-        throw new ApiError(
-          400,
-          'VALIDATION_FAILED',
-          `Invalid body: ${tollFree.map((problem) => problem.field).join(', ')}`,
-          tollFree,
-        );
-      }
       const outcome = await order.placeOrder(partitionId, request.headers['idempotency-key'], {
         tollFree: false,
         accountId,
@@ -103,8 +96,11 @@ export function orderRoutes(app: App, { orders: order }: Pick<Operations, 'order
         summary: 'Order a toll-free number',
         params: partitionParams,
         headers: idempotencyKeyHeader,
-        body: tollFreeOrderRequest,
-        response: orderAnswers,
+        body: withExamples(tollFreeOrderRequest, tollFreeOrderRequestExamples),
+        response: {
+          200: withExamples(orderProgress, tollFreeOrderExamples),
+          202: withExamples(orderProgress, tollFreeOrderInProgressExamples),
+        },
       },
     },
     async (request, reply) => {
@@ -124,7 +120,7 @@ export function orderRoutes(app: App, { orders: order }: Pick<Operations, 'order
       schema: {
         summary: "An order's progress and every number's outcome",
         params: orderParams,
-        response: { 200: orderProgress },
+        response: { 200: withExamples(orderProgress, orderExamples) },
       },
     },
     async (request) =>

@@ -6,7 +6,8 @@ import type { Operations } from '../../operations';
 import { accepted } from '../../operations/outcomes';
 import type { App } from '../app';
 import { ApiError } from '../errors';
-import { errorResponses } from '../openapi';
+import { nudgedExamples, platformNotificationExamples } from '../examples';
+import { errorResponses, withExamples } from '../openapi';
 import { send } from '../outcomes';
 
 /** A notification signed longer ago than this is refused as a replay. */
@@ -76,8 +77,8 @@ export async function platformNotificationRoutes(
           summary: "The platform's signed notification that a port's status changed",
           tags: ['platform'],
           headers: signatureHeader,
-          body: platformPortNotification,
-          response: { 202: answer, ...errorResponses(401) },
+          body: withExamples(platformPortNotification, platformNotificationExamples),
+          response: { 202: withExamples(answer, nudgedExamples), ...errorResponses(401) },
         },
       },
       async (request, reply) => {

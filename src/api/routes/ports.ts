@@ -17,6 +17,21 @@ import {
 import type { portOperations } from '../../operations/ports';
 import type { App } from '../app';
 import { sendCsv, wantsCsv, type CsvColumn } from '../csv';
+import {
+  activatedPortExamples,
+  cancelledPortExamples,
+  carrierEventAcceptedExamples,
+  carrierEventExamples,
+  focDatesExamples,
+  portAcceptedExamples,
+  portExamples,
+  portListExamples,
+  portRequestExamples,
+  portSupplementExamples,
+  portabilityExamples,
+  supplementedPortExamples,
+} from '../examples';
+import { withExamples } from '../openapi';
 import { send, valueOf } from '../outcomes';
 import { idempotencyKeyHeader, partitionParams } from '../schemas';
 
@@ -83,7 +98,7 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
         summary: 'Check whether a number can be ported in',
         params: partitionParams,
         querystring: z.object({ telephoneNumber: telephoneNumberInQuery }),
-        response: { 200: portabilityCheck },
+        response: { 200: withExamples(portabilityCheck, portabilityExamples) },
       },
     },
     async (request) =>
@@ -101,7 +116,7 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
           '`telephoneNumber` repeated for several numbers (at most 100).',
         params: partitionParams,
         querystring: focDatesQuery,
-        response: { 200: focDatesAnswer },
+        response: { 200: withExamples(focDatesAnswer, focDatesExamples) },
       },
     },
     async (request) =>
@@ -115,8 +130,8 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
         summary: 'Submit a port-in request',
         params: partitionParams,
         headers: idempotencyKeyHeader,
-        body: portRequestBody,
-        response: { 202: portObject },
+        body: withExamples(portRequestBody, portRequestExamples),
+        response: { 202: withExamples(portObject, portAcceptedExamples) },
       },
     },
     async (request, reply) => {
@@ -138,7 +153,10 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
         params: partitionParams,
         querystring: listQuery,
         response: {
-          200: z.object({ ports: z.array(portSummary), nextPageToken: z.string().optional() }),
+          200: withExamples(
+            z.object({ ports: z.array(portSummary), nextPageToken: z.string().optional() }),
+            portListExamples,
+          ),
         },
       },
     },
@@ -152,7 +170,13 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
 
   app.get(
     '/telephone-number/port/:portRequestId',
-    { schema: { summary: 'A port request', params: portParams, response: { 200: portObject } } },
+    {
+      schema: {
+        summary: 'A port request',
+        params: portParams,
+        response: { 200: withExamples(portObject, portExamples) },
+      },
+    },
     async (request) =>
       valueOf(await ports.read(request.params.partitionId, request.params.portRequestId)),
   );
@@ -164,7 +188,7 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
         summary: 'Cancel a port request (only before the carrier approves it)',
         params: portParams,
         headers: idempotencyKeyHeader,
-        response: { 200: portObject },
+        response: { 200: withExamples(portObject, cancelledPortExamples) },
       },
     },
     async (request) =>
@@ -177,8 +201,8 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
       schema: {
         summary: 'Supplement a pending or rejected port request and resubmit it',
         params: portParams,
-        body: portSupplementBody,
-        response: { 200: portObject },
+        body: withExamples(portSupplementBody, portSupplementExamples),
+        response: { 200: withExamples(portObject, supplementedPortExamples) },
       },
     },
     async (request) => {
@@ -222,7 +246,7 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
           'window opens, 409 ACTIVATION_WINDOW_NOT_OPEN naming when it opens. Answers once the ' +
           'carrier has activated the numbers.',
         params: portParams,
-        response: { 200: portObject },
+        response: { 200: withExamples(portObject, activatedPortExamples) },
       },
     },
     async (request) =>
@@ -235,8 +259,10 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
       schema: {
         summary: "A carrier's event about a port: portflow looks at the carrier now",
         params: portParams,
-        body: carrierEvent,
-        response: { 202: z.object({ accepted: z.literal(true) }) },
+        body: withExamples(carrierEvent, carrierEventExamples),
+        response: {
+          202: withExamples(z.object({ accepted: z.literal(true) }), carrierEventAcceptedExamples),
+        },
       },
     },
     async (request, reply) => {
