@@ -203,6 +203,36 @@ export const cancelledPortExamples: Examples<PortObject> = {
   },
 };
 
+export const numberRemovedPortExamples: Examples<PortObject> = {
+  removed: {
+    summary: "The guide's port of two numbers, the second taken out before the carrier approved it",
+    value: {
+      ...submittedPort,
+      telephoneNumbers: [NUMBER],
+      numbers: [
+        submittedNumber,
+        {
+          telephoneNumber: SECOND_NUMBER,
+          currentCarrier: 'AT&T',
+          portable: true,
+          status: 'REMOVED',
+          reason: `removed from the port by the client: withdrawn from AT&T's request`,
+          removedAt: '2025-12-19T09:15:00.000Z',
+        },
+      ],
+      history: [
+        ...submittedPort.history,
+        {
+          at: '2025-12-19T09:15:00.000Z',
+          status: 'PENDING',
+          phase: 'AWAITING_CARRIER',
+          detail: `${SECOND_NUMBER} removed from the port: withdrawn from AT&T's request`,
+        },
+      ],
+    },
+  },
+};
+
 export const supplementedPortExamples: Examples<PortObject> = {
   resubmitting: {
     summary: "The guide's port, rejected for its PIN, resubmitted with the corrected one",

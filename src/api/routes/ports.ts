@@ -20,6 +20,7 @@ import { sendCsv, wantsCsv, type CsvColumn } from '../csv';
 import {
   activatedPortExamples,
   cancelledPortExamples,
+  numberRemovedPortExamples,
   carrierEventAcceptedExamples,
   carrierEventExamples,
   focDatesExamples,
@@ -226,7 +227,7 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
           'port has ended or is being cancelled.',
         params: portNumberParams,
         headers: idempotencyKeyHeader,
-        response: { 200: portObject },
+        response: { 200: withExamples(portObject, numberRemovedPortExamples) },
       },
     },
     async (request) => {
