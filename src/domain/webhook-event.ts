@@ -4,6 +4,7 @@ export interface WebhookEvent {
   type:
     | 'port.status_changed'
     | 'port.activation_ready'
+    | 'port.comment_added'
     | 'order.completed'
     | 'number.aging_started'
     | 'number.released'

@@ -1,9 +1,11 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  defineQuery,
   defineSignal,
   defineUpdate,
 } from '@temporalio/workflow';
+import type { NewPortComment, PortComment } from '../domain/port-comments';
 import type { NumberHold } from '../domain/hold';
 import type { PortObject, PortRequest, PortSupplement } from '../domain/port';
 import type { AgingLineType, ReleaseObject } from '../domain/release';
@@ -38,6 +40,8 @@ export const MEMO = {
   /** An order's numbers, as the API started it: the order's memo names outcomes by position in it. */
   orderNumbers: 'orderNumbers',
   hold: 'hold',
+  /** A port's newest comments and how many it has (CommentsMemo): never every comment. */
+  comments: 'comments',
 } as const;
 
 // ---- Workflow IDs: they read as what they are, and each has its inverse. ----
@@ -91,6 +95,16 @@ export const supplementPortUpdate = defineUpdate<PortObject, [PortSupplement]>('
  * PORT_NOT_AWAITING_ACTIVATION); answers once the carrier has answered the activation.
  */
 export const activatePortUpdate = defineUpdate<PortObject>('activatePort');
+
+/**
+ * A customer's comment on a port; refused (PORT_CLOSED, COMMENT_LIMIT_REACHED) by its validator.
+ * Answers the comment as the port keeps it.
+ */
+export const addCommentUpdate = defineUpdate<PortComment, [NewPortComment]>('addComment');
+/** Every comment of a port, oldest first: the memo holds only the newest. */
+export const portCommentsQuery = defineQuery<PortComment[]>('portComments');
+/** The patch from which a port asks the platform for its carrier's comments as it polls. */
+export const PORT_COMMENTS_PATCH = 'port-comments';
 
 /** A carrier's push: something changed upstream, look now instead of at the next poll. */
 export interface CarrierEvent {

@@ -5,11 +5,14 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { PortSupplement } from '../domain/port';
+import type { NewPortComment } from '../domain/port-comments';
 import { toPortMemo, type PortMemo } from '../domain/port-memo';
 import {
   activatePortUpdate,
+  addCommentUpdate,
   cancelPortUpdate,
   carrierEventSignal,
+  portCommentsQuery,
   supplementPortUpdate,
   type PortInInput,
 } from './definitions';
@@ -31,6 +34,10 @@ export async function portIn(input: PortInInput): Promise<PortMemo> {
     validator: () => port.refuseActivation(),
   });
   setHandler(carrierEventSignal, (event) => port.nudge(event));
+  setHandler(addCommentUpdate, (comment) => port.addComment(comment), {
+    validator: (_comment: NewPortComment) => port.refuseComment(),
+  });
+  setHandler(portCommentsQuery, () => port.comments.all);
   try {
     await port.run();
   } finally {

@@ -23,6 +23,7 @@ import type {
   PortRequest,
   PortSupplement,
 } from '../domain/port';
+import type { CarrierComment, NewPortComment, PortComment } from '../domain/port-comments';
 import { receivedPort, toPortMemo } from '../domain/port-memo';
 import { unmatchedProvider } from '../domain/portability';
 import {
@@ -50,10 +51,12 @@ import {
   LOCAL_RETRIES,
   MEMO,
   PLATFORM_REJECTED,
+  PORT_COMMENTS_PATCH,
   activityFailureCause,
   type CarrierEvent,
   type PortInInput,
 } from './definitions';
+import { PortComments } from './port-comments';
 import { deliverWebhookLocally as deliverWebhook } from './webhooks';
 
 /** Up to this many numbers are held and given back inside a workflow task (a local activity). */
@@ -152,6 +155,7 @@ export class Port {
   private activationsAsked = 0;
   private activationsAnswered = 0;
   private activationRefusal?: string;
+  readonly comments = new PortComments();
 
   constructor(private readonly input: PortInInput) {
     this.object = receivedPort(input);
@@ -476,6 +480,41 @@ export class Port {
     }
   }
 
+  // ---- Comments: the customer's through an Update, the carriers' as their ports are polled. ----
+
+  refuseComment(): void {
+    this.comments.refuse(this.object.phase === 'DONE');
+  }
+
+  addComment({ text, authorName }: NewPortComment): PortComment {
+    const author = { type: 'PARTITION' as const, partitionId: this.partitionId, name: authorName };
+    return this.announceComment(this.comments.add(text, author));
+  }
+
+  /** A losing carrier's new comments on its upstream port; past the port's limit, dropped and logged. */
+  carrierCommented(carrier: string, comments: CarrierComment[]): void {
+    for (const { commentId, text, author, createdAt } of comments) {
+      if (this.comments.full) {
+        log.warn('carrier comment dropped: the port has taken all the comments it takes', {
+          carrierCommentId: commentId,
+        });
+        continue;
+      }
+      const comment = this.comments.add(
+        text,
+        { type: 'CARRIER', carrier, ...(author ? { name: author } : {}) },
+        { carrierCommentId: commentId, carrierCreatedAt: createdAt },
+      );
+      this.announceComment(comment);
+    }
+  }
+
+  private announceComment(comment: PortComment): PortComment {
+    if (this.input.settings.webhooks)
+      this.emit(`comment ${comment.commentId} added`, 'port.comment_added', { comment });
+    return comment;
+  }
+
   // ---- What the submissions call. ----
 
   /** A carrier's news about its numbers. */
@@ -631,7 +670,10 @@ export class Port {
 
   private emit(
     detail: string,
-    type: 'port.status_changed' | 'port.activation_ready' = 'port.status_changed',
+    type:
+      | 'port.status_changed'
+      | 'port.activation_ready'
+      | 'port.comment_added' = 'port.status_changed',
     extra: Record<string, unknown> = {},
   ): void {
     const { partitionId } = this.input;
@@ -702,6 +744,9 @@ class Submission {
   /** The supplements the request held when this submission last (re)submitted. */
   private supplements: number;
   private upstream?: PlatformPort;
+  /** The carrier's comments on `commentsOf` (the upstream port) the port has taken. */
+  private carrierCommentsTaken = 0;
+  private commentsOf?: string;
   private readonly awaitCarrierStatus: Activities['awaitCarrierStatus'];
 
   constructor(
@@ -851,13 +896,7 @@ class Submission {
       this.nudged = false;
       const knownStatus = upstream.status;
       const changed = await untilInterrupted(
-        () =>
-          this.awaitCarrierStatus({
-            partitionId: this.port.partitionId,
-            accountId: this.port.request.accountId,
-            upstreamPortRequestId: upstream.portRequestId,
-            knownStatus,
-          }),
+        () => this.pollCarrier(upstream, knownStatus),
         () =>
           this.nudged ||
           this.cancelAsked ||
@@ -872,6 +911,31 @@ class Submission {
       return 'ended';
     }
     return 'rejected';
+  }
+
+  /**
+   * The carrier's port once its status differs from `knownStatus`, or once the carrier has
+   * commented on it (its new comments are the port's at once).
+   */
+  private async pollCarrier(upstream: PlatformPort, knownStatus: string): Promise<PlatformPort> {
+    if (this.commentsOf !== upstream.portRequestId) {
+      this.commentsOf = upstream.portRequestId;
+      this.carrierCommentsTaken = 0;
+    }
+    const news = await this.awaitCarrierStatus({
+      partitionId: this.port.partitionId,
+      accountId: this.port.request.accountId,
+      upstreamPortRequestId: upstream.portRequestId,
+      knownStatus,
+      // Ports before comments asked only for the status.
+      knownComments: patched(PORT_COMMENTS_PATCH) ? this.carrierCommentsTaken : undefined,
+    });
+    const { carrierComments, ...port } = news;
+    if (carrierComments?.length) {
+      this.carrierCommentsTaken += carrierComments.length;
+      this.port.carrierCommented(this.carrier, carrierComments);
+    }
+    return port;
   }
 
   /**
