@@ -903,7 +903,7 @@ class Submission {
           this.supplementPending ||
           (this.abandoned && knownStatus === 'PENDING'),
       );
-      if (changed) this.moved(changed);
+      if (changed) this.moved(this.takeCarrierComments(changed));
     }
     const status = this.upstream?.status;
     if (status === 'COMPLETED' || status === 'CANCELLED') {
@@ -913,16 +913,13 @@ class Submission {
     return 'rejected';
   }
 
-  /**
-   * The carrier's port once its status differs from `knownStatus`, or once the carrier has
-   * commented on it (its new comments are the port's at once).
-   */
-  private async pollCarrier(upstream: PlatformPort, knownStatus: string): Promise<PlatformPort> {
+  /** The carrier's port once its status differs from `knownStatus`, or once the carrier has commented on it. */
+  private pollCarrier(upstream: PlatformPort, knownStatus: string) {
     if (this.commentsOf !== upstream.portRequestId) {
       this.commentsOf = upstream.portRequestId;
       this.carrierCommentsTaken = 0;
     }
-    const news = await this.awaitCarrierStatus({
+    return this.awaitCarrierStatus({
       partitionId: this.port.partitionId,
       accountId: this.port.request.accountId,
       upstreamPortRequestId: upstream.portRequestId,
@@ -930,6 +927,15 @@ class Submission {
       // Ports before comments asked only for the status.
       knownComments: patched(PORT_COMMENTS_PATCH) ? this.carrierCommentsTaken : undefined,
     });
+  }
+
+  /**
+   * The carrier's new comments become the port's, outside the poll's cancellation scope (their
+   * webhooks outlive it); a poll cut short took none, and the next one asks for them again.
+   */
+  private takeCarrierComments(
+    news: PlatformPort & { carrierComments?: CarrierComment[] },
+  ): PlatformPort {
     const { carrierComments, ...port } = news;
     if (carrierComments?.length) {
       this.carrierCommentsTaken += carrierComments.length;
