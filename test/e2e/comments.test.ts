@@ -6,11 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import type { PortObject } from '../../src/domain';
 import type { WebhookEvent } from '../../src/domain/webhook-event';
-import { AT_AND_T_NUMBER, seedPortRequest } from '../emulator/support';
+import { seedPortRequest } from '../emulator/support';
 import { advanceCarrierUntil, eventually, startPortflow, type Portflow } from '../helpers/portflow';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhooks';
 
 const SECRET = 'comments-webhook-secret-16+';
+/** AT&T numbers outside the emulator's inventory, one per test so no test holds another's. */
+const att = (line: number) => `+1607798${String(line).padStart(4, '0')}`;
 
 describe('comments on a port over HTTP', () => {
   /** A partition of its own, named before portflow starts so that its webhook can be configured. */
@@ -41,10 +43,12 @@ describe('comments on a port over HTTP', () => {
       .filter((event) => event.data.portRequestId === portRequestId);
 
   /** A port the carrier has taken: its upstream ID, to comment on as the carrier. */
-  async function portAwaitingCarrier(): Promise<{ portRequestId: string; upstream: string }> {
+  async function portAwaitingCarrier(
+    number: string,
+  ): Promise<{ portRequestId: string; upstream: string }> {
     const today = (await portflow.emulator.control.now()).slice(0, 10);
     const submitted = await portflow.call('POST', portflow.portsPath(A), {
-      body: seedPortRequest([AT_AND_T_NUMBER], today),
+      body: seedPortRequest([number], today),
     });
     expect(submitted.status).toBe(202);
     const { portRequestId } = submitted.body as PortObject;
@@ -56,7 +60,7 @@ describe('comments on a port over HTTP', () => {
   }
 
   it("shows the customer's and the carrier's comments, announces each, and reads them with no worker", async () => {
-    const { portRequestId, upstream } = await portAwaitingCarrier();
+    const { portRequestId, upstream } = await portAwaitingCarrier(att(6101));
     expect(await comments(portRequestId)).toMatchObject({
       status: 200,
       body: { portRequestId, comments: [], total: 0, complete: true },
@@ -115,7 +119,7 @@ describe('comments on a port over HTTP', () => {
   });
 
   it('answers a long thread in full from the workflow, and its newest ten without a worker', async () => {
-    const { portRequestId } = await portAwaitingCarrier();
+    const { portRequestId } = await portAwaitingCarrier(att(6102));
     for (let n = 1; n <= 12; n++) {
       const posted = await comment(portRequestId, { text: `note ${n}`, authorName: 'Ops' });
       expect(posted.status).toBe(201);
@@ -138,7 +142,7 @@ describe('comments on a port over HTTP', () => {
   });
 
   it('refuses bad comments, another partition, a reused key, and a port that has ended', async () => {
-    const { portRequestId } = await portAwaitingCarrier();
+    const { portRequestId } = await portAwaitingCarrier(att(6103));
     for (const body of [
       { text: '', authorName: 'Jane' },
       { text: '   ', authorName: 'Jane' },
