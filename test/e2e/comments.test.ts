@@ -4,7 +4,7 @@
  * comments and both announced by `port.comment_added`; reads with no worker running.
  */
 import { randomBytes } from 'node:crypto';
-import type { PortObject } from '../../src/domain';
+import type { PortCommentsAnswer, PortObject } from '../../src/domain';
 import type { WebhookEvent } from '../../src/domain/webhook-event';
 import { seedPortRequest } from '../emulator/support';
 import { advanceCarrierUntil, eventually, startPortflow, type Portflow } from '../helpers/portflow';
@@ -53,8 +53,9 @@ describe('comments on a port over HTTP', () => {
     expect(submitted.status).toBe(202);
     const { portRequestId } = submitted.body as PortObject;
     const port = await eventually(
-      async () => (await portflow.call('GET', portflow.portsPath(A, `/${portRequestId}`))).body,
-      (p: PortObject) => p.phase === 'AWAITING_CARRIER',
+      async () =>
+        (await portflow.call('GET', portflow.portsPath(A, `/${portRequestId}`))).body as PortObject,
+      (p) => p.phase === 'AWAITING_CARRIER',
     );
     return { portRequestId, upstream: port.numbers[0]?.upstreamPortRequestId as string };
   }
@@ -84,7 +85,7 @@ describe('comments on a port over HTTP', () => {
       author: 'AT&T porting desk',
     });
     const both = await eventually(
-      async () => (await comments(portRequestId)).body,
+      async () => (await comments(portRequestId)).body as PortCommentsAnswer,
       (answer) => answer.total === 2,
     );
     expect(both.comments[1]).toEqual({
@@ -124,9 +125,9 @@ describe('comments on a port over HTTP', () => {
       const posted = await comment(portRequestId, { text: `note ${n}`, authorName: 'Ops' });
       expect(posted.status).toBe(201);
     }
-    const every = await comments(portRequestId);
-    expect(every.body).toMatchObject({ total: 12, complete: true });
-    expect(every.body.comments.map((c: { text: string }) => c.text)).toEqual(
+    const every = (await comments(portRequestId)).body as PortCommentsAnswer;
+    expect(every).toMatchObject({ total: 12, complete: true });
+    expect(every.comments.map((c) => c.text)).toEqual(
       Array.from({ length: 12 }, (_, i) => `note ${i + 1}`),
     );
 
@@ -135,7 +136,7 @@ describe('comments on a port over HTTP', () => {
       const newest = await comments(portRequestId);
       expect(newest.status).toBe(200);
       expect(newest.body).toMatchObject({ total: 12, complete: false });
-      expect(newest.body.comments).toEqual(every.body.comments.slice(-10));
+      expect(newest.body.comments).toEqual(every.comments.slice(-10));
     } finally {
       await portflow.startWorker();
     }
