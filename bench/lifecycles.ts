@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config';
 import { ensureTestServer } from '../src/dev/test-server';
 import { DAY_MS, toIsoDate, type ReleaseObject } from '../src/domain';
 import { fromPortMemo, receivedPort, toPortMemo, type PortMemo } from '../src/domain/port-memo';
+import { groupChecks } from '../src/domain/portability';
 import { createSeedPlatform } from '../src/platform';
 import { dataConverterFor } from '../src/temporal/codec';
 import { searchAttributeDefinitions } from '../src/temporal/search-attributes';
@@ -163,6 +164,8 @@ export async function measureLifecycles(stack: Stack): Promise<LifecycleRow[]> {
         receivedAt: new Date(await env.currentTimeMs()).toISOString(),
         settings: { ...settings, webhooks: options.webhooks },
         numbersHeld: true,
+        // As the API admits a small port: its numbers checked, the checks in its input.
+        checks: groupChecks([await platform.checkPortability(partitionId, telephoneNumber)]),
       };
       const workflowId = portWorkflowId(partitionId, input.portRequestId);
       const handle = await env.client.workflow.start('portIn', {

@@ -1,5 +1,10 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import { CHECK_CONCURRENCY, groupChecks, type PortabilityChecks } from '../domain/portability';
+import {
+  CHECK_CONCURRENCY,
+  groupChecks,
+  refusedCheck,
+  type PortabilityChecks,
+} from '../domain/portability';
 import type {
   ActivationWindow,
   CarrierComment,
@@ -63,14 +68,7 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
             );
           } catch (error) {
             if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
-            return {
-              telephoneNumber,
-              portable: false,
-              currentCarrier: 'UNKNOWN',
-              lineType: 'UNKNOWN',
-              estimatedDays: 0,
-              reason: error.message,
-            };
+            return refusedCheck(telephoneNumber, error.message);
           }
         },
       );

@@ -6,7 +6,8 @@
 
 const DAY_MS = 86_400_000;
 
-function toDate(isoDate: string): Date {
+/** An ISO `YYYY-MM-DD` date as midnight UTC. */
+export function fromIsoDate(isoDate: string): Date {
   return new Date(`${isoDate}T00:00:00Z`);
 }
 
@@ -60,14 +61,14 @@ export function federalHolidays(year: number): ReadonlySet<string> {
 }
 
 export function isBusinessDay(isoDate: string): boolean {
-  const date = toDate(isoDate);
+  const date = fromIsoDate(isoDate);
   const weekday = date.getUTCDay();
   return weekday !== 0 && weekday !== 6 && !federalHolidays(date.getUTCFullYear()).has(isoDate);
 }
 
 /** The business day `count` business days after `isoDate` (count ≥ 0; 0 gives the next business day on or after it). */
 export function addBusinessDays(isoDate: string, count: number): string {
-  let date = toDate(isoDate);
+  let date = fromIsoDate(isoDate);
   while (!isBusinessDay(toIsoDate(date))) date = new Date(date.getTime() + DAY_MS);
   for (let added = 0; added < count;) {
     date = new Date(date.getTime() + DAY_MS);
@@ -77,17 +78,17 @@ export function addBusinessDays(isoDate: string, count: number): string {
 }
 
 export function addDays(isoDate: string, days: number): string {
-  return toIsoDate(new Date(toDate(isoDate).getTime() + days * DAY_MS));
+  return toIsoDate(new Date(fromIsoDate(isoDate).getTime() + days * DAY_MS));
 }
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((toDate(to).getTime() - toDate(from).getTime()) / DAY_MS);
+  return Math.round((fromIsoDate(to).getTime() - fromIsoDate(from).getTime()) / DAY_MS);
 }
 
 export function isIsoDate(text: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
-  const date = toDate(text);
+  const date = fromIsoDate(text);
   // `0000-00-00` makes no date at all, and toIsoDate would throw.
   return !Number.isNaN(date.getTime()) && toIsoDate(date) === text;
 }

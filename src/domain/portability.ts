@@ -36,6 +36,18 @@ export function unmatchedProvider(
     .join('; ');
 }
 
+/** A number the platform refused to check: not portable, with the platform's words. */
+export function refusedCheck(telephoneNumber: string, reason: string): PortabilityCheck {
+  return {
+    telephoneNumber,
+    portable: false,
+    currentCarrier: 'UNKNOWN',
+    lineType: 'UNKNOWN',
+    estimatedDays: 0,
+    reason,
+  };
+}
+
 export function groupChecks(checks: PortabilityCheck[]): PortabilityChecks {
   const byCarrier = new Map<string, string[]>();
   const notPortable: PortabilityChecks['notPortable'] = [];

@@ -15,8 +15,15 @@ import type {
   PortCommentRequest,
   PortCommentsAnswer,
 } from '../domain/comment';
+import { fromIsoDate } from '../domain/calendar';
 import { mapConcurrently } from '../domain/concurrency';
-import { CHECK_CONCURRENCY, groupChecks, unmatchedProvider } from '../domain/portability';
+import {
+  CHECK_CONCURRENCY,
+  groupChecks,
+  refusedCheck,
+  unmatchedProvider,
+  type PortabilityChecks,
+} from '../domain/portability';
 import { fromPortMemo, receivedPort, toPortMemo, type PortMemo } from '../domain/port-memo';
 import {
   AccountIdKey,
@@ -41,7 +48,7 @@ import {
 } from '../workflows/definitions';
 import type { portIn } from '../workflows/port-in';
 import type { OperationDeps } from './deps';
-import { PlatformError, PlatformRejectedError, isCredentialsRefusal } from '../platform';
+import { PlatformError, isCredentialsRefusal } from '../platform';
 import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
 import { portingCalendar } from './porting-calendar';
 import {
@@ -123,14 +130,15 @@ export function portOperations(deps: OperationDeps) {
       },
       numbersHeld: numbers.length <= config.PORT_SYNC_HOLD_LIMIT,
     };
-    const port = receivedPort(input);
-    const refused = await admissionRefusal(partitionId, request, input.numbersHeld);
+    const { refused, checks } = await admissionRules(partitionId, request, input.numbersHeld);
     if (refused) {
       // The same request again after its port went on (its date passed, its numbers ported):
       // answered as the port it made, as every replay is.
       const earlier = await memoOf(client, workflowId);
       return earlier ? replay(earlier, fingerprint) : refused;
     }
+    if (checks) input.checks = checks;
+    const port = receivedPort(input);
 
     if (input.numbersHeld) {
       const held = await callTemporal(client, () =>
@@ -159,7 +167,7 @@ export function portOperations(deps: OperationDeps) {
           { key: PartitionIdKey, value: partitionId },
           { key: AccountIdKey, value: request.accountId },
           { key: TelephoneNumbersKey, value: numbers.slice(0, MAX_SEARCHABLE_NUMBERS) },
-          { key: RequestedDateKey, value: new Date(`${request.requestedDate}T00:00:00Z`) },
+          { key: RequestedDateKey, value: fromIsoDate(request.requestedDate) },
           { key: PortStatusKey, value: port.status },
         ],
         staticSummary: `Port ${numbers.length} number(s) into account ${request.accountId}`,
@@ -176,52 +184,62 @@ export function portOperations(deps: OperationDeps) {
     return 'keyReused' in start ? { outcome: 'keyReused' } : replay(start.memo, fingerprint);
   }
 
-  /** The rules a port must meet before anything starts: the carrier's calendar, its carrier. */
-  async function admissionRefusal(
+  /**
+   * The rules a port must meet before anything starts: the carrier's calendar, its carrier.
+   * A small port's numbers are checked here, and the checks ride in its input.
+   */
+  async function admissionRules(
     partitionId: string,
     request: PortRequest,
-    numbersHeld: boolean,
-  ): Promise<Refusal | undefined> {
+    small: boolean,
+  ): Promise<{ refused?: Refusal; checks?: PortabilityChecks }> {
     const { telephoneNumbers, requestedDate, currentProvider } = request;
-    const [calendarRefusal, carrierRefusal] = await Promise.all([
+    const [calendarRefusal, checks] = await Promise.all([
       calendar.refusal(
         partitionId,
         telephoneNumbers,
         requestedDate,
         request.activation?.mode === 'ON_DEMAND',
       ),
-      currentProvider && numbersHeld
-        ? unmatchedCarriers(partitionId, currentProvider, telephoneNumbers)
-        : undefined,
+      small ? checksOf(partitionId, telephoneNumbers) : undefined,
     ]);
-    return calendarRefusal ?? carrierRefusal;
+    const refused =
+      calendarRefusal ??
+      (currentProvider && checks ? providerRefusal(currentProvider, checks) : undefined);
+    return { refused, checks };
   }
 
   /**
-   * A 400 when `currentProvider` names none of the numbers' losing carriers, before anything
-   * starts: a large port's workflow finds the same when it checks. A number the platform
-   * refuses to check, or a platform that cannot answer now (or refuses portflow's credentials),
-   * is left to the workflow's own check: the platform never stops admission.
+   * Every number's portability, as the workflow's own check gives it: a number the platform
+   * refuses to check is not portable, with its words. Undefined when the platform cannot
+   * answer now (or refuses portflow's credentials): the workflow checks then, for the
+   * platform never stops admission.
    */
-  async function unmatchedCarriers(
+  async function checksOf(
     partitionId: string,
-    currentProvider: string,
     numbers: string[],
-  ): Promise<Refusal | undefined> {
-    const checks = await mapConcurrently(numbers, CHECK_CONCURRENCY, (telephoneNumber) =>
-      platform.checkPortability(partitionId, telephoneNumber).catch((error: unknown) => {
-        if (error instanceof PlatformRejectedError && !isCredentialsRefusal(error))
-          return undefined;
-        throw error;
-      }),
-    ).catch((error: unknown): (PortabilityCheck | undefined)[] => {
-      if (error instanceof PlatformError) return [];
+  ): Promise<PortabilityChecks | undefined> {
+    try {
+      const checks = await mapConcurrently(numbers, CHECK_CONCURRENCY, (telephoneNumber) =>
+        platform.checkPortability(partitionId, telephoneNumber).catch((error: unknown) => {
+          if (error instanceof PlatformError && !error.retryable && !isCredentialsRefusal(error))
+            return refusedCheck(telephoneNumber, error.message);
+          throw error;
+        }),
+      );
+      return groupChecks(checks);
+    } catch (error) {
+      if (error instanceof PlatformError) return undefined;
       throw error;
-    });
-    const unmatched = unmatchedProvider(
-      currentProvider,
-      groupChecks(checks.filter((check) => check !== undefined)).portable,
-    );
+    }
+  }
+
+  /** A 400 when `currentProvider` names none of the numbers' losing carriers. */
+  function providerRefusal(
+    currentProvider: string,
+    checks: PortabilityChecks,
+  ): Refusal | undefined {
+    const unmatched = unmatchedProvider(currentProvider, checks.portable);
     if (!unmatched) return undefined;
     const message = `names none of the numbers' losing carriers: ${unmatched}`;
     return {

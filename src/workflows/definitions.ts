@@ -8,6 +8,7 @@ import {
 import type { NewPortComment, PortComment } from '../domain/port-comments';
 import type { NumberHold } from '../domain/hold';
 import type { PortObject, PortRequest, PortSupplement } from '../domain/port';
+import type { PortabilityChecks } from '../domain/portability';
 import type { AgingLineType, ReleaseObject } from '../domain/release';
 
 export { PLATFORM_REJECTED } from '../domain/platform-failures';
@@ -86,6 +87,12 @@ export interface PortInInput {
    * its numbers itself, in phase ADMITTING, and a busy number then rejects it.
    */
   numbersHeld: boolean;
+  /**
+   * The portability of every number, checked by the API as it admitted a small port: the
+   * workflow submits on it in its first task. Absent (a large port, a platform that could not
+   * answer the API) the workflow checks, and records the checks before it submits.
+   */
+  checks?: PortabilityChecks;
 }
 
 export const cancelPortUpdate = defineUpdate<PortObject>('cancelPort');

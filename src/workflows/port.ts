@@ -23,6 +23,7 @@ import type {
   PortRequest,
   PortSupplement,
 } from '../domain/port';
+import { fromIsoDate } from '../domain/calendar';
 import type { CarrierComment, NewPortComment, PortComment } from '../domain/port-comments';
 import { receivedPort, toPortMemo } from '../domain/port-memo';
 import { unmatchedProvider } from '../domain/portability';
@@ -95,6 +96,14 @@ const CURRENT_PROVIDER_MATCHED = 'current-provider-matched';
 /** Ports that published before RejectionCode upserted nothing when only their codes changed. */
 const REJECTION_CODE_ATTRIBUTE = 'rejection-code-attribute';
 
+/**
+ * Ports before this published the memo once per activation (a workflow task with a platform
+ * call has several), upserted RequestedDate apart, and started a timer for each supplement
+ * window: now the memo and search attributes wait for the platform calls of their workflow
+ * task, and one timer, left running, serves every window.
+ */
+const COMPACT_HISTORY = 'compact-history';
+
 /** A number or port not rejected: none of a rejection's fields. */
 const NO_REJECTION = {
   rejectionCode: undefined,
@@ -149,12 +158,21 @@ export class Port {
   /** The losing carriers are known: CurrentProvider is searchable. */
   private checked = false;
   private unpublished = false;
+  /** How many times the port changed: it publishes once a pass of its conditions changes nothing. */
+  private revision = 0;
   private eventSequence = 0;
   private readonly unknownRejections = new Set<string>();
   private readonly webhooks: Promise<void>[] = [];
   private activationsAsked = 0;
   private activationsAnswered = 0;
   private activationRefusal?: string;
+  private readonly compact = patched(COMPACT_HISTORY);
+  /** Platform calls in flight: the port publishes once they are back, or a task later. */
+  private platformCalls = 0;
+  /** Supplements received that no submission has taken yet. */
+  private supplementsArriving = 0;
+  /** The timer of the supplement window, kept across windows. */
+  private windowTimer?: { firesAt: number; fired: boolean };
   readonly comments = new PortComments();
 
   constructor(private readonly input: PortInInput) {
@@ -170,9 +188,10 @@ export class Port {
     if (!(await this.admit())) return;
     const carriers = await this.check();
     if (carriers.length === 0) return;
-    // The checks are recorded before anything is submitted: a workflow task retried after a
-    // crash would check again, and a carrier that completed the port meanwhile answers otherwise.
-    await sleep(1);
+    // Checks made here are recorded before anything is submitted: a workflow task retried after
+    // a crash would check again, and a carrier that completed the port meanwhile answers
+    // otherwise. The API's checks are in the input: recorded already.
+    if (!this.input.checks) await sleep(1);
     this.transition('PENDING', 'SUBMITTING', `submitting to ${carriers.length} losing carrier(s)`);
     const following = carriers.map((carrier, index) => {
       const submission = new Submission(this, index, carrier.name, carrier.numbers);
@@ -239,12 +258,14 @@ export class Port {
 
   /** The losing carriers of the portable numbers; none when the port ended here. */
   private async check(): Promise<{ name: string; numbers: string[] }[]> {
-    const { portable, notPortable } = await checkPortability({
-      partitionId: this.input.partitionId,
-      telephoneNumbers: this.request.telephoneNumbers.filter(
-        (n) => this.outcome(n).status !== 'NUMBER_BUSY',
-      ),
-    });
+    const { portable, notPortable } =
+      this.input.checks ??
+      (await checkPortability({
+        partitionId: this.input.partitionId,
+        telephoneNumbers: this.request.telephoneNumbers.filter(
+          (n) => this.outcome(n).status !== 'NUMBER_BUSY',
+        ),
+      }));
     for (const { currentCarrier, telephoneNumbers } of portable) {
       for (const number of telephoneNumbers) {
         Object.assign(this.outcome(number), { currentCarrier, portable: true });
@@ -261,7 +282,7 @@ export class Port {
     const names = portable.map((carrier) => carrier.currentCarrier);
     this.object.currentProvider = this.request.currentProvider ?? (names.join(', ') || undefined);
     this.checked = true;
-    this.unpublished = true;
+    this.changedSincePublished();
     // The API refuses a small port's; a large port's is found here, before anything is submitted.
     const unmatched =
       this.request.currentProvider && unmatchedProvider(this.request.currentProvider, portable);
@@ -322,7 +343,7 @@ export class Port {
           `rejected: ${this.object.rejectionReason}`,
         );
         const remaining = this.rejectedSince + supplementWindowMs - Date.now();
-        if (remaining > 0 && (await condition(() => this.changed, remaining))) continue;
+        if (remaining > 0 && (await this.changedWithin(remaining))) continue;
         for (const submission of this.open()) submission.abandon();
         this.object.rejectionReason = `${this.object.rejectionReason}; no supplement within the window`;
         await condition(() => this.open().length === 0);
@@ -432,14 +453,19 @@ export class Port {
     Object.assign(this.request, correction);
     if (correction.requestedDate) {
       this.object.requestedDate = correction.requestedDate;
-      upsertSearchAttributes([
-        { key: RequestedDateKey, value: new Date(`${correction.requestedDate}T00:00:00Z`) },
-      ]);
+      if (!this.compact) {
+        upsertSearchAttributes([
+          { key: RequestedDateKey, value: fromIsoDate(correction.requestedDate) },
+        ]);
+      }
     }
     this.record(`supplement received (${Object.keys(correction).join(', ')}): resubmitting`);
     this.changed = true;
+    // Published with what the resubmission brings.
+    this.supplementsArriving++;
     await condition(() => this.submitted || this.object.phase === 'DONE');
     for (const submission of this.open()) submission.takeSupplement(supplement);
+    this.supplementsArriving--;
     return this.object;
   }
 
@@ -517,6 +543,16 @@ export class Port {
 
   // ---- What the submissions call. ----
 
+  /** A short platform call: the port publishes what it brings with what came before it. */
+  async platformCall<T>(call: () => Promise<T>): Promise<T> {
+    this.platformCalls++;
+    try {
+      return await call();
+    } finally {
+      this.platformCalls--;
+    }
+  }
+
   /** A carrier's news about its numbers. */
   report(submission: Submission, report: CarrierReport): void {
     submission.last = report;
@@ -545,7 +581,7 @@ export class Port {
       report.estimatedCompletionDate ?? this.object.estimatedCompletionDate;
     this.object.focDate = report.focDate ?? this.object.focDate;
     this.changed = true;
-    this.unpublished = true;
+    this.changedSincePublished();
   }
 
   get onDemand(): boolean {
@@ -655,7 +691,7 @@ export class Port {
   private record(detail: string): void {
     const { status, phase } = this.object;
     this.object.history.push({ at: new Date().toISOString(), status, phase, detail });
-    this.unpublished = true;
+    this.changedSincePublished();
   }
 
   /** Moves the port to `status` in `phase`, recorded and announced; false when it was there already. */
@@ -698,7 +734,55 @@ export class Port {
   private async publishing(): Promise<void> {
     for (;;) {
       await condition(() => this.unpublished);
+      if (this.compact) await this.settled();
       this.publish();
+    }
+  }
+
+  private changedSincePublished(): void {
+    this.unpublished = true;
+    this.revision++;
+  }
+
+  /**
+   * Until what woke the port has run to its next wait and the platform calls it made in this
+   * workflow task are back, so that the task publishes once. A call still retrying in a later
+   * task (the platform down) holds nothing back.
+   */
+  private async settled(): Promise<void> {
+    const task = workflowInfo().historyLength;
+    const due = () =>
+      this.platformCalls > 0 ||
+      this.supplementsArriving > 0 ||
+      this.submissions.some((s) => s.resubmitting);
+    for (let seen = -1; seen !== this.revision;) {
+      seen = this.revision;
+      await condition(() => !due() || workflowInfo().historyLength > task);
+    }
+  }
+
+  /**
+   * Whether the port changed before `ms` passed. One timer serves every supplement window: a
+   * supplement leaves it running, and when it fires for an earlier window the port waits on.
+   */
+  private async changedWithin(ms: number): Promise<boolean> {
+    if (!this.compact) return condition(() => this.changed, ms);
+    const closesAt = Date.now() + ms;
+    for (;;) {
+      let timer = this.windowTimer;
+      if (!timer || timer.fired || timer.firesAt > closesAt) {
+        const started = { firesAt: closesAt, fired: false };
+        timer = started;
+        this.windowTimer = started;
+        void sleep(closesAt - Date.now()).then(
+          () => (started.fired = true),
+          () => undefined, // The port was cancelled: its loop ends with it.
+        );
+      }
+      const waiting = timer;
+      await condition(() => this.changed || waiting.fired);
+      if (this.changed) return true;
+      if (Date.now() >= closesAt) return false;
     }
   }
 
@@ -714,6 +798,9 @@ export class Port {
     if (this.checked && attributes.get(CurrentProviderKey) !== currentProvider) {
       changes.push({ key: CurrentProviderKey, value: currentProvider });
     }
+    const requestedDate = fromIsoDate(this.object.requestedDate);
+    if (this.compact && attributes.get(RequestedDateKey)?.getTime() !== requestedDate.getTime())
+      changes.push({ key: RequestedDateKey, value: requestedDate });
     const codes = this.rejectionCodes();
     // Ports before this attribute upserted nothing when only the codes changed.
     if (
@@ -777,6 +864,11 @@ class Submission {
     this.abandoned = true;
   }
 
+  /** A supplement was taken: the submission withdraws or resubmits next. */
+  get resubmitting(): boolean {
+    return this.supplementPending;
+  }
+
   takeSupplement(supplement: number): void {
     if (this.supplements >= supplement) return;
     if (!['PENDING', 'REJECTED'].includes(this.last?.status ?? 'PENDING')) return;
@@ -811,19 +903,21 @@ class Submission {
           activation: _a,
           ...request
         } = this.port.request;
-        this.upstream = await submitPort({
-          partitionId: this.port.partitionId,
-          idempotencyKey: `${this.port.workflowId}-carrier-${this.index + 1}-attempt-${attempt}`,
-          // The platform's notifications name the port by it.
-          submission: {
-            ...request,
-            // The carrier the check found, whatever the request named: each part goes to its own.
-            currentProvider: this.carrier,
-            telephoneNumbers: this.numbers,
-            customerReference: this.port.portRequestId,
-            ...(this.port.onDemand ? { activationMode: 'ON_DEMAND' as const } : {}),
-          },
-        });
+        this.upstream = await this.port.platformCall(() =>
+          submitPort({
+            partitionId: this.port.partitionId,
+            idempotencyKey: `${this.port.workflowId}-carrier-${this.index + 1}-attempt-${attempt}`,
+            // The platform's notifications name the port by it.
+            submission: {
+              ...request,
+              // The carrier the check found, whatever the request named: each part goes to its own.
+              currentProvider: this.carrier,
+              telephoneNumbers: this.numbers,
+              customerReference: this.port.portRequestId,
+              ...(this.port.onDemand ? { activationMode: 'ON_DEMAND' as const } : {}),
+            },
+          }),
+        );
         this.report(this.fromUpstream(this.upstream));
       } catch (error) {
         refusal = platformRefusal(error);
@@ -952,7 +1046,7 @@ class Submission {
   private async awaitActivation(upstream: PlatformPort): Promise<PlatformPort> {
     const { partitionId } = this.port;
     const date = upstream.focDate ?? upstream.requestedDate;
-    const window = await activationWindow({ partitionId, date });
+    const window = await this.port.platformCall(() => activationWindow({ partitionId, date }));
     // A platform without activation windows cuts over by itself.
     if (!window) return upstream;
     this.port.activationReady(window);
@@ -963,11 +1057,13 @@ class Submission {
         () => this.port.activationAsked || this.nudged,
         Math.max(closesAt - Date.now(), 1),
       );
-      const outcome = await activateUpstreamPort({
-        partitionId,
-        accountId: this.port.request.accountId,
-        upstreamPortRequestId: upstream.portRequestId,
-      });
+      const outcome = await this.port.platformCall(() =>
+        activateUpstreamPort({
+          partitionId,
+          accountId: this.port.request.accountId,
+          upstreamPortRequestId: upstream.portRequestId,
+        }),
+      );
       this.port.activationAnswered(outcome.activated ? undefined : outcome.reason);
       const closed = Date.now() >= closesAt;
       if (outcome.activated || closed || outcome.port.status !== 'IN_PROGRESS') return outcome.port;
@@ -1021,11 +1117,13 @@ class Submission {
   }
 
   private cancelUpstream(port: PlatformPort) {
-    return cancelUpstreamPort({
-      partitionId: this.port.partitionId,
-      accountId: this.port.request.accountId,
-      upstreamPortRequestId: port.portRequestId,
-    });
+    return this.port.platformCall(() =>
+      cancelUpstreamPort({
+        partitionId: this.port.partitionId,
+        accountId: this.port.request.accountId,
+        upstreamPortRequestId: port.portRequestId,
+      }),
+    );
   }
 }
 

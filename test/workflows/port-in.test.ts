@@ -4,6 +4,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { PortObject, PortRequest } from '../../src/domain';
@@ -82,6 +83,8 @@ interface PortOptions {
   settings?: Partial<PortSettings>;
   /** False for a large port, which holds its numbers itself (the API holds a small one's). */
   numbersHeld?: boolean;
+  /** The portability checks the API made as it admitted the port, in its input. */
+  checks?: PortInInput['checks'];
   /** What the test does while the port runs, before waiting for its result. */
   scenario?: (handle: WorkflowHandle<typeof portIn>, workflowId: string) => Promise<void>;
 }
@@ -163,6 +166,7 @@ describe('portIn on the time-skipping server', () => {
       receivedAt: '2026-11-30T10:00:00Z',
       settings: { ...settings, ...options.settings },
       numbersHeld: options.numbersHeld ?? true,
+      ...(options.checks ? { checks: options.checks } : {}),
     };
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -205,6 +209,45 @@ describe('portIn on the time-skipping server', () => {
     expect(platform.submissions.entries).toHaveLength(1);
     const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
     expect(history.events?.length).toBeLessThan(100);
+  });
+
+  describe('checked by the API as it admitted the port', () => {
+    const checks = {
+      portable: [{ currentCarrier: 'AT&T', telephoneNumbers: [NUMBER] }],
+      notPortable: [],
+    };
+
+    it('submits in its first workflow task on the checks of its input, with no check or timer of its own', async () => {
+      const platform = fakePlatform();
+      const { port, workflowId } = await runPort('checked-by-api', platform, { checks });
+
+      expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE', currentProvider: 'AT&T' });
+      expect(platform.checks.entries).toHaveLength(0);
+      expect(platform.submissions.entries).toHaveLength(1);
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      const types = (history.events ?? []).map((event) => event.eventType);
+      expect(types).not.toContain(temporal.api.enums.v1.EventType.EVENT_TYPE_TIMER_STARTED);
+    });
+
+    it('is rejected NOT_PORTABLE on the checks of its input, submitting nothing', async () => {
+      const platform = fakePlatform();
+      const { port } = await runPort('checked-not-portable', platform, {
+        checks: {
+          portable: [],
+          notPortable: [
+            { telephoneNumber: NUMBER, currentCarrier: 'AT&T', reason: 'number is not active' },
+          ],
+        },
+      });
+
+      expect(port).toMatchObject({
+        status: 'REJECTED',
+        phase: 'DONE',
+        rejectionCode: 'NOT_PORTABLE',
+      });
+      expect(platform.checks.entries).toHaveLength(0);
+      expect(platform.submissions.entries).toHaveLength(0);
+    });
   });
 
   it('tells each status a look skipped, in order, from the platform status history', async () => {
@@ -373,6 +416,30 @@ describe('portIn on the time-skipping server', () => {
       });
       expect(platform.submissions.entries).toHaveLength(4);
       expect(port.status).toBe('CANCELLED');
+    });
+
+    it('gives a second rejection a whole window of its own, and keeps one timer for both', async () => {
+      const platform = fakePlatform({ timeline: () => REJECTED_FOR_PIN });
+      const { port, workflowId } = await runPort('supplement-window-restarts', platform, {
+        async scenario(handle) {
+          await platform.announced('REJECTED', 'AWAITING_SUPPLEMENT');
+          await env.sleep('20 days');
+          await handle.executeUpdate(supplementPortUpdate, { args: [{ pin: '0001' }] });
+        },
+      });
+
+      const rejections = port.history.filter((e) => e.detail.startsWith('rejected:'));
+      const secondRejectedAt = Date.parse(rejections[1]?.at ?? '');
+      const waited = Date.parse(port.history.at(-1)?.at ?? '') - secondRejectedAt;
+      expect(waited).toBeGreaterThanOrEqual(30 * DAY_MS);
+      expect(waited).toBeLessThan(31 * DAY_MS);
+      expect(port).toMatchObject({ status: 'REJECTED', phase: 'DONE' });
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      const windowTimers = (history.events ?? []).filter(
+        (e) => Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0) > 0,
+      );
+      // The first window's timer fired in the second window, which then started its own.
+      expect(windowTimers).toHaveLength(2);
     });
 
     it('ends REJECTED when no supplement comes within the window', async () => {
