@@ -4,7 +4,8 @@
  * comments and both announced by `port.comment_added`; reads with no worker running.
  */
 import { randomBytes } from 'node:crypto';
-import type { PortCommentsAnswer, PortObject } from '../../src/domain';
+import { MAX_COMMENTS_PER_PORT, type PortCommentsAnswer, type PortObject } from '../../src/domain';
+import { mapConcurrently } from '../../src/domain/concurrency';
 import type { WebhookEvent } from '../../src/domain/webhook-event';
 import { seedPortRequest } from '../emulator/support';
 import { advanceCarrierUntil, eventually, startPortflow, type Portflow } from '../helpers/portflow';
@@ -185,5 +186,20 @@ describe('comments on a port over HTTP', () => {
     const late = await comment(portRequestId, { text: 'after the end', authorName: 'Jane' });
     expect(late).toMatchObject({ status: 409, body: { error: { code: 'PORT_CLOSED' } } });
     expect((await comments(portRequestId)).body.total).toBe(2);
+  });
+
+  it('takes at most 200 comments on a port', async () => {
+    const { portRequestId } = await portAwaitingCarrier(att(6110));
+    const answers = await mapConcurrently(
+      Array.from({ length: MAX_COMMENTS_PER_PORT }, (_, i) => i),
+      4,
+      (n) => comment(portRequestId, { text: `note ${n}`, authorName: 'Ops' }),
+    );
+    expect(answers.every((answer) => answer.status === 201)).toBe(true);
+    const full = await comment(portRequestId, { text: 'one more', authorName: 'Ops' });
+    expect(full).toMatchObject({ status: 409, body: { error: { code: 'COMMENT_LIMIT_REACHED' } } });
+    const thread = (await comments(portRequestId)).body as PortCommentsAnswer;
+    expect(thread).toMatchObject({ total: MAX_COMMENTS_PER_PORT, complete: true });
+    expect(new Set(thread.comments.map((c) => c.commentId)).size).toBe(MAX_COMMENTS_PER_PORT);
   });
 });
