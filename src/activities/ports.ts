@@ -5,7 +5,13 @@ import {
   refusedCheck,
   type PortabilityChecks,
 } from '../domain/portability';
-import type { ActivationWindow, PlatformPort, PortabilityCheck, PortAssignment } from '../domain';
+import type {
+  ActivationWindow,
+  CarrierComment,
+  PlatformPort,
+  PortabilityCheck,
+  PortAssignment,
+} from '../domain';
 import { PlatformConflictError, type PlatformClient, type PortSubmission } from '../platform';
 import { asActivityFailure, callPlatform } from './failures';
 import { mapConcurrently } from '../domain/concurrency';
@@ -17,6 +23,9 @@ interface UpstreamPortRef {
   accountId: string;
   upstreamPortRequestId: string;
 }
+
+/** A carrier's comments one poll answers at most: a long thread comes over a few polls. */
+const CARRIER_COMMENTS_PER_POLL = 20;
 
 export function createPortActivities({ platform }: { platform: PlatformClient }) {
   /**
@@ -96,18 +105,33 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
     },
 
     /**
-     * The carrier's port once its status differs from `knownStatus`. An unchanged status fails
-     * the attempt so that Temporal polls again after the retry interval, with no history event.
+     * The carrier's port once its status differs from `knownStatus`, or (given `knownComments`)
+     * once the carrier has more comments on it than that: the new ones come with it, a few at a
+     * time. Nothing new fails the attempt so that Temporal polls again after the retry interval,
+     * with no history event.
      */
     async awaitCarrierStatus(input: {
       partitionId: string;
       accountId: string;
       upstreamPortRequestId: string;
       knownStatus: string;
-    }): Promise<PlatformPort> {
+      knownComments?: number;
+    }): Promise<PlatformPort & { carrierComments?: CarrierComment[] }> {
+      const { partitionId, accountId, upstreamPortRequestId, knownComments } = input;
       const port = await callPlatform(() =>
-        platform.getPort(input.partitionId, input.accountId, input.upstreamPortRequestId),
+        platform.getPort(partitionId, accountId, upstreamPortRequestId),
       );
+      const comments =
+        knownComments === undefined
+          ? undefined
+          : await callPlatform(() =>
+              platform.portComments(partitionId, accountId, upstreamPortRequestId),
+            );
+      const carrierComments = comments?.slice(
+        knownComments,
+        (knownComments ?? 0) + CARRIER_COMMENTS_PER_POLL,
+      );
+      if (carrierComments?.length) return { ...port, carrierComments };
       if (port.status === input.knownStatus) {
         throw ApplicationFailure.create({
           type: 'CarrierStatusUnchanged',

@@ -14,6 +14,7 @@ import type {
   portRequest,
   portSupplement,
 } from '../domain';
+import type { PortComment, PortCommentRequest, PortCommentsAnswer } from '../domain/comment';
 import type { ErrorBody } from './errors';
 
 /** An OpenAPI Example Object: one whole body, named in the document by its key. */
@@ -229,6 +230,46 @@ export const numberRemovedPortExamples: Examples<PortObject> = {
           detail: `${SECOND_NUMBER} removed from the port: withdrawn from AT&T's request`,
         },
       ],
+    },
+  },
+};
+
+const customerComment: PortComment = {
+  commentId: 'cmt_1',
+  text: 'The customer can take the FOC date.',
+  author: { type: 'PARTITION', partitionId: 'p1', name: 'Jane at Acme support' },
+  createdAt: '2025-12-19T09:15:00.000Z',
+};
+
+export const portCommentRequestExamples: Examples<PortCommentRequest> = {
+  comment: {
+    summary: "A comment on the guide's port",
+    value: { text: customerComment.text, authorName: 'Jane at Acme support' },
+  },
+};
+
+export const portCommentExamples: Examples<PortComment> = {
+  comment: { summary: 'The comment as the port keeps it', value: customerComment },
+};
+
+export const portCommentsExamples: Examples<PortCommentsAnswer> = {
+  thread: {
+    summary: "The guide's port: the customer's comment and the losing carrier's answer",
+    value: {
+      portRequestId: PORT_REQUEST_ID,
+      comments: [
+        customerComment,
+        {
+          commentId: 'cmt_2',
+          text: 'FOC confirmed for the requested date.',
+          author: { type: 'CARRIER', carrier: 'AT&T', name: 'AT&T porting desk' },
+          createdAt: '2025-12-19T11:02:00.000Z',
+          carrierCommentId: 'c_1',
+          carrierCreatedAt: '2025-12-19T11:00:00.000Z',
+        },
+      ],
+      total: 2,
+      complete: true,
     },
   },
 };

@@ -8,3 +8,4 @@ export * from './port';
 export * from './rejection';
 export * from './telephone-number';
 export * from './release';
+export * from './comment';

@@ -5,6 +5,7 @@ export interface WebhookEvent {
     | 'port.status_changed'
     | 'port.activation_ready'
     | 'port.number_removed'
+    | 'port.comment_added'
     | 'order.completed'
     | 'number.aging_started'
     | 'number.released'

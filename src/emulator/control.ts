@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { DAY_MS, errorBody, isoDate, platformPort, telephoneNumber } from '../domain';
+import {
+  COMMENT_AUTHOR_MAX,
+  COMMENT_TEXT_MAX,
+  DAY_MS,
+  carrierComment,
+  errorBody,
+  isoDate,
+  platformPort,
+  telephoneNumber,
+} from '../domain';
 import type { EmulatorApp } from './app';
 import { carrierRecord } from './carrier';
 import { activationHours } from './foc';
@@ -35,6 +44,12 @@ const carrierPace = z.object({ pace: z.enum(CARRIER_PACES) });
 const focBlackouts = z.object({
   currentCarrier: z.string().trim().min(1).max(100),
   dates: z.array(isoDate).max(366),
+});
+
+/** A comment the losing carrier leaves on a port. */
+const carrierCommentBody = z.object({
+  text: z.string().trim().min(1).max(COMMENT_TEXT_MAX),
+  author: z.string().trim().min(1).max(COMMENT_AUTHOR_MAX).optional(),
 });
 
 const fault = faultSpec.and(z.object({ id: z.string() }));
@@ -241,6 +256,23 @@ export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): voi
     '/calls',
     { schema: { querystring: callMatch, response: { 200: z.array(call), ...refusals } } },
     (request) => platform.calls.list(request.query),
+  );
+
+  app.post(
+    '/partitions/:partitionId/ports/:portRequestId/comments',
+    {
+      schema: {
+        params: z.object({ partitionId: z.string().min(1), portRequestId: z.string().min(1) }),
+        body: carrierCommentBody,
+        response: { 201: carrierComment, ...refusals },
+      },
+    },
+    (request, reply) => {
+      const { partitionId, portRequestId } = request.params;
+      platform.ports.settle();
+      const comment = platform.carrierComments.add(partitionId, portRequestId, request.body);
+      void reply.code(201).send(comment);
+    },
   );
 
   app.get(

@@ -1,5 +1,6 @@
 import { AlianzaPorts } from './alianza-ports';
 import { Carriers } from './carrier';
+import { CarrierComments } from './comments';
 import { EmulatorClock } from './clock';
 import { CallLog, Faults } from './faults';
 import { ActivationWindows, FocCalendar } from './foc';
@@ -18,6 +19,8 @@ export class EmulatedPlatform {
   readonly numbers: NumberBook;
   readonly carriers: Carriers;
   readonly ports: PortDesk;
+  /** The losing carriers' comments on ports (an extension). */
+  readonly carrierComments: CarrierComments;
   /** The FOC dates the carriers accept (an extension); blackout dates live in memory. */
   readonly focCalendar: FocCalendar;
   /** The activation windows of ON_DEMAND ports (an extension), per partition, in memory. */
@@ -47,6 +50,7 @@ export class EmulatedPlatform {
       this.numbers,
       this.activationWindows,
     );
+    this.carrierComments = new CarrierComments(this.store, this.clock, this.ports);
     this.alianzaPorts = new AlianzaPorts(this.store, this.clock, this.ports);
     this.idempotency = new IdempotencyKeys(this.store);
     this.inventory.seedIfEmpty();

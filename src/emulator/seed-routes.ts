@@ -8,6 +8,7 @@ import {
   assignmentResult,
   activationWindow,
   errorBody,
+  carrierComments,
   focDatesAnswer,
   focDatesQuery,
   isoDate,
@@ -261,6 +262,18 @@ export function seedRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
     (request, reply) => {
       once(request, reply, () => ports.submit(request.params.partitionId, request.body), 201);
     },
+  );
+
+  // An extension to the seed: the losing carrier's comments on the port, oldest first.
+  app.get(
+    '/telephone-number/port/:portRequestId/comments',
+    { schema: { params: portParams, response: answers(200, carrierComments) } },
+    (request) => ({
+      comments: platform.carrierComments.of(
+        request.params.partitionId,
+        request.params.portRequestId,
+      ),
+    }),
   );
 
   app.get(

@@ -66,6 +66,16 @@ CREATE TABLE IF NOT EXISTS ports (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS ports_due ON ports (next_transition_at) WHERE next_transition_at IS NOT NULL;
 
+CREATE TABLE IF NOT EXISTS port_comments (
+  partition_id TEXT NOT NULL,
+  port_request_id TEXT NOT NULL,
+  comment_id TEXT NOT NULL,
+  text TEXT NOT NULL,
+  author TEXT,
+  created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS port_comments_port ON port_comments (partition_id, port_request_id);
+
 CREATE TABLE IF NOT EXISTS alianza_ports (
   partition_id TEXT NOT NULL,
   port_id TEXT NOT NULL,
@@ -113,6 +123,7 @@ const STATE_TABLES = [
   'numbers',
   'orders',
   'ports',
+  'port_comments',
   'alianza_ports',
   'cooldowns',
   'carrier_records',

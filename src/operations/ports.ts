@@ -10,6 +10,12 @@ import {
   type PortStatus,
   type PortSupplement,
 } from '../domain';
+import type {
+  CommentsMemo,
+  PortComment,
+  PortCommentRequest,
+  PortCommentsAnswer,
+} from '../domain/comment';
 import { fromIsoDate } from '../domain/calendar';
 import { mapConcurrently } from '../domain/concurrency';
 import {
@@ -32,8 +38,10 @@ import {
 import {
   MEMO,
   activatePortUpdate,
+  addCommentUpdate,
   cancelPortUpdate,
   carrierEventSignal,
+  portCommentsQuery,
   portWorkflowId,
   removeNumberUpdate,
   supplementPortUpdate,
@@ -78,6 +86,9 @@ export interface PortPage {
   ports: PortSummary[];
   nextPageToken?: string;
 }
+
+/** How long a read of a long comment thread waits for a worker before it answers the newest. */
+const COMMENTS_QUERY_DEADLINE_MS = 3_000;
 
 /** The port operation end to end: admission, reads, cancel, supplement, carrier events. */
 export function portOperations(deps: OperationDeps) {
@@ -464,6 +475,66 @@ export function portOperations(deps: OperationDeps) {
               : notFound(`No number ${telephoneNumber} in port ${portRequestId}`),
         },
       );
+    },
+
+    /**
+     * A customer's comment, by the token's partition and the name the caller gives. The same
+     * Idempotency-Key answers the comment it made; with another comment, a 409.
+     */
+    async addComment(
+      partitionId: string,
+      portRequestId: string,
+      idempotencyKey: string | undefined,
+      request: PortCommentRequest,
+    ): Promise<Outcome<PortComment>> {
+      const current = await read(partitionId, portRequestId);
+      if (isRefusal(current)) return current;
+      const { text, authorName } = request;
+      try {
+        const comment = await callTemporal(client, () =>
+          handleOf(partitionId, portRequestId).executeUpdate(addCommentUpdate, {
+            args: [{ text, authorName }],
+            // Temporal answers an Update ID it has seen with that Update's answer.
+            ...(idempotencyKey ? { updateId: `comment-${idempotencyKey}` } : {}),
+          }),
+        );
+        const same = comment.text === text && comment.author.name === authorName;
+        return same ? done(comment) : { outcome: 'keyReused' };
+      } catch (error) {
+        const refused = updateRefusal(error);
+        if (refused) return conflict(refused.code, refused.message);
+        if (error instanceof WorkflowNotFoundError)
+          return conflict('PORT_CLOSED', 'The port has ended: it takes no comments');
+        throw error;
+      }
+    },
+
+    /**
+     * Every comment of a port, oldest first. The memo's newest answer with no worker when they
+     * are all; a longer thread is asked of the workflow, and without a worker to answer, the
+     * newest come with `complete: false`.
+     */
+    async comments(
+      partitionId: string,
+      portRequestId: string,
+    ): Promise<Outcome<PortCommentsAnswer>> {
+      const memo = await memoOf(client, portWorkflowId(partitionId, portRequestId));
+      if (!memo?.[MEMO.port]) return notFound(`No port ${portRequestId}`);
+      const kept = (memo[MEMO.comments] as CommentsMemo | undefined) ?? { total: 0, newest: [] };
+      const answer = (comments: PortComment[], complete: boolean) =>
+        done({ portRequestId, comments, total: Math.max(kept.total, comments.length), complete });
+      if (kept.total <= kept.newest.length) return answer(kept.newest, true);
+      try {
+        const every = await callTemporal(
+          client,
+          () => handleOf(partitionId, portRequestId).query(portCommentsQuery),
+          COMMENTS_QUERY_DEADLINE_MS,
+        );
+        return answer(every, true);
+      } catch (error) {
+        if (!(error instanceof TemporalUnavailable)) throw error;
+        return answer(kept.newest, false);
+      }
     },
 
     /**

@@ -642,6 +642,8 @@ export function createAlianzaPlatform(options: AlianzaPlatformOptions): Platform
     // Alianza's API has neither FOC-date lists nor on-demand activation: those features answer 501.
     focDates: () => Promise.resolve(undefined),
     activationWindow: () => Promise.resolve(undefined),
+    // Alianza's ports carry no carrier comments: only portflow's own appear.
+    portComments: () => Promise.resolve(undefined),
     activatePort: (partitionId, accountId, portRequestId) =>
       Promise.reject(
         new PlatformRejectedError('Alianza has no on-demand activation', {

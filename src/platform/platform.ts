@@ -3,6 +3,7 @@ import { PlatformError } from './errors';
 import {
   telephoneNumber as telephoneNumberSchema,
   type ActivationWindow,
+  type CarrierComment,
   type NumberFocDates,
   type AccountNumberEntry,
   type AssignmentResult,
@@ -122,6 +123,12 @@ export interface PlatformClient {
    */
   focDates(partitionId: string, telephoneNumbers: string[]): Promise<NumberFocDates[] | undefined>;
   activationWindow(partitionId: string, date: string): Promise<ActivationWindow | undefined>;
+  /** The losing carrier's comments on a port, oldest first (an extension: undefined without it). */
+  portComments(
+    partitionId: string,
+    accountId: string,
+    portRequestId: string,
+  ): Promise<CarrierComment[] | undefined>;
   /**
    * Activates an ON_DEMAND port on its FOC date (an activated port answers again as it is); a
    * PlatformConflictError while the window is not open. Only asked of a platform with windows.

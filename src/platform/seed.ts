@@ -4,6 +4,7 @@ import {
   activationWindow,
   assignmentResult,
   errorBody,
+  carrierComments,
   focDatesAnswer,
   numberDetails,
   numberSearchResult,
@@ -208,6 +209,16 @@ export function createSeedPlatform(options: SeedPlatformOptions): SeedPlatform {
           schema: activationWindow,
         }),
       ),
+    portComments: async (partitionId, _accountId, portRequestId) => {
+      const answer = await unlessMissingExtension(() =>
+        send(partitionId, {
+          method: 'GET',
+          resource: segments`/telephone-number/port/${portRequestId}/comments`,
+          schema: carrierComments,
+        }),
+      );
+      return answer?.comments;
+    },
     activatePort: (partitionId, _accountId, portRequestId) =>
       send(partitionId, {
         method: 'POST',

@@ -1,9 +1,11 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  defineQuery,
   defineSignal,
   defineUpdate,
 } from '@temporalio/workflow';
+import type { NewPortComment, PortComment } from '../domain/port-comments';
 import type { NumberHold } from '../domain/hold';
 import type { PortObject, PortRequest, PortSupplement } from '../domain/port';
 import type { PortabilityChecks } from '../domain/portability';
@@ -39,6 +41,8 @@ export const MEMO = {
   /** An order's numbers, as the API started it: the order's memo names outcomes by position in it. */
   orderNumbers: 'orderNumbers',
   hold: 'hold',
+  /** A port's newest comments and how many it has (CommentsMemo): never every comment. */
+  comments: 'comments',
 } as const;
 
 // ---- Workflow IDs: they read as what they are, and each has its inverse. ----
@@ -110,6 +114,13 @@ export interface PortNumberChange {
  * PORT_NOT_OPEN. Answers once the carrier withdrew it and the number is free.
  */
 export const removeNumberUpdate = defineUpdate<PortObject, [PortNumberChange]>('removeNumber');
+/**
+ * A customer's comment on a port; refused (PORT_CLOSED, COMMENT_LIMIT_REACHED) by its validator.
+ * Answers the comment as the port keeps it.
+ */
+export const addCommentUpdate = defineUpdate<PortComment, [NewPortComment]>('addComment');
+/** Every comment of a port, oldest first: the memo holds only the newest. */
+export const portCommentsQuery = defineQuery<PortComment[]>('portComments');
 
 /** A carrier's push: something changed upstream, look now instead of at the next poll. */
 export interface CarrierEvent {

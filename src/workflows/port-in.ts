@@ -5,12 +5,15 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { PortSupplement } from '../domain/port';
+import type { NewPortComment } from '../domain/port-comments';
 import { toPortMemo, type PortMemo } from '../domain/port-memo';
 import {
   activatePortUpdate,
+  addCommentUpdate,
   cancelPortUpdate,
   carrierEventSignal,
   removeNumberUpdate,
+  portCommentsQuery,
   supplementPortUpdate,
   type PortInInput,
   type PortNumberChange,
@@ -36,6 +39,10 @@ export async function portIn(input: PortInInput): Promise<PortMemo> {
     validator: (change: PortNumberChange) => port.refuseRemoval(change),
   });
   setHandler(carrierEventSignal, (event) => port.nudge(event));
+  setHandler(addCommentUpdate, (comment) => port.addComment(comment), {
+    validator: (_comment: NewPortComment) => port.refuseComment(),
+  });
+  setHandler(portCommentsQuery, () => port.comments.all);
   try {
     await port.run();
   } finally {

@@ -25,6 +25,7 @@ import type {
   PortSupplement,
 } from '../domain/port';
 import { fromIsoDate } from '../domain/calendar';
+import type { CarrierComment, NewPortComment, PortComment } from '../domain/port-comments';
 import { receivedPort, toPortMemo } from '../domain/port-memo';
 import { unmatchedProvider } from '../domain/portability';
 import {
@@ -61,6 +62,7 @@ import {
   type PortInInput,
   type PortNumberChange,
 } from './definitions';
+import { PortComments } from './port-comments';
 import { deliverWebhookLocally as deliverWebhook } from './webhooks';
 
 /** Up to this many numbers are held and given back inside a workflow task (a local activity). */
@@ -180,6 +182,7 @@ export class Port {
   private readonly removing = new Set<string>();
   /** Removed numbers this port held: each removal gives its own back. */
   private readonly removedHeld = new Set<string>();
+  readonly comments = new PortComments();
 
   constructor(private readonly input: PortInInput) {
     this.object = receivedPort(input);
@@ -593,6 +596,41 @@ export class Port {
     }
   }
 
+  // ---- Comments: the customer's through an Update, the carriers' as their ports are polled. ----
+
+  refuseComment(): void {
+    this.comments.refuse(this.object.phase === 'DONE');
+  }
+
+  addComment({ text, authorName }: NewPortComment): PortComment {
+    const author = { type: 'PARTITION' as const, partitionId: this.partitionId, name: authorName };
+    return this.announceComment(this.comments.add(text, author));
+  }
+
+  /** A losing carrier's new comments on its upstream port; past the port's limit, dropped and logged. */
+  carrierCommented(carrier: string, comments: CarrierComment[]): void {
+    for (const { commentId, text, author, createdAt } of comments) {
+      if (this.comments.full) {
+        log.warn('carrier comment dropped: the port has taken all the comments it takes', {
+          carrierCommentId: commentId,
+        });
+        continue;
+      }
+      const comment = this.comments.add(
+        text,
+        { type: 'CARRIER', carrier, ...(author ? { name: author } : {}) },
+        { carrierCommentId: commentId, carrierCreatedAt: createdAt },
+      );
+      this.announceComment(comment);
+    }
+  }
+
+  private announceComment(comment: PortComment): PortComment {
+    if (this.input.settings.webhooks)
+      this.emit(`comment ${comment.commentId} added`, 'port.comment_added', { comment });
+    return comment;
+  }
+
   // ---- What the submissions call. ----
 
   /** A short platform call: the port publishes what it brings with what came before it. */
@@ -924,6 +962,9 @@ class Submission {
   /** Why the carrier kept a number the client asked to withdraw (it approved first). */
   private readonly withdrawalRefusals = new Map<string, string>();
   private upstream?: PlatformPort;
+  /** The carrier's comments on `commentsOf` (the upstream port) the port has taken. */
+  private carrierCommentsTaken = 0;
+  private commentsOf?: string;
   private readonly awaitCarrierStatus: Activities['awaitCarrierStatus'];
 
   constructor(
@@ -1139,13 +1180,7 @@ class Submission {
       this.nudged = false;
       const knownStatus = upstream.status;
       const changed = await untilInterrupted(
-        () =>
-          this.awaitCarrierStatus({
-            partitionId: this.port.partitionId,
-            accountId: this.port.request.accountId,
-            upstreamPortRequestId: upstream.portRequestId,
-            knownStatus,
-          }),
+        () => this.pollCarrier(upstream, knownStatus),
         () =>
           this.nudged ||
           this.cancelAsked ||
@@ -1153,7 +1188,7 @@ class Submission {
           this.withdrawals.size > 0 ||
           (this.abandoned && knownStatus === 'PENDING'),
       );
-      if (changed) this.moved(changed);
+      if (changed) this.moved(this.takeCarrierComments(changed));
     }
     const status = this.upstream?.status;
     if (status === 'COMPLETED' || status === 'CANCELLED') {
@@ -1161,6 +1196,37 @@ class Submission {
       return 'ended';
     }
     return 'rejected';
+  }
+
+  /** The carrier's port once its status differs from `knownStatus`, or once the carrier has commented on it. */
+  private pollCarrier(upstream: PlatformPort, knownStatus: string) {
+    if (this.commentsOf !== upstream.portRequestId) {
+      this.commentsOf = upstream.portRequestId;
+      this.carrierCommentsTaken = 0;
+    }
+    return this.awaitCarrierStatus({
+      partitionId: this.port.partitionId,
+      accountId: this.port.request.accountId,
+      upstreamPortRequestId: upstream.portRequestId,
+      knownStatus,
+      // An activity's input is not part of what a replay compares: ports before comments take them too.
+      knownComments: this.carrierCommentsTaken,
+    });
+  }
+
+  /**
+   * The carrier's new comments become the port's, outside the poll's cancellation scope (their
+   * webhooks outlive it); a poll cut short took none, and the next one asks for them again.
+   */
+  private takeCarrierComments(
+    news: PlatformPort & { carrierComments?: CarrierComment[] },
+  ): PlatformPort {
+    const { carrierComments, ...port } = news;
+    if (carrierComments?.length) {
+      this.carrierCommentsTaken += carrierComments.length;
+      this.port.carrierCommented(this.carrier, carrierComments);
+    }
+    return port;
   }
 
   /**

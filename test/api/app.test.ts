@@ -164,6 +164,24 @@ describe('the API app', () => {
     );
   });
 
+  it("documents a port's comments: 201 with the comment, every refusal, the text's bounds", async () => {
+    const document = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
+    const path =
+      document.paths['/v2/partition/{partitionId}/telephone-number/port/{portRequestId}/comments'];
+    expect(Object.keys(path.post.responses)).toEqual(
+      expect.arrayContaining(['201', '400', '401', '403', '404', '409', '413', '415', '503']),
+    );
+    expect(Object.keys(path.get.responses)).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '404', '503']),
+    );
+    const body = path.post.requestBody.content['application/json'].schema;
+    expect(body.required).toEqual(['text', 'authorName']);
+    expect(body.properties.text).toMatchObject({ type: 'string', maxLength: 2_000 });
+    expect(path.post.parameters).toContainEqual(
+      expect.objectContaining({ in: 'header', name: 'idempotency-key' }),
+    );
+  });
+
   it('answers a method a known path does not serve with 405 and Allow, an unknown path with 404', async () => {
     const search = await app.inject({
       method: 'PUT',

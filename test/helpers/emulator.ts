@@ -11,7 +11,7 @@ import {
   type FaultSpec,
 } from '../../src/emulator';
 import type { Fault } from '../../src/emulator';
-import type { PlatformPort } from '../../src/domain';
+import type { CarrierComment, PlatformPort } from '../../src/domain';
 
 export type ClockAdvance = { days: number; hours?: number } | { days?: number; hours: number };
 
@@ -41,6 +41,12 @@ export interface EmulatorControl {
   calls(filter?: CallFilter): Promise<CallRecord[]>;
   /** Every port request made upstream in the partition, oldest first. */
   ports(partitionId: string): Promise<PlatformPort[]>;
+  /** The losing carrier comments on an upstream port. */
+  carrierComment(
+    partitionId: string,
+    portRequestId: string,
+    comment: { text: string; author?: string },
+  ): Promise<CarrierComment>;
   /** A losing carrier's blackout dates (no FOC date falls on them); none clears them. */
   setFocBlackouts(currentCarrier: string, dates: string[]): Promise<void>;
   /** The partition's activation window of ON_DEMAND ports, `HH:MM` in `timeZone`. */
@@ -150,6 +156,13 @@ export function emulatorControl(url: string): EmulatorControl {
     },
     ports: (partitionId) =>
       controlCall(url, 'GET', `/partitions/${encodeURIComponent(partitionId)}/ports`),
+    carrierComment: (partitionId, portRequestId, comment) =>
+      controlCall(
+        url,
+        'POST',
+        `/partitions/${encodeURIComponent(partitionId)}/ports/${encodeURIComponent(portRequestId)}/comments`,
+        comment,
+      ),
     setFocBlackouts: async (currentCarrier, dates) => {
       await controlCall(url, 'PUT', '/foc-blackouts', { currentCarrier, dates });
     },

@@ -246,6 +246,10 @@ describe('ports', () => {
     const again = await platform.submitPort(PARTITION, request, { idempotencyKey: 'port-1' });
     expect(again.portRequestId).toBe(submitted.portRequestId);
     expect(await emulator.control.alianzaPorts(PARTITION)).toHaveLength(1);
+    // Alianza's ports carry no carrier comments: the port follows without them.
+    await expect(
+      platform.portComments(PARTITION, ACCOUNT, submitted.portRequestId),
+    ).resolves.toBeUndefined();
 
     const read = () => platform.getPort(PARTITION, ACCOUNT, submitted.portRequestId);
     await emulator.control.advance({ days: 4 });

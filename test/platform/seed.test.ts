@@ -508,9 +508,29 @@ describe('the porting-calendar extensions', () => {
     try {
       await expect(bare.focDates(PARTITION, [AT_AND_T_NUMBER])).resolves.toBeUndefined();
       await expect(bare.activationWindow(PARTITION, '2027-01-04')).resolves.toBeUndefined();
+      await expect(bare.portComments(PARTITION, ACCOUNT, 'PR-1')).resolves.toBeUndefined();
     } finally {
       await bare.close();
       await platform.close();
     }
+  });
+});
+
+describe('the carrier-comments extension', () => {
+  it("reads the losing carrier's comments on a port, oldest first", async () => {
+    const submission = await portRequest(AT_AND_T_NUMBER);
+    const port = await client.submitPort(PARTITION, submission, { idempotencyKey: 'commented' });
+    await expect(client.portComments(PARTITION, ACCOUNT, port.portRequestId)).resolves.toEqual([]);
+    const first = await emulator.control.carrierComment(PARTITION, port.portRequestId, {
+      text: 'CSR requested',
+      author: 'AT&T porting desk',
+    });
+    const second = await emulator.control.carrierComment(PARTITION, port.portRequestId, {
+      text: 'Waiting on the end user',
+    });
+    await expect(client.portComments(PARTITION, ACCOUNT, port.portRequestId)).resolves.toEqual([
+      first,
+      second,
+    ]);
   });
 });

@@ -3,7 +3,12 @@ import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/comm
 import type { Activities } from '../../src/activities';
 import type { WebhookEvent } from '../../src/domain/webhook-event';
 import type { HoldResult } from '../../src/temporal/number-holds';
-import type { PlatformPort, PlatformRejection, PortActivation } from '../../src/domain';
+import type {
+  CarrierComment,
+  PlatformPort,
+  PlatformRejection,
+  PortActivation,
+} from '../../src/domain';
 import { groupChecks } from '../../src/domain/portability';
 import { PLATFORM_REJECTED } from '../../src/workflows/definitions';
 
@@ -56,6 +61,8 @@ export interface FakePlatformOptions {
   statusHistory?: boolean;
   /** The carrier refuses this many activations of an ON_DEMAND port (its window not open). */
   activationRefusals?: number;
+  /** The losing carrier's comments on each upstream port, each there from its `fromPoll`-th look on. */
+  carrierComments?: (CarrierComment & { fromPoll: number })[];
 }
 
 /** The activation window the fake carrier answers: open 2 hours after its now, for 14 hours. */
@@ -222,7 +229,7 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
       submissions.push(entry);
       return Promise.resolve({ ...port });
     },
-    awaitCarrierStatus({ upstreamPortRequestId, knownStatus }) {
+    awaitCarrierStatus({ upstreamPortRequestId, knownStatus, knownComments }) {
       if (options.awaitCarrierStatus) return options.awaitCarrierStatus();
       const entry = upstream.get(upstreamPortRequestId) as UpstreamPort;
       entry.polls += 1;
@@ -243,6 +250,12 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
         }));
       }
       polls.push({ upstreamPortRequestId, poll: entry.polls, status: entry.port.status });
+      const carrierComments = (options.carrierComments ?? [])
+        .filter((comment) => comment.fromPoll <= entry.polls)
+        .map(({ fromPoll: _poll, ...comment }) => comment)
+        .slice(knownComments);
+      if (knownComments !== undefined && carrierComments.length > 0)
+        return Promise.resolve({ ...entry.port, carrierComments });
       if (entry.port.status === knownStatus) throw unchanged(knownStatus);
       return Promise.resolve({ ...entry.port });
     },

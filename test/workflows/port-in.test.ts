@@ -13,8 +13,10 @@ import { fromPortMemo, receivedPort, toPortMemo, type PortMemo } from '../../src
 import {
   MEMO,
   activatePortUpdate,
+  addCommentUpdate,
   cancelPortUpdate,
   carrierEventSignal,
+  portCommentsQuery,
   portWorkflowId,
   removeNumberUpdate,
   supplementPortUpdate,
@@ -33,6 +35,7 @@ import {
   type FakePlatformOptions,
 } from './fake-platform';
 import { recordHistories } from './histories';
+import type { CommentsMemo, PortComment } from '../../src/domain/port-comments';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -1222,6 +1225,72 @@ describe('portIn on the time-skipping server', () => {
       const platform = fakePlatform();
       await runPort('webhooks-off', platform, { settings: { webhooks: false } });
       expect(platform.webhooks.entries).toHaveLength(0);
+    });
+  });
+
+  describe('comments', () => {
+    const carrierComments = Array.from({ length: 12 }, (_, index) => ({
+      commentId: `cc_${index + 1}`,
+      text: `carrier note ${index + 1}`,
+      ...(index === 0 ? { author: 'AT&T porting desk' } : {}),
+      createdAt: '2026-11-30T11:00:00.000Z',
+      fromPoll: 1,
+    }));
+
+    it("takes the customer's comments and the carrier's as it polls, the newest 10 in the memo", async () => {
+      const platform = fakePlatform({ carrierComments });
+      let comment: PortComment | undefined;
+      let every: PortComment[] = [];
+      let memo: CommentsMemo | undefined;
+      const { workflowId } = await runPort('comments', platform, {
+        settings: { pollIntervalMs: 1_000 },
+        async scenario(handle) {
+          await platform.webhooks.next(
+            ({ event }) => (event.data.comment as PortComment | undefined)?.commentId === 'cmt_12',
+          );
+          comment = await handle.executeUpdate(addCommentUpdate, {
+            args: [{ text: 'The end user confirmed the PIN', authorName: 'Jane at Acme' }],
+          });
+          every = await handle.query(portCommentsQuery);
+          memo = (await handle.describe()).memo?.[MEMO.comments] as CommentsMemo;
+        },
+      });
+
+      expect(comment).toEqual({
+        commentId: 'cmt_13',
+        text: 'The end user confirmed the PIN',
+        author: { type: 'PARTITION', partitionId: PARTITION, name: 'Jane at Acme' },
+        createdAt: expect.any(String),
+      });
+      expect(every.map((c) => c.commentId)).toEqual(
+        Array.from({ length: 13 }, (_, index) => `cmt_${index + 1}`),
+      );
+      expect(every[0]).toEqual({
+        commentId: 'cmt_1',
+        text: 'carrier note 1',
+        author: { type: 'CARRIER', carrier: 'AT&T', name: 'AT&T porting desk' },
+        createdAt: expect.any(String),
+        carrierCommentId: 'cc_1',
+        carrierCreatedAt: '2026-11-30T11:00:00.000Z',
+      });
+      expect(every[1]?.author).toEqual({ type: 'CARRIER', carrier: 'AT&T' });
+      // The memo holds the newest ten and the count, never every comment.
+      expect(memo?.total).toBe(13);
+      expect(memo?.newest).toEqual(every.slice(-10));
+      // Each comment announced once, with the comment, ids stable and unique.
+      const added = platform.deliveredEvents().filter((e) => e.type === 'port.comment_added');
+      expect(added.map((e) => (e.data.comment as PortComment).commentId)).toEqual(
+        every.map((c) => c.commentId),
+      );
+      expect(new Set(added.map((e) => e.id)).size).toBe(13);
+      expect(added[12]).toMatchObject({
+        partitionId: PARTITION,
+        data: { portRequestId: 'pr-comments', comment },
+      });
+      // Each carrier comment is taken once: the looks after them ask only for newer ones.
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      const answers = (history.events ?? []).filter((e) => e.activityTaskCompletedEventAttributes);
+      expect(answers.length).toBeLessThan(10);
     });
   });
 });

@@ -4,6 +4,9 @@ import {
   focDatesQuery,
   isIsoDate,
   isoDate,
+  portComment,
+  portCommentRequest,
+  portComments,
   portObject,
   portRequest,
   portStatus,
@@ -21,6 +24,9 @@ import {
   activatedPortExamples,
   cancelledPortExamples,
   numberRemovedPortExamples,
+  portCommentExamples,
+  portCommentRequestExamples,
+  portCommentsExamples,
   carrierEventAcceptedExamples,
   carrierEventExamples,
   focDatesExamples,
@@ -270,5 +276,47 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
       const { partitionId, portRequestId } = request.params;
       return send(reply, await ports.carrierEvent(partitionId, portRequestId, request.body));
     },
+  );
+
+  app.post(
+    '/telephone-number/port/:portRequestId/comments',
+    {
+      schema: {
+        summary: 'Comment on a port request',
+        description:
+          'By the partition of the token and the name given; `port.comment_added` goes to the ' +
+          "partition's webhook. 409 PORT_CLOSED once the port has ended, COMMENT_LIMIT_REACHED " +
+          'past 200 comments; the same Idempotency-Key answers the comment it made.',
+        params: portParams,
+        headers: idempotencyKeyHeader,
+        body: withExamples(portCommentRequest, portCommentRequestExamples),
+        response: { 201: withExamples(portComment, portCommentExamples) },
+      },
+    },
+    async (request, reply) => {
+      const { partitionId, portRequestId } = request.params;
+      const key = request.headers['idempotency-key'];
+      const comment = valueOf(
+        await ports.addComment(partitionId, portRequestId, key, request.body),
+      );
+      void reply.code(201);
+      return comment;
+    },
+  );
+
+  app.get(
+    '/telephone-number/port/:portRequestId/comments',
+    {
+      schema: {
+        summary: "A port request's comments, the customer's and the losing carrier's, oldest first",
+        description:
+          'Up to 10 comments are read with no worker running; a longer thread asks the port ' +
+          'workflow, and when no worker answers in time, the newest 10 come with `complete: false`.',
+        params: portParams,
+        response: { 200: withExamples(portComments, portCommentsExamples) },
+      },
+    },
+    async (request) =>
+      valueOf(await ports.comments(request.params.partitionId, request.params.portRequestId)),
   );
 }
