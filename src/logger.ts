@@ -34,7 +34,13 @@ export const REDACTED_PATHS = Array.from({ length: MAX_DEPTH + 1 }, (_, depth) =
 ).flat();
 
 export function createLogger(
-  options: { level?: string; name?: string; destination?: DestinationStream } = {},
+  options: {
+    level?: string;
+    name?: string;
+    destination?: DestinationStream;
+    /** Pretty lines for a terminal; by default when stdout is one (a thread's never is). */
+    pretty?: boolean;
+  } = {},
 ): Logger {
   const config: LoggerOptions = {
     level: options.level ?? 'info',
@@ -42,7 +48,7 @@ export function createLogger(
     redact: { paths: REDACTED_PATHS, censor: REDACTED },
   };
   if (options.destination) return pino(config, options.destination);
-  if (process.stdout.isTTY) {
+  if (options.pretty ?? process.stdout.isTTY) {
     return pino({ ...config, transport: { target: 'pino-pretty', options: { colorize: true } } });
   }
   return pino(config);

@@ -6,7 +6,8 @@ import { buildApp } from '../api/app';
 import { closeGracefully } from '../api/close';
 import { createApiMetrics, scrapeUrlOf } from '../api/metrics';
 import { isLoopbackHost, loadConfigOrExit, type Config, type ConfigWith } from '../config';
-import { DEFAULT_ALIANZA_USERNAME, DEFAULT_PLATFORM_TOKEN, startEmulator } from '../emulator';
+import { DEFAULT_ALIANZA_USERNAME, DEFAULT_PLATFORM_TOKEN } from '../emulator';
+import { startEmulatorThread } from './emulator-thread';
 import { createLogger, type Logger } from '../logger';
 import { waitForShutdownSignal } from '../shutdown';
 import {
@@ -29,6 +30,9 @@ import {
   loadOrCreateNotificationSecret,
 } from './dev-secrets';
 import { resolveTemporalCli } from './temporal-cli';
+
+/** The name on every log line of embedded mode, its emulator's thread too. */
+const LOGGER_NAME = 'portflow';
 
 /** What was started, closed in reverse order: API first, Temporal dev server last. */
 class RunningParts {
@@ -122,16 +126,18 @@ async function startPlatform(
   const callback = config.EMULATOR_CALLBACK_URL
     ? { url: config.EMULATOR_CALLBACK_URL, secret: config.EMULATOR_CALLBACK_SECRET as string }
     : { url: `${localApiUrlOf(config)}/platform/notifications`, secret: notificationSecret };
-  const emulator = await startEmulator({
-    host: config.EMULATOR_HOST,
-    port: config.EMULATOR_PORT,
-    token,
-    dialect: config.PLATFORM_KIND,
-    username,
-    dataFile: join(config.DATA_DIR, 'emulator.sqlite'),
-    logger: logger.child({ component: 'emulator' }),
-    callback,
-  });
+  const emulator = await startEmulatorThread(
+    {
+      host: config.EMULATOR_HOST,
+      port: config.EMULATOR_PORT,
+      token,
+      dialect: config.PLATFORM_KIND,
+      username,
+      dataFile: join(config.DATA_DIR, 'emulator.sqlite'),
+      callback,
+    },
+    { level: config.LOG_LEVEL, name: LOGGER_NAME },
+  );
   parts.add('emulator', () => emulator.close());
   return {
     url: emulator.url,
@@ -234,7 +240,7 @@ async function startAll(config: Config, logger: Logger, parts: RunningParts): Pr
 /** `npm start`: the Temporal dev server, the emulator, a worker and the API in one process. */
 async function run(): Promise<void> {
   const config = loadConfigOrExit();
-  const logger = createLogger({ level: config.LOG_LEVEL, name: 'portflow' });
+  const logger = createLogger({ level: config.LOG_LEVEL, name: LOGGER_NAME });
   // The worker's metrics are served under the API's /metrics; an address of their own is optional.
   const metricsAddress = config.WORKER_METRICS_ADDRESS ?? `127.0.0.1:${await freePort()}`;
   // This process orders the shutdown itself, so the SDK must not react to signals on its own.

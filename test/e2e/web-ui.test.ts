@@ -183,7 +183,7 @@ describe('the Temporal Web UI, as an operator sees a port', () => {
     expect(seen).toContain(portId);
     expect(seen).toContain('portIn');
     // Activities read as steps.
-    for (const step of ['awaitCarrierStatus', 'checkPortability']) expect(seen).toContain(step);
+    for (const step of ['awaitCarrierStatus', 'submitPort']) expect(seen).toContain(step);
     // The input is on the page, as Temporal stores it: encrypted.
     expect(seen).toContain('encryption-key-id');
     // The codec endpoint is configured but this browser is not signed in: it decodes nothing.
