@@ -157,7 +157,11 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
     'Temporal dev server',
     await findDescendant(cli.path, String(temporalPort)),
   );
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await Connection.connect({
+    address: server.address,
+    // A 20,000-number port's whole history comes as one page of over 4 MiB (gRPC's default).
+    channelArgs: { 'grpc.max_receive_message_length': 64 * 1024 * 1024 },
+  });
   const codecKeys = { 'bench-1': newCodecKey() };
   const client = new Client({
     connection,
