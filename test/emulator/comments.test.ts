@@ -1,39 +1,29 @@
 /** The carrier-comments extension: posted through /_emulator, read with the port, notified. */
-import {
-  PLATFORM_NOTIFICATION_SIGNATURE_HEADER,
-  type PlatformPortNotification,
-} from '../../src/domain';
-import { jsonRequest, startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import type { PlatformPortNotification } from '../../src/domain';
+import { jsonRequest, type TestEmulator } from '../helpers/emulator';
 import { eventually } from '../helpers/portflow';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhooks';
-import { AT_AND_T_NUMBER, seedCaller, seedPortRequest, type SeedCaller } from './support';
-
-const SECRET = 'callback-secret-0123456789';
+import type { WebhookReceiver } from '../helpers/webhooks';
+import {
+  AT_AND_T_NUMBER,
+  seedCaller,
+  seedPortRequest,
+  useStoppedEmulator,
+  type SeedCaller,
+} from './support';
 
 let receiver: WebhookReceiver<PlatformPortNotification>;
 let emulator: TestEmulator;
 let call: SeedCaller;
 let today: string;
 
-beforeAll(async () => {
-  receiver = await startWebhookReceiver<PlatformPortNotification>({
-    secret: SECRET,
-    signatureHeader: PLATFORM_NOTIFICATION_SIGNATURE_HEADER,
-  });
-  emulator = await startTestEmulator({ callback: { url: receiver.url, secret: SECRET } });
-  call = seedCaller(emulator, 'p1');
-});
-
-afterAll(async () => {
-  await emulator?.close();
-  await receiver?.close();
-});
-
-beforeEach(async () => {
-  await emulator.control.reset();
-  await emulator.control.setSpeed(0);
-  today = (await emulator.control.now()).slice(0, 10);
-});
+useStoppedEmulator(
+  'p1',
+  (parts) => {
+    ({ emulator, call, today } = parts);
+    receiver = parts.receiver as WebhookReceiver<PlatformPortNotification>;
+  },
+  { notifications: {} },
+);
 
 async function submitPort(): Promise<string> {
   const submitted = await call('POST', '/telephone-number/port', {

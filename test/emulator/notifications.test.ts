@@ -1,41 +1,24 @@
 /** The emulator's notification extension: each port status change on its clock, posted signed. */
-import {
-  PLATFORM_NOTIFICATION_SIGNATURE_HEADER,
-  type PlatformPortNotification,
-} from '../../src/domain';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import type { PlatformPortNotification } from '../../src/domain';
+import type { TestEmulator } from '../helpers/emulator';
 import { eventually } from '../helpers/portflow';
-import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhooks';
-import { AT_AND_T_NUMBER, seedCaller, seedPortRequest, type SeedCaller } from './support';
-
-const SECRET = 'callback-secret-0123456789';
+import type { WebhookReceiver } from '../helpers/webhooks';
+import { AT_AND_T_NUMBER, seedPortRequest, useStoppedEmulator, type SeedCaller } from './support';
 
 let receiver: WebhookReceiver<PlatformPortNotification>;
 let emulator: TestEmulator;
 let call: SeedCaller;
 let today: string;
 
-beforeAll(async () => {
-  receiver = await startWebhookReceiver<PlatformPortNotification>({
-    secret: SECRET,
-    signatureHeader: PLATFORM_NOTIFICATION_SIGNATURE_HEADER,
-    // The first delivery is refused: the emulator tries it again.
-    refuse: (delivery) => delivery === 1,
-  });
-  emulator = await startTestEmulator({ callback: { url: receiver.url, secret: SECRET } });
-  call = seedCaller(emulator, 'p1');
-});
-
-afterAll(async () => {
-  await emulator?.close();
-  await receiver?.close();
-});
-
-beforeEach(async () => {
-  await emulator.control.reset();
-  await emulator.control.setSpeed(0);
-  today = (await emulator.control.now()).slice(0, 10);
-});
+useStoppedEmulator(
+  'p1',
+  (parts) => {
+    ({ emulator, call, today } = parts);
+    receiver = parts.receiver as WebhookReceiver<PlatformPortNotification>;
+  },
+  // The first delivery is refused: the emulator tries it again.
+  { notifications: { refuse: (delivery) => delivery === 1 } },
+);
 
 /** The notifications taken (answered 2xx) so far, for one upstream port. */
 const takenFor = (portRequestId: string) =>

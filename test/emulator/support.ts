@@ -1,13 +1,20 @@
 /** Raw HTTP calls to the emulator's seed endpoints, so tests see statuses, headers and bodies as sent. */
 import type { Dispatcher } from 'undici';
 import { z } from 'zod';
-import { addBusinessDays, addDays, errorBody } from '../../src/domain';
+import {
+  PLATFORM_NOTIFICATION_SIGNATURE_HEADER,
+  addBusinessDays,
+  addDays,
+  errorBody,
+  type PlatformPortNotification,
+} from '../../src/domain';
 import {
   jsonRequest,
   startTestEmulator,
   type JsonAnswer,
   type TestEmulator,
 } from '../helpers/emulator';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhooks';
 
 /** JSON as the emulator sent it; tests read it by field. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked by expect, not by types
@@ -100,23 +107,46 @@ export interface StoppedEmulator {
   call: SeedCaller;
   /** The emulator's date as the test begins. */
   today: string;
+  /** Where the emulator posts its signed notifications, when the suite asked for them. */
+  receiver?: WebhookReceiver<PlatformPortNotification>;
 }
+
+/** The secret the emulator signs its notifications to a suite's receiver with. */
+export const NOTIFICATION_SECRET = 'callback-secret-0123456789';
 
 /**
  * One emulator for the suite, reset before each test with its clock stopped: each step of a
  * timeline happens exactly when the test moves time. `use` is given the suite's parts before
- * each test.
+ * each test. With `notifications`, the emulator posts its notifications to a receiver of the
+ * suite (`refuse` names the deliveries it answers 500).
  */
-export function useStoppedEmulator(partitionId: string, use: (parts: StoppedEmulator) => void) {
+export function useStoppedEmulator(
+  partitionId: string,
+  use: (parts: StoppedEmulator) => void,
+  options: { notifications?: { refuse?: (delivery: number) => boolean } } = {},
+) {
   let emulator: TestEmulator;
+  let receiver: WebhookReceiver<PlatformPortNotification> | undefined;
   beforeAll(async () => {
-    emulator = await startTestEmulator();
+    if (options.notifications) {
+      receiver = await startWebhookReceiver<PlatformPortNotification>({
+        secret: NOTIFICATION_SECRET,
+        signatureHeader: PLATFORM_NOTIFICATION_SIGNATURE_HEADER,
+        refuse: options.notifications.refuse,
+      });
+    }
+    emulator = await startTestEmulator(
+      receiver ? { callback: { url: receiver.url, secret: NOTIFICATION_SECRET } } : {},
+    );
   });
-  afterAll(() => emulator.close());
+  afterAll(async () => {
+    await emulator?.close();
+    await receiver?.close();
+  });
   beforeEach(async () => {
     await emulator.control.reset();
     await emulator.control.setSpeed(0);
     const today = (await emulator.control.now()).slice(0, 10);
-    use({ emulator, call: seedCaller(emulator, partitionId), today });
+    use({ emulator, call: seedCaller(emulator, partitionId), today, receiver });
   });
 }
