@@ -328,6 +328,11 @@ describe('portflow on a Temporal cluster on PostgreSQL (2 API replicas, 2 worker
   }, 300_000);
 
   it('lets the Temporal CLI find every port by its search attributes', async () => {
+    // Visibility takes a port's last PortStatus a moment after its memo says DONE.
+    const answer = await eventually(
+      () => call(0, 'GET', portsPath('?status=COMPLETED&pageSize=100')),
+      (listing) => (listing.body.ports as unknown[]).length >= 14,
+    );
     const { stdout } = await promisify(execFile)(cliPath, [
       'workflow',
       'list',
@@ -340,7 +345,6 @@ describe('portflow on a Temporal cluster on PostgreSQL (2 API replicas, 2 worker
       '--output',
       'json',
     ]);
-    const answer = await call(0, 'GET', portsPath('?status=COMPLETED&pageSize=100'));
     const ids = (answer.body.ports as { portRequestId: string }[]).map(
       (port) => port.portRequestId,
     );
