@@ -1,20 +1,8 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import {
-  CHECK_CONCURRENCY,
-  groupChecks,
-  refusedCheck,
-  type PortabilityChecks,
-} from '../domain/portability';
-import type {
-  ActivationWindow,
-  CarrierComment,
-  PlatformPort,
-  PortabilityCheck,
-  PortAssignment,
-} from '../domain';
+import { checkEach, type PortabilityChecks } from '../domain/portability';
+import type { ActivationWindow, CarrierComment, PlatformPort, PortAssignment } from '../domain';
 import { PlatformConflictError, type PlatformClient, type PortSubmission } from '../platform';
 import { asActivityFailure, callPlatform } from './failures';
-import { mapConcurrently } from '../domain/concurrency';
 import { heartbeatUnlessLocal } from './concurrency';
 
 /** An upstream port, as the platform names it. */
@@ -57,22 +45,15 @@ export function createPortActivities({ platform }: { platform: PlatformClient })
       partitionId: string;
       telephoneNumbers: string[];
     }): Promise<PortabilityChecks> {
-      const checks = await mapConcurrently(
+      return checkEach(
         input.telephoneNumbers,
-        CHECK_CONCURRENCY,
-        async (telephoneNumber): Promise<PortabilityCheck> => {
+        (telephoneNumber) => {
           heartbeatUnlessLocal();
-          try {
-            return await callPlatform(() =>
-              platform.checkPortability(input.partitionId, telephoneNumber),
-            );
-          } catch (error) {
-            if (!(error instanceof ApplicationFailure) || !error.nonRetryable) throw error;
-            return refusedCheck(telephoneNumber, error.message);
-          }
+          return callPlatform(() => platform.checkPortability(input.partitionId, telephoneNumber));
         },
+        (error) =>
+          error instanceof ApplicationFailure && error.nonRetryable ? error.message : undefined,
       );
-      return groupChecks(checks);
     },
 
     async submitPort(input: {

@@ -1,6 +1,7 @@
 /*
  * Portability checks as a port keeps them. Zod-free: workflow code imports it.
  */
+import { mapConcurrently } from './concurrency';
 import type { PortabilityCheck } from './port';
 
 /** How many numbers are checked at once against the platform. */
@@ -36,16 +37,33 @@ export function unmatchedProvider(
     .join('; ');
 }
 
-/** A number the platform refused to check: not portable, with the platform's words. */
-export function refusedCheck(telephoneNumber: string, reason: string): PortabilityCheck {
-  return {
-    telephoneNumber,
-    portable: false,
-    currentCarrier: 'UNKNOWN',
-    lineType: 'UNKNOWN',
-    estimatedDays: 0,
-    reason,
-  };
+/**
+ * Every number's portability, `check`ed CHECK_CONCURRENCY at a time and grouped by losing
+ * carrier. A number the platform refuses to check (`refusal` gives the platform's words) is not
+ * portable, with those words; any other failure goes on up.
+ */
+export async function checkEach(
+  telephoneNumbers: string[],
+  check: (telephoneNumber: string) => Promise<PortabilityCheck>,
+  refusal: (error: unknown) => string | undefined,
+): Promise<PortabilityChecks> {
+  const checks = await mapConcurrently(telephoneNumbers, CHECK_CONCURRENCY, async (number) => {
+    try {
+      return await check(number);
+    } catch (error) {
+      const reason = refusal(error);
+      if (reason === undefined) throw error;
+      return {
+        telephoneNumber: number,
+        portable: false,
+        currentCarrier: 'UNKNOWN',
+        lineType: 'UNKNOWN',
+        estimatedDays: 0,
+        reason,
+      };
+    }
+  });
+  return groupChecks(checks);
 }
 
 export function groupChecks(checks: PortabilityCheck[]): PortabilityChecks {

@@ -17,14 +17,7 @@ import type {
   PortCommentsAnswer,
 } from '../domain/comment';
 import { fromIsoDate } from '../domain/calendar';
-import { mapConcurrently } from '../domain/concurrency';
-import {
-  CHECK_CONCURRENCY,
-  groupChecks,
-  refusedCheck,
-  unmatchedProvider,
-  type PortabilityChecks,
-} from '../domain/portability';
+import { checkEach, unmatchedProvider, type PortabilityChecks } from '../domain/portability';
 import { fromPortMemo, receivedPort, toPortMemo, type PortMemo } from '../domain/port-memo';
 import {
   AccountIdKey,
@@ -222,14 +215,14 @@ export function portOperations(deps: OperationDeps) {
     numbers: string[],
   ): Promise<PortabilityChecks | undefined> {
     try {
-      const checks = await mapConcurrently(numbers, CHECK_CONCURRENCY, (telephoneNumber) =>
-        platform.checkPortability(partitionId, telephoneNumber).catch((error: unknown) => {
-          if (error instanceof PlatformError && !error.retryable && !isCredentialsRefusal(error))
-            return refusedCheck(telephoneNumber, error.message);
-          throw error;
-        }),
+      return await checkEach(
+        numbers,
+        (telephoneNumber) => platform.checkPortability(partitionId, telephoneNumber),
+        (error) =>
+          error instanceof PlatformError && !error.retryable && !isCredentialsRefusal(error)
+            ? error.message
+            : undefined,
       );
-      return groupChecks(checks);
     } catch (error) {
       if (error instanceof PlatformError) return undefined;
       throw error;

@@ -472,9 +472,12 @@ export class Port {
     this.changed = true;
     // Published with what the resubmission brings.
     this.supplementsArriving++;
-    await condition(() => this.submitted || this.object.phase === 'DONE');
-    for (const submission of this.open()) submission.takeSupplement(supplement);
-    this.supplementsArriving--;
+    try {
+      await condition(() => this.submitted || this.object.phase === 'DONE');
+      for (const submission of this.open()) submission.takeSupplement(supplement);
+    } finally {
+      this.supplementsArriving--;
+    }
     return this.object;
   }
 
