@@ -18,7 +18,7 @@ import {
 import type { orderNumbers } from '../workflows/order-numbers';
 import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
 import { accepted, done, notFound, type Outcome } from './outcomes';
-import { callTemporal } from './temporal-calls';
+import { callUpdate } from './temporal-calls';
 
 /** How long past ORDER_RESPONSE_WAIT a worker may take to say whether the order is done. */
 const WORKER_ANSWER_MS = 2_000;
@@ -61,7 +61,7 @@ export function orders({ client, config, platform, taskQueue, onStarted }: Order
    */
   async function awaitOrder(workflowId: string): Promise<void> {
     const waitMs = config.ORDER_RESPONSE_WAIT;
-    await callTemporal(
+    await callUpdate(
       client,
       () =>
         client.workflow

@@ -55,7 +55,13 @@ import {
   type Outcome,
   type Refusal,
 } from './outcomes';
-import { TemporalUnavailable, callTemporal, unlessMissing, updateRefusal } from './temporal-calls';
+import {
+  TemporalUnavailable,
+  callTemporal,
+  callUpdate,
+  unlessMissing,
+  updateRefusal,
+} from './temporal-calls';
 
 export interface PortListFilters {
   status?: PortStatus;
@@ -270,7 +276,7 @@ export function portOperations(deps: OperationDeps) {
     const refused = options.refusal?.(current.value);
     if (refused) return refused;
     try {
-      return done(await callTemporal(client, call));
+      return done(await callUpdate(client, call));
     } catch (error) {
       const refused = updateRefusal(error);
       const refusal = refused
@@ -484,7 +490,7 @@ export function portOperations(deps: OperationDeps) {
       if (isRefusal(current)) return current;
       const { text, authorName } = request;
       try {
-        const comment = await callTemporal(client, () =>
+        const comment = await callUpdate(client, () =>
           handleOf(partitionId, portRequestId).executeUpdate(addCommentUpdate, {
             args: [{ text, authorName }],
             // Temporal answers an Update ID it has seen with that Update's answer.

@@ -21,7 +21,7 @@ import type { releaseNumber } from '../workflows/release-number';
 import { memoOf, requestFingerprint, startOnce } from './idempotency';
 import { platformDetails } from './platform-calls';
 import { accepted, conflict, done, notFound, type Outcome } from './outcomes';
-import { callTemporal, unlessMissing, updateRefusal } from './temporal-calls';
+import { callTemporal, callUpdate, unlessMissing, updateRefusal } from './temporal-calls';
 
 export interface ReleaseDeps {
   client: Client;
@@ -169,7 +169,7 @@ export function releases({ client, config, platform, holds, taskQueue, onStarted
       if (latest.release.status !== 'AGING') return notAging(telephoneNumber, latest.release);
       const handle = client.workflow.getHandle(releaseWorkflowId(partitionId, telephoneNumber));
       try {
-        return done(await callTemporal(client, () => handle.executeUpdate(reclaimUpdate)));
+        return done(await callUpdate(client, () => handle.executeUpdate(reclaimUpdate)));
       } catch (error) {
         // Aged or reclaimed meanwhile: the release as it ended answers.
         const refused = updateRefusal(error) ?? error instanceof WorkflowNotFoundError;

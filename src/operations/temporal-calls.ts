@@ -25,12 +25,18 @@ const UNAVAILABLE_CODES = new Set([
   grpcStatus.CANCELLED,
 ]);
 
+/** The gRPC status code of a failed call, when it has one. */
+function grpcCodeOf(error: unknown): number | undefined {
+  const cause = error instanceof ServiceError ? error.cause : error;
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
 function isUnavailable(error: unknown): boolean {
   // An Update whose call ran out of time (no worker took it) is the same outage as a failed call.
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
-  const cause = error instanceof ServiceError ? error.cause : error;
-  const code = (cause as { code?: unknown } | undefined)?.code;
-  return typeof code === 'number' && UNAVAILABLE_CODES.has(code);
+  const code = grpcCodeOf(error);
+  return code !== undefined && UNAVAILABLE_CODES.has(code);
 }
 
 /** How long one request may wait on Temporal before it answers 503. */
@@ -47,6 +53,30 @@ export async function callTemporal<T>(
   } catch (error) {
     if (isUnavailable(error)) throw new TemporalUnavailable(error);
     throw error;
+  }
+}
+
+/** How many times an Update is sent while the server aborts it for a failed workflow task. */
+const UPDATE_ATTEMPTS = 3;
+
+/**
+ * Runs an Update as callTemporal runs any call. The server aborts an Update whose workflow task
+ * failed (FAILED_PRECONDITION, "workflow not ready"): among others a task it made the worker
+ * redo because new events came in as the workflow was closing. Such an Update never took effect,
+ * so it is sent again, a few times.
+ */
+export async function callUpdate<T>(
+  client: Client,
+  update: () => Promise<T>,
+  deadlineMs?: number,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await callTemporal(client, update, deadlineMs);
+    } catch (error) {
+      const notReady = grpcCodeOf(error) === grpcStatus.FAILED_PRECONDITION;
+      if (!notReady || attempt >= UPDATE_ATTEMPTS) throw error;
+    }
   }
 }
 
