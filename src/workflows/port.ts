@@ -699,9 +699,11 @@ export class Port {
       this.held = this.held.filter((n) => n !== telephoneNumber);
       this.removedHeld.add(telephoneNumber);
     }
-    upsertSearchAttributes([
-      { key: TelephoneNumbersKey, value: remaining.slice(0, MAX_SEARCHABLE_NUMBERS) },
-    ]);
+    if (!this.compact) {
+      upsertSearchAttributes([
+        { key: TelephoneNumbersKey, value: remaining.slice(0, MAX_SEARCHABLE_NUMBERS) },
+      ]);
+    }
     const said = `${telephoneNumber} removed from the port: ${detail}`;
     this.record(said);
     if (this.input.settings.webhooks) this.emit(said, 'port.number_removed', { telephoneNumber });
@@ -928,9 +930,14 @@ export class Port {
     if (this.checked && attributes.get(CurrentProviderKey) !== currentProvider) {
       changes.push({ key: CurrentProviderKey, value: currentProvider });
     }
-    const requestedDate = fromIsoDate(this.object.requestedDate);
-    if (this.compact && attributes.get(RequestedDateKey)?.getTime() !== requestedDate.getTime())
-      changes.push({ key: RequestedDateKey, value: requestedDate });
+    if (this.compact) {
+      const requestedDate = fromIsoDate(this.object.requestedDate);
+      if (attributes.get(RequestedDateKey)?.getTime() !== requestedDate.getTime())
+        changes.push({ key: RequestedDateKey, value: requestedDate });
+      const numbers = this.object.telephoneNumbers.slice(0, MAX_SEARCHABLE_NUMBERS);
+      if ((attributes.get(TelephoneNumbersKey) ?? []).join() !== numbers.join())
+        changes.push({ key: TelephoneNumbersKey, value: numbers });
+    }
     const codes = this.rejectionCodes();
     // Ports before this attribute upserted nothing when only the codes changed.
     if (
