@@ -3,7 +3,7 @@
  * the results and writes them into BENCHMARKS.md (a full run of every section only).
  *
  * BENCH_SCALE=small runs every section at a size for development (a few minutes);
- * BENCH_ONLY=throughput,embedded,latency,lifecycles,big-port,big-order,open-ports runs some sections;
+ * BENCH_ONLY=throughput,embedded,latency,lifecycles,big-port,big-order,open-ports,cluster runs some sections;
  * BENCH_RENDER=dist/bench/results.full.json writes the tables again from saved results.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createLogger } from '../src/logger';
 import { installTemporalRuntime } from '../src/worker/runtime';
+import { measureCluster } from './cluster';
 import { measureEmbedded } from './embedded';
 import { measureLatency } from './latency';
 import { measureLifecycles } from './lifecycles';
@@ -36,6 +37,10 @@ const SIZES = {
     bigPort: 20_000,
     bigOrder: 10_000,
     openPorts: { ports: 10_000, concurrency: 32, perSecond: 100, durationMs: 20_000 },
+    cluster: {
+      throughput: { ports: 300, concurrency: 64, timeoutMs: 900_000 },
+      latency: { rates: [10, 100], durationMs: 10_000, warmupMs: 5_000 },
+    },
   },
   small: {
     throughput: { ports: 50, concurrency: 16, timeoutMs: 120_000 },
@@ -44,6 +49,10 @@ const SIZES = {
     bigPort: 100,
     bigOrder: 200,
     openPorts: { ports: 100, concurrency: 16, perSecond: 50, durationMs: 3_000 },
+    cluster: {
+      throughput: { ports: 30, concurrency: 16, timeoutMs: 120_000 },
+      latency: { rates: [10, 50], durationMs: 3_000, warmupMs: 1_000 },
+    },
   },
 } as const;
 
@@ -55,6 +64,7 @@ const SECTIONS: SectionName[] = [
   'big-port',
   'big-order',
   'open-ports',
+  'cluster',
 ];
 
 /** The repository: dist/bench/bench/index.js is three levels down. */
@@ -114,6 +124,7 @@ async function run(): Promise<void> {
     'big-order': () =>
       eachSetting((setting, run) => measureBigOrder(stack, sizes.bigOrder, setting, run)),
     'open-ports': () => measureOpenPorts(stack, sizes.openPorts),
+    cluster: () => measureCluster(stack, sizes.cluster),
   };
   try {
     for (const name of chosen) {

@@ -10,7 +10,7 @@ import { bareAdmissionUpdate, bareStateQuery, bareWait } from './bare/workflows'
 import { atFixedRate, type LatencySummary } from './load';
 import { quiesce, type Measured } from './processes';
 import type { Logger } from '../src/logger';
-import type { Stack } from './stack';
+import type { Stack, TemporalServer } from './stack';
 import { portWorkflowId } from '../src/workflows/definitions';
 
 export const LATENCY_KINDS = [
@@ -141,37 +141,40 @@ export async function rateSeries(
   return rows;
 }
 
+/** Every kind at each rate, on the stack's dev server, or only `kinds` on the server `on` names. */
 export async function measureLatency(
   stack: Stack,
   options: { rates: readonly number[]; durationMs: number; warmupMs: number },
+  on: TemporalServer = stack.temporal,
+  kinds: readonly LatencyKind[] = LATENCY_KINDS,
 ): Promise<LatencyRow[]> {
   const bareTaskQueue = 'bare-latency';
-  const bareWorker = await stack.startBareWorker(bareTaskQueue);
+  const bareWorker = await stack.startBareWorker(bareTaskQueue, on);
   // Production's poll interval: the ports opened here wait for a carrier that answers in days.
-  const portflow = await stack.startPortflow('latency', { PORT_POLL_INTERVAL: '1h' });
+  const portflow = await stack.startPortflow('latency', { PORT_POLL_INTERVAL: '1h' }, on);
   const targets: Targets = {
     api: portflow.api,
-    client: stack.client,
-    bareClient: stack.bareClient,
+    client: on.client,
+    bareClient: on.bareClient,
     bareTaskQueue,
     partitionId: 'bench-latency',
     ports: [],
     bareWorkflows: [],
   };
-  const quiet = [stack.devServer, portflow.worker, portflow.apiProcess, bareWorker];
+  const quiet = [...on.processes, portflow.worker, portflow.apiProcess, bareWorker];
   try {
     // Warm-up: JIT, connection pools and worker caches, not measured.
     await rateSeries(targets, {
       rates: [20],
       durationMs: options.warmupMs,
-      kinds: LATENCY_KINDS,
+      kinds,
       quiet,
       logger: stack.logger,
     });
     return await rateSeries(targets, {
       rates: options.rates,
       durationMs: options.durationMs,
-      kinds: LATENCY_KINDS,
+      kinds,
       quiet,
       logger: stack.logger,
     });

@@ -1,4 +1,5 @@
 /** The bench's results as Markdown tables, each section with its target. */
+import type { ClusterResult } from './cluster';
 import type { EmbeddedResult } from './embedded';
 import type { HistorySize } from './histories';
 import type { LatencyRow } from './latency';
@@ -14,7 +15,14 @@ import {
 import type { CompletionRun, ThroughputResult } from './throughput';
 
 export type SectionName =
-  'throughput' | 'embedded' | 'latency' | 'lifecycles' | 'big-port' | 'big-order' | 'open-ports';
+  | 'throughput'
+  | 'embedded'
+  | 'latency'
+  | 'lifecycles'
+  | 'big-port'
+  | 'big-order'
+  | 'open-ports'
+  | 'cluster';
 
 type Section<T> = { ok: true; value: T } | { ok: false; error: string };
 
@@ -32,6 +40,7 @@ export interface Results {
     'big-port'?: Section<BigRequestResult[]>;
     'big-order'?: Section<BigRequestResult[]>;
     'open-ports'?: Section<OpenPortsResult>;
+    cluster?: Section<ClusterResult>;
   };
 }
 
@@ -119,19 +128,43 @@ function cpuText(run: CompletionRun): string {
 
 const THROUGHPUT_TARGET = 0.6;
 
-function throughputSection(result: ThroughputResult, targets: Target[]): string {
+const COMPLETION_HEADER = [
+  'run',
+  'workflows',
+  'in flight',
+  'seconds',
+  'per second',
+  'start→close p50 ms',
+  'p99 ms',
+  'CPU ms per workflow',
+  'not as expected',
+  'POSTs retried after 503/429',
+];
+
+/** The three runs of a throughput result, labelled after `prefix`. */
+function completionRows(result: ThroughputResult, prefix = ''): string[][] {
   const row = (label: string, run: CompletionRun) => [
-    label,
+    `${prefix}${label}`,
     count(run.workflows),
     String(result.concurrency),
     fixed(run.seconds),
     fixed(run.perSecond),
     ms(run.p50Ms),
     ms(run.p99Ms),
-    cpuText(run),
+    cpuText(run) || 'not measured',
     String(run.unexpected),
     run.retried === undefined ? 'n/a' : String(run.retried),
   ];
+  return [
+    row('bare Temporal (1 no-op activity)', result.bare),
+    ...(result.barePort
+      ? [row('bare port (the upstream calls as activities)', result.barePort)]
+      : []),
+    row('portflow port', result.portflow),
+  ];
+}
+
+function throughputSection(result: ThroughputResult, targets: Target[]): string {
   const { barePort } = result;
   const ratio = barePort ? result.portflow.perSecond / barePort.perSecond : Number.NaN;
   targets.push({
@@ -143,35 +176,17 @@ function throughputSection(result: ThroughputResult, targets: Target[]): string 
   return [
     '## 1. End-to-end throughput',
     'portflow: `POST /port` of one number each (asking activation to a user), to the port COMPLETED and its workflow closed, with the emulator carrier approving and completing at its first look (`PUT /_emulator/carrier {pace: immediate}`). Bare port: `client.workflow.start` of a workflow making the same upstream calls as plain activities against the emulator (check, submit, read until final, assign). Bare Temporal: a workflow with one no-op activity. The same number in flight in all three.',
-    table(
-      [
-        'run',
-        'workflows',
-        'in flight',
-        'seconds',
-        'per second',
-        'start→close p50 ms',
-        'p99 ms',
-        'CPU ms per workflow',
-        'not as expected',
-        'POSTs retried after 503/429',
-      ],
-      [
-        row('bare Temporal (1 no-op activity)', result.bare),
-        ...(barePort ? [row('bare port (the upstream calls as activities)', barePort)] : []),
-        row('portflow port', result.portflow),
-      ],
-    ),
+    table(COMPLETION_HEADER, completionRows(result)),
     `Ratio portflow / bare port: **${fixed(ratio, 2)}** (target ≥ ${THROUGHPUT_TARGET}: ${verdict(ratio >= THROUGHPUT_TARGET)}); portflow / bare Temporal: ${fixed(noopRatio, 2)}. CPU per workflow of the Temporal server, worker and API: bare Temporal ${ms(cpuTotal(result.bare))} ms, ${barePort ? `bare port ${ms(cpuTotal(barePort))} ms, ` : ''}portflow ${ms(cpuTotal(result.portflow))} ms.`,
   ].join('\n\n');
 }
 
 /** A table of fixed-rate runs; `context` names what differs between groups of rows. */
-function latencyRows(rows: (LatencyRow & { context?: string })[]): string {
+function latencyRows(rows: (LatencyRow & { context?: string })[], contextName = 'worker'): string {
   const withContext = rows.some((row) => row.context !== undefined);
   return table(
     [
-      ...(withContext ? ['worker'] : []),
+      ...(withContext ? [contextName] : []),
       'req/s',
       'request',
       'ok / due',
@@ -480,6 +495,32 @@ function scaleSection(results: Results, targets: Target[]): string {
   return parts.join('\n\n');
 }
 
+/** The cluster's runs beside the dev server's of the same run (sections 1 and 2). */
+function clusterSection(result: ClusterResult, results: Results): string {
+  const { throughput, latency } = results.sections;
+  const { portflow, barePort } = result.throughput;
+  const ratio = barePort ? portflow.perSecond / barePort.perSecond : Number.NaN;
+  const rates = new Set(result.latency.map((row) => row.perSecond));
+  const kinds = new Set(result.latency.map((row) => row.kind));
+  const devRows = latency?.ok
+    ? latency.value.filter((row) => rates.has(row.perSecond) && kinds.has(row.kind))
+    : [];
+  const rows = [
+    ...devRows.map((row) => ({ ...row, context: 'dev server (section 2)' })),
+    ...result.latency.map((row) => ({ ...row, context: 'cluster on PostgreSQL' })),
+  ].sort((a, b) => a.perSecond - b.perSecond);
+  return [
+    '## C. A Temporal cluster on PostgreSQL beside the dev server',
+    "The production topology, in the same run: PostgreSQL (Debian's) and the Temporal server's frontend, history, matching and worker services each in its own process (`go.temporal.io/server` at the dev server's version, as the cluster tests start it), portflow's worker and API on it as on the dev server. Runs as in sections 1 (fewer workflows) and 2; the cluster's own CPU time is not counted.",
+    table(COMPLETION_HEADER, [
+      ...(throughput?.ok ? completionRows(throughput.value, 'dev server: ') : []),
+      ...completionRows(result.throughput, 'cluster: '),
+    ]),
+    `On the cluster, portflow / bare port: **${fixed(ratio, 2)}**.`,
+    latencyRows(rows, 'server'),
+  ].join('\n\n');
+}
+
 function failure(name: string, section: { ok: false; error: string } | undefined): string[] {
   return section ? [`**${name} failed:** ${section.error}`] : [];
 }
@@ -497,7 +538,8 @@ export function renderReport(results: Results): string {
   if (sections.lifecycles?.ok) parts.push(lifecycleSection(sections.lifecycles.value, targets));
   else parts.push(...failure('lifecycles', sections.lifecycles));
   parts.push(scaleSection(results, targets));
-  for (const name of ['big-port', 'big-order', 'open-ports'] as const) {
+  if (sections.cluster?.ok) parts.push(clusterSection(sections.cluster.value, results));
+  for (const name of ['big-port', 'big-order', 'open-ports', 'cluster'] as const) {
     const section = sections[name];
     if (section && !section.ok) parts.push(...failure(name, section));
   }

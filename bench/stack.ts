@@ -63,6 +63,14 @@ export interface TemporalTarget {
   client: Client;
 }
 
+/** A Temporal server measurements run on: the stack's dev server, or a cluster beside it. */
+export interface TemporalServer extends TemporalTarget {
+  /** The plain client of the bare baselines. */
+  bareClient: Client;
+  /** Its processes whose CPU time is counted (none for a cluster: it is not measured). */
+  processes: Measured[];
+}
+
 export interface Stack {
   /** dist/ of `npm run build`: the code the workers run. */
   dist: string;
@@ -72,10 +80,13 @@ export interface Stack {
   /** The plain client of the bare baseline. */
   bareClient: Client;
   devServer: Measured;
+  /** The dev server as a server the measurements run on. */
+  temporal: TemporalServer;
   emulator: Emulator;
   codecKeys: Record<string, string>;
   logger: Logger;
-  startPortflow(name: string, env?: Record<string, string>): Promise<Portflow>;
+  /** A worker and API on the stack's dev server, or on the server `on` names. */
+  startPortflow(name: string, env?: Record<string, string>, on?: TemporalTarget): Promise<Portflow>;
   /** The bare baselines' worker, on the stack's dev server or the one `on` names. */
   startBareWorker(taskQueue: string, on?: TemporalTarget): Promise<BenchProcess>;
   close(): Promise<void>;
@@ -209,17 +220,23 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
     client,
     bareClient,
     devServer,
+    temporal: {
+      address: server.address,
+      client,
+      bareClient,
+      processes: [devServer],
+    },
     emulator,
     codecKeys,
     logger,
 
-    async startPortflow(name, env = {}) {
+    async startPortflow(name, env = {}, on = { address: server.address, client }) {
       const taskQueue = `portflow-${name}`;
       const apiPort = await freePort();
       const common = {
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
-        TEMPORAL_ADDRESS: server.address,
+        TEMPORAL_ADDRESS: on.address,
         TEMPORAL_NAMESPACE: NAMESPACE,
         TEMPORAL_TASK_QUEUE: taskQueue,
         PLATFORM_BASE_URL: emulator.url,
@@ -229,11 +246,13 @@ export async function startStack(layout: Layout, logger: Logger): Promise<Stack>
       };
       // Started as `npm run start:worker` starts it, unless `env` says otherwise.
       const startWorker = (extra: Record<string, string> = {}) =>
-        startPolling('worker', join(layout.dist, 'worker', 'index.js'), taskQueue, {
-          NODE_OPTIONS: `--max-old-space-size=${WORKER_HEAP_MIB}`,
-          ...common,
-          ...extra,
-        });
+        startPolling(
+          'worker',
+          join(layout.dist, 'worker', 'index.js'),
+          taskQueue,
+          { NODE_OPTIONS: `--max-old-space-size=${WORKER_HEAP_MIB}`, ...common, ...extra },
+          on.client,
+        );
       const worker = await startWorker();
       const apiProcess = await startTracked('api', join(layout.dist, 'api', 'server.js'), {
         ...common,

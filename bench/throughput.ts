@@ -9,7 +9,7 @@ import { ACTIVATION, freshNumbers, partitionPath, portRequestBody } from './api-
 import { bareNoop, barePort } from './bare/workflows';
 import { percentile } from './load';
 import { waitUntil, type Measured } from './processes';
-import type { Stack } from './stack';
+import type { Stack, TemporalServer } from './stack';
 
 export interface CompletionRun {
   workflows: number;
@@ -93,17 +93,19 @@ export async function runToCompletion(options: CompletionOptions): Promise<Compl
   };
 }
 
+/** On the stack's dev server, or on the server `on` names (a cluster). */
 export async function measureThroughput(
   stack: Stack,
   options: { ports: number; concurrency: number; timeoutMs: number },
+  on: TemporalServer = stack.temporal,
 ): Promise<ThroughputResult> {
   // The carrier approves and completes each port at its first look.
   await stack.emulator.control('PUT', '/carrier', { pace: 'immediate' });
   try {
-    const baselines = await measureBaselines(stack, options);
+    const baselines = await measureBaselines(stack, options, on);
     return {
       ...baselines,
-      portflow: await measurePorts(stack, options),
+      portflow: await measurePorts(stack, options, on),
       concurrency: options.concurrency,
     };
   } finally {
@@ -113,32 +115,37 @@ export async function measureThroughput(
 
 type Sizes = { ports: number; concurrency: number; timeoutMs: number };
 
-async function measureBaselines(stack: Stack, { ports: count, concurrency, timeoutMs }: Sizes) {
+async function measureBaselines(
+  stack: Stack,
+  { ports: count, concurrency, timeoutMs }: Sizes,
+  on: TemporalServer,
+) {
   const taskQueue = 'bare-throughput';
-  const bareWorker = await stack.startBareWorker(taskQueue);
+  const bareWorker = await stack.startBareWorker(taskQueue, on);
+  const { bareClient } = on;
   try {
     const bare = await runToCompletion({
-      client: stack.bareClient,
+      client: bareClient,
       count,
       concurrency,
       start: async (index) => {
-        await stack.bareClient.workflow.start(bareNoop, {
+        await bareClient.workflow.start(bareNoop, {
           taskQueue,
           workflowId: `bare-throughput-${index}`,
         });
       },
       query: `WorkflowType = 'bareNoop' AND TaskQueue = '${taskQueue}'`,
       expected: `ExecutionStatus = 'Completed'`,
-      processes: [stack.devServer, bareWorker],
+      processes: [...on.processes, bareWorker],
       timeoutMs,
     });
     const numbers = freshNumbers(count);
     const barePortRun = await runToCompletion({
-      client: stack.bareClient,
+      client: bareClient,
       count,
       concurrency,
       start: async (index) => {
-        await stack.bareClient.workflow.start(barePort, {
+        await bareClient.workflow.start(barePort, {
           taskQueue,
           workflowId: `bare-port-${index}`,
           args: [
@@ -152,7 +159,7 @@ async function measureBaselines(stack: Stack, { ports: count, concurrency, timeo
       },
       query: `WorkflowType = 'barePort' AND TaskQueue = '${taskQueue}'`,
       expected: `ExecutionStatus = 'Completed'`,
-      processes: [stack.devServer, bareWorker, stack.emulator.process],
+      processes: [...on.processes, bareWorker, stack.emulator.process],
       timeoutMs,
     });
     return { bare, barePort: barePortRun };
@@ -164,14 +171,15 @@ async function measureBaselines(stack: Stack, { ports: count, concurrency, timeo
 async function measurePorts(
   stack: Stack,
   { ports: count, concurrency, timeoutMs }: Sizes,
+  on: TemporalServer,
 ): Promise<CompletionRun> {
-  const portflow = await stack.startPortflow('throughput', { PORT_POLL_INTERVAL: '1s' });
+  const portflow = await stack.startPortflow('throughput', { PORT_POLL_INTERVAL: '1s' }, on);
   try {
     const partitionId = 'bench-throughput';
     const numbers = freshNumbers(count);
     let retried = 0;
     const result = await runToCompletion({
-      client: stack.client,
+      client: on.client,
       count,
       concurrency,
       start: async (index) => {
@@ -184,7 +192,7 @@ async function measurePorts(
       },
       query: `WorkflowType = 'portIn' AND PartitionId = '${partitionId}'`,
       expected: `PortStatus = 'COMPLETED'`,
-      processes: [stack.devServer, portflow.worker, portflow.apiProcess, stack.emulator.process],
+      processes: [...on.processes, portflow.worker, portflow.apiProcess, stack.emulator.process],
       timeoutMs,
     });
     return { ...result, retried };

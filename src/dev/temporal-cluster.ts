@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { chmodSync, copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import type { Logger } from '../logger';
@@ -14,6 +14,7 @@ import { runToCompletion, startChild, type ManagedChild } from './child-process'
 import { freePort, freePortInRange, waitForTemporal } from './net';
 import { POSTGRES_USER, startPostgres, type RunningPostgres } from './postgres';
 import type { TemporalServerBinaries } from './temporal-server';
+import { repoPath } from './repo-path';
 
 export const CLUSTER_SERVICES = ['frontend', 'history', 'matching', 'worker'] as const;
 export type ClusterService = (typeof CLUSTER_SERVICES)[number];
@@ -24,7 +25,7 @@ export const NUM_HISTORY_SHARDS = 4;
 export const POSTGRES_PASSWORD = 'temporal';
 export const DATABASES = { temporal: 'temporal', visibility: 'temporal_visibility' } as const;
 export const NAMESPACE_RETENTION = '72h';
-export const DYNAMIC_CONFIG = resolve(__dirname, '..', '..', 'deploy', 'dynamicconfig.yaml');
+export const DYNAMIC_CONFIG = repoPath('deploy', 'dynamicconfig.yaml');
 
 /**
  * The sql tool's steps that make an empty PostgreSQL ready for the server, as arguments of

@@ -7,11 +7,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '../logger';
 import { runToCompletion, startChild } from './child-process';
 import { freePort, waitForTemporal } from './net';
 import { findOnPath, isExecutable, portflowCacheDir } from './temporal-cli';
+import { repoPath } from './repo-path';
 
 /**
  * The Java SDK's time-skipping test server. 1.38.0 is the newest on Maven Central, and its
@@ -20,7 +21,7 @@ import { findOnPath, isExecutable, portflowCacheDir } from './temporal-cli';
 export const TEST_SERVER_VERSION = '1.38.0';
 
 const DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.8.1';
-const POM = resolve(__dirname, '..', '..', 'tools', 'test-server', 'pom.xml');
+const POM = repoPath('tools', 'test-server', 'pom.xml');
 
 export function testServerDir(cacheDir = portflowCacheDir()): string {
   return join(cacheDir, `test-server-${TEST_SERVER_VERSION}`);

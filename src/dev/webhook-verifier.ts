@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Logger } from '../logger';
 import { runToCompletion } from './child-process';
 import { findOnPath, isExecutable, portflowCacheDir } from './temporal-cli';
+import { repoPath } from './repo-path';
 
-const TOOL_DIR = resolve(__dirname, '..', '..', 'tools', 'webhook-verifier');
+const TOOL_DIR = repoPath('tools', 'webhook-verifier');
 const REQUIREMENTS = join(TOOL_DIR, 'requirements.txt');
 /** The receiver that verifies deliveries with Python's standardwebhooks. */
 export const WEBHOOK_RECEIVER_SCRIPT = join(TOOL_DIR, 'receiver.py');
