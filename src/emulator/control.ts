@@ -10,6 +10,7 @@ import {
   telephoneNumber,
 } from '../domain';
 import type { EmulatorApp } from './app';
+import { alianzaSettings } from './alianza-settings';
 import { carrierRecord } from './carrier';
 import { activationHours } from './foc';
 import { callMatch, faultSpec } from './faults';
@@ -159,6 +160,30 @@ export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): voi
       },
     },
     (request) => platform.activationWindows.setHours(request.params.partitionId, request.body),
+  );
+
+  app.get(
+    '/partitions/:partitionId/alianza-settings',
+    {
+      schema: {
+        params: z.object({ partitionId: z.string().min(1).max(64) }),
+        response: { 200: alianzaSettings, ...refusals },
+      },
+    },
+    (request) => platform.alianzaPartitions.of(request.params.partitionId),
+  );
+
+  app.put(
+    '/partitions/:partitionId/alianza-settings',
+    {
+      schema: {
+        params: z.object({ partitionId: z.string().min(1).max(64) }),
+        // A setting left out takes its default.
+        body: alianzaSettings,
+        response: { 200: alianzaSettings, ...refusals },
+      },
+    },
+    (request) => platform.alianzaPartitions.set(request.params.partitionId, request.body),
   );
 
   app.get(

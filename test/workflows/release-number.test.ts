@@ -159,6 +159,7 @@ describe('releaseNumber on the time-skipping server', () => {
     fake: ReturnType<typeof fakeActivities>,
     name: string,
     drive: (handle: WorkflowHandle<typeof releaseNumber>) => Promise<T>,
+    releaseInput = input(90),
   ) {
     const taskQueue = uniqueTaskQueue('release');
     const workflowId = `${releaseWorkflowId('p1', NUMBER)}-${name}`;
@@ -173,8 +174,15 @@ describe('releaseNumber on the time-skipping server', () => {
       const handle = await env.client.workflow.start(releaseNumber, {
         taskQueue,
         workflowId,
-        args: [input(90)],
-        memo: { [MEMO.release]: startingRelease(NUMBER, 90 * DAY_MS) },
+        args: [releaseInput],
+        memo: {
+          [MEMO.release]: startingRelease(
+            NUMBER,
+            releaseInput.agingPeriodMs,
+            releaseInput.lineType,
+            releaseInput.platformCooldownDays,
+          ),
+        },
       });
       const outcome = await drive(handle);
       await recordHistories(env.client, [workflowId]);
@@ -317,6 +325,93 @@ describe('releaseNumber on the time-skipping server', () => {
     const description = await env.client.workflow.getHandle(workflowId).describe();
     expect(description.typedSearchAttributes.get(ReleaseStatusKey)).toBe('FAILED');
     expect(fake.calls).toEqual(['read', 'unassign', givenBack(workflowId)]);
+  });
+
+  describe("on a platform that ages given-up numbers itself (Alianza's COOLDOWN)", () => {
+    /** A release whose aging is the partition's cooldown of `days` on the platform, as the API starts it. */
+    const cooldown = (days: number): ReleaseNumberInput => ({
+      ...input(days),
+      platformCooldownDays: days,
+    });
+
+    it('gives the number up as aging starts, ages the cooldown, and ends RELEASED with no other call', async () => {
+      const fake = fakeActivities();
+      const { outcome: release, history } = await runRelease(
+        fake,
+        'platform-cooldown-30-days',
+        (handle) => handle.result(),
+        cooldown(30),
+      );
+      expect(release).toMatchObject({
+        status: 'RELEASED',
+        agingPeriodDays: 30,
+        platformCooldownDays: 30,
+        removed: EVERYTHING_REMOVED,
+      });
+      expect(elapsed(release.agingStartedDate, release.agingUntil)).toBe(30 * DAY_MS);
+      expect(elapsed(release.agingStartedDate, release.releasedDate)).toBeGreaterThanOrEqual(
+        30 * DAY_MS,
+      );
+      const aging = release.history.find((entry) => entry.status === 'AGING');
+      expect(aging?.detail).toContain("COOLDOWN for the partition's 30 day(s)");
+      expect(aging?.detail).toContain(`aging until ${release.agingUntil}`);
+      expect(release.history.at(-1)?.detail).toBe(
+        "aged: the platform's cooldown is over, and the number goes back to its carrier",
+      );
+      // Given up before the timer, once: the platform's cooldown is the aging.
+      expect(fake.calls).toEqual([
+        'read',
+        'unassign',
+        'clear E911',
+        'unlist',
+        'release to inventory',
+        givenBack(`${releaseWorkflowId('p1', NUMBER)}-platform-cooldown-30-days`),
+      ]);
+      const timers = history.flatMap((event) => event.timerStartedEventAttributes ?? []);
+      expect(timers).toHaveLength(1);
+      expect(Number(timers[0]?.startToFireTimeout?.seconds)).toBe((30 * DAY_MS) / 1_000);
+      expect(fake.events.map((event) => event.type)).toEqual([
+        'number.aging_started',
+        'number.released',
+      ]);
+    });
+
+    it('recovers the number from the cooldown on a reclaim', async () => {
+      const fake = fakeActivities();
+      const { outcome: release } = await runRelease(
+        fake,
+        'platform-cooldown-reclaimed',
+        async (handle) => {
+          await untilStatus(handle.workflowId, 'AGING');
+          await env.sleep(10 * DAY_MS);
+          expect((await handle.executeUpdate(reclaimUpdate)).status).toBe('RECLAIMED');
+          return handle.result();
+        },
+        cooldown(30),
+      );
+      expect(release).toMatchObject({ status: 'RECLAIMED', platformCooldownDays: 30 });
+      // Given up as aging began, so asked back from the cooldown.
+      expect(fake.calls.slice(4, 6)).toEqual(['release to inventory', 'reclaim']);
+    });
+
+    it('ends RELEASED at once when the cooldown is 0 days, with no timer', async () => {
+      const fake = fakeActivities();
+      const { outcome: release, history } = await runRelease(
+        fake,
+        'platform-cooldown-0-days',
+        (handle) => handle.result(),
+        cooldown(0),
+      );
+      expect(release).toMatchObject({
+        status: 'RELEASED',
+        agingPeriodDays: 0,
+        platformCooldownDays: 0,
+      });
+      expect(release.agingUntil).toBe(release.agingStartedDate);
+      expect(history.filter((event) => event.timerStartedEventAttributes)).toHaveLength(0);
+      expect(fake.calls).toContain('release to inventory');
+      expect(fake.calls).not.toContain('reclaim');
+    });
   });
 
   /** The release object as the API reads it: the workflow's memo, by describe. */
