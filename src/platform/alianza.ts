@@ -217,7 +217,10 @@ function rejectionsOf(event: ActivationEvent | undefined): PlatformRejection[] {
  * The FOC date: the day of the FOC instant on the clocks of `focDateTimeZone` (02:00Z on the 11th
  * is the 10th in US/Pacific); without a zone, the day the instant is written on.
  */
-function focDateOf(port: PortX, event: ActivationEvent | undefined): string | undefined {
+export function focDateOf(
+  port: Pick<PortX, 'focDate' | 'focDateTimeZone'>,
+  event?: Pick<ActivationEvent, 'focDate'>,
+): string | undefined {
   const focAt = port.focDate ?? event?.focDate;
   if (!focAt) return undefined;
   return port.focDateTimeZone ? dateIn(focAt, port.focDateTimeZone) : dateOf(focAt);
@@ -228,7 +231,7 @@ function focDateOf(port: PortX, event: ActivationEvent | undefined): string | un
  * dates of `availabilityList` (every business day of the window when it lists none). A business
  * day of the window it leaves out is a blackout date. Undefined when it names no window.
  */
-function focWindowOf(
+export function focWindowOf(
   answer: Prevalidation,
 ): Omit<NumberFocDates, 'telephoneNumber' | 'currentCarrier'> | undefined {
   const listed = answer.availabilityList && [...new Set(answer.availabilityList)].sort();

@@ -4,6 +4,7 @@ import { request } from 'undici';
 import {
   DEFAULT_ALIANZA_USERNAME,
   startEmulator,
+  type AlianzaSettings,
   type EmulatorDialect,
   type EmulatorOptions,
   type CallRecord,
@@ -54,6 +55,11 @@ export interface EmulatorControl {
     partitionId: string,
     hours: { opens: string; closes: string; timeZone: string },
   ): Promise<void>;
+  /**
+   * Alianza dialect: the partition's `tnDeleteCooldownDays` and the zone and hour of its ports'
+   * FOC instant; a setting left out takes its default (30 days, US/Eastern, 00:00).
+   */
+  setAlianzaSettings(partitionId: string, settings: Partial<AlianzaSettings>): Promise<void>;
   /** Alianza dialect: every session token expires now; answers how many there were. */
   expireSessions(): Promise<number>;
   /** Alianza dialect: the ports made in a partition. */
@@ -172,6 +178,14 @@ export function emulatorControl(url: string): EmulatorControl {
         'PUT',
         `/partitions/${encodeURIComponent(partitionId)}/activation-window`,
         hours,
+      );
+    },
+    setAlianzaSettings: async (partitionId, settings) => {
+      await controlCall(
+        url,
+        'PUT',
+        `/partitions/${encodeURIComponent(partitionId)}/alianza-settings`,
+        settings,
       );
     },
     expireSessions: async () =>
