@@ -180,7 +180,10 @@ const approvedPort: PortObject = {
 
 export const portExamples: Examples<PortObject> = {
   pending: { summary: "The guide's port, submitted and waiting for AT&T", value: submittedPort },
-  approved: { summary: "The guide's port, approved by AT&T with its FOC date", value: approvedPort },
+  approved: {
+    summary: "The guide's port, approved by AT&T with its FOC date",
+    value: approvedPort,
+  },
   approvedOnAlianza: {
     summary:
       "The guide's port on Alianza (PLATFORM_KIND=alianza): its FOC date is a day in the PortX's focDateTimeZone",

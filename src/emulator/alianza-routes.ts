@@ -166,8 +166,16 @@ export function alianzaRoutes(
   platform: EmulatedPlatform,
   sessions: Sessions,
 ): void {
-  const { numbers, carriers, inventory, alianzaPorts, alianzaPartitions, focCalendar, clock, store } =
-    platform;
+  const {
+    numbers,
+    carriers,
+    inventory,
+    alianzaPorts,
+    alianzaPartitions,
+    focCalendar,
+    clock,
+    store,
+  } = platform;
   app.setErrorHandler(handleAlianzaError);
 
   app.addHook('onRequest', (request, _reply, done) => {
