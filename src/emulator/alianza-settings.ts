@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { timeOfDay } from '../domain';
 import { FOC_TIME_ZONES } from '../domain/alianza';
+import { PartitionSettings } from './partition-settings';
 
 /**
  * What the Alianza dialect says of a partition beyond the seed: the days a deleted number stays
@@ -18,19 +19,8 @@ export type AlianzaSettings = z.output<typeof alianzaSettings>;
 export const DEFAULT_ALIANZA_SETTINGS: AlianzaSettings = alianzaSettings.parse({});
 
 /** Each partition's Alianza settings; a partition never set has the defaults. */
-export class AlianzaPartitions {
-  private readonly settings = new Map<string, AlianzaSettings>();
-
-  of(partitionId: string): AlianzaSettings {
-    return this.settings.get(partitionId) ?? DEFAULT_ALIANZA_SETTINGS;
-  }
-
-  set(partitionId: string, settings: AlianzaSettings): AlianzaSettings {
-    this.settings.set(partitionId, settings);
-    return settings;
-  }
-
-  clear(): void {
-    this.settings.clear();
+export class AlianzaPartitions extends PartitionSettings<AlianzaSettings> {
+  constructor() {
+    super(DEFAULT_ALIANZA_SETTINGS);
   }
 }

@@ -136,6 +136,14 @@ async function controlCall<T>(
 
 /** The control endpoints of an emulator at `url` (also one started elsewhere). */
 export function emulatorControl(url: string): EmulatorControl {
+  const putPartitionSetting = async (partitionId: string, name: string, setting: unknown) => {
+    await controlCall(
+      url,
+      'PUT',
+      `/partitions/${encodeURIComponent(partitionId)}/${name}`,
+      setting,
+    );
+  };
   return {
     reset: async () => {
       await controlCall(url, 'POST', '/reset');
@@ -172,22 +180,10 @@ export function emulatorControl(url: string): EmulatorControl {
     setFocBlackouts: async (currentCarrier, dates) => {
       await controlCall(url, 'PUT', '/foc-blackouts', { currentCarrier, dates });
     },
-    setActivationWindow: async (partitionId, hours) => {
-      await controlCall(
-        url,
-        'PUT',
-        `/partitions/${encodeURIComponent(partitionId)}/activation-window`,
-        hours,
-      );
-    },
-    setAlianzaSettings: async (partitionId, settings) => {
-      await controlCall(
-        url,
-        'PUT',
-        `/partitions/${encodeURIComponent(partitionId)}/alianza-settings`,
-        settings,
-      );
-    },
+    setActivationWindow: (partitionId, hours) =>
+      putPartitionSetting(partitionId, 'activation-window', hours),
+    setAlianzaSettings: (partitionId, settings) =>
+      putPartitionSetting(partitionId, 'alianza-settings', settings),
     expireSessions: async () =>
       (await controlCall<{ expired: number }>(url, 'POST', '/sessions/expire')).expired,
     alianzaPorts: async (partitionId) =>

@@ -134,6 +134,9 @@ function input(agingDays = 90): ReleaseNumberInput {
   };
 }
 
+/** The platform calls of a release that runs through: the number cleared, then given up. */
+const CLEARED_AND_GIVEN_UP = ['read', 'unassign', 'clear E911', 'unlist', 'release to inventory'];
+
 /** The hold the release gives back when it ends: its own. */
 const givenBack = (workflowId: string) => `give back the hold of ${workflowId}`;
 
@@ -228,14 +231,7 @@ describe('releaseNumber on the time-skipping server', () => {
     expect(serverEnd - serverStart).toBeGreaterThanOrEqual(90 * DAY_MS);
     expect(Date.now() - realStart).toBeLessThan(60_000);
 
-    expect(fake.calls).toEqual([
-      'read',
-      'unassign',
-      'clear E911',
-      'unlist',
-      'release to inventory',
-      givenBack(description.workflowId),
-    ]);
+    expect(fake.calls).toEqual([...CLEARED_AND_GIVEN_UP, givenBack(description.workflowId)]);
     expect(fake.releaseKeys).toHaveLength(1);
     expect(fake.events.map((event) => event.type)).toEqual([
       'number.aging_started',
@@ -333,21 +329,21 @@ describe('releaseNumber on the time-skipping server', () => {
       ...input(days),
       platformCooldownDays: days,
     });
-
-    it('gives the number up as aging starts, ages the cooldown, and ends RELEASED with no other call', async () => {
+    /** A release of a `days` cooldown run to its end, as `release-p1-<NUMBER>-<name>`: it ends RELEASED. */
+    async function agedInCooldown(name: string, days: number) {
       const fake = fakeActivities();
-      const { outcome: release, history } = await runRelease(
-        fake,
-        'platform-cooldown-30-days',
-        (handle) => handle.result(),
-        cooldown(30),
-      );
-      expect(release).toMatchObject({
+      const run = await runRelease(fake, name, (handle) => handle.result(), cooldown(days));
+      expect(run.outcome).toMatchObject({
         status: 'RELEASED',
-        agingPeriodDays: 30,
-        platformCooldownDays: 30,
+        agingPeriodDays: days,
+        platformCooldownDays: days,
         removed: EVERYTHING_REMOVED,
       });
+      return { fake, release: run.outcome, history: run.history };
+    }
+
+    it('gives the number up as aging starts, ages the cooldown, and ends RELEASED with no other call', async () => {
+      const { fake, release, history } = await agedInCooldown('platform-cooldown-30-days', 30);
       expect(elapsed(release.agingStartedDate, release.agingUntil)).toBe(30 * DAY_MS);
       expect(elapsed(release.agingStartedDate, release.releasedDate)).toBeGreaterThanOrEqual(
         30 * DAY_MS,
@@ -360,11 +356,7 @@ describe('releaseNumber on the time-skipping server', () => {
       );
       // Given up before the timer, once: the platform's cooldown is the aging.
       expect(fake.calls).toEqual([
-        'read',
-        'unassign',
-        'clear E911',
-        'unlist',
-        'release to inventory',
+        ...CLEARED_AND_GIVEN_UP,
         givenBack(`${releaseWorkflowId('p1', NUMBER)}-platform-cooldown-30-days`),
       ]);
       const timers = history.flatMap((event) => event.timerStartedEventAttributes ?? []);
@@ -395,18 +387,7 @@ describe('releaseNumber on the time-skipping server', () => {
     });
 
     it('ends RELEASED at once when the cooldown is 0 days, with no timer', async () => {
-      const fake = fakeActivities();
-      const { outcome: release, history } = await runRelease(
-        fake,
-        'platform-cooldown-0-days',
-        (handle) => handle.result(),
-        cooldown(0),
-      );
-      expect(release).toMatchObject({
-        status: 'RELEASED',
-        agingPeriodDays: 0,
-        platformCooldownDays: 0,
-      });
+      const { fake, release, history } = await agedInCooldown('platform-cooldown-0-days', 0);
       expect(release.agingUntil).toBe(release.agingStartedDate);
       expect(history.filter((event) => event.timerStartedEventAttributes)).toHaveLength(0);
       expect(fake.calls).toContain('release to inventory');
