@@ -50,15 +50,6 @@ export function createNumberActivities({ platform }: { platform: PlatformClient 
       return callPlatform(() => platform.reclaimNumber(partitionId, telephoneNumber));
     },
 
-    /** Days the platform itself keeps a released number (Alianza's cooldown); undefined on the seed. */
-    async platformCooldownDays({
-      partitionId,
-    }: {
-      partitionId: string;
-    }): Promise<number | undefined> {
-      return callPlatform(() => platform.numberCooldownDays(partitionId));
-    },
-
     /** Gives the number back to the platform's inventory; one the platform no longer holds is gone already. */
     async releaseToInventory(
       input: NumberRef & { idempotencyKey: string },

@@ -161,22 +161,42 @@ export const portAcceptedExamples: Examples<PortObject> = {
   },
 };
 
+/** The guide's port, approved by AT&T with its FOC date. */
+const approvedPort: PortObject = {
+  ...submittedPort,
+  status: 'APPROVED',
+  focDate: REQUESTED_DATE,
+  numbers: [{ ...submittedNumber, status: 'APPROVED', focDate: REQUESTED_DATE }],
+  history: [
+    ...submittedPort.history,
+    {
+      at: '2025-12-22T14:00:00.000Z',
+      status: 'APPROVED',
+      phase: 'AWAITING_CARRIER',
+      detail: `approved by the losing carrier: FOC date ${REQUESTED_DATE}`,
+    },
+  ],
+};
+
 export const portExamples: Examples<PortObject> = {
   pending: { summary: "The guide's port, submitted and waiting for AT&T", value: submittedPort },
   approved: {
     summary: "The guide's port, approved by AT&T with its FOC date",
+    value: approvedPort,
+  },
+  approvedOnAlianza: {
+    summary:
+      "The guide's port on Alianza (PLATFORM_KIND=alianza): its FOC date is a day in the PortX's focDateTimeZone",
     value: {
-      ...submittedPort,
-      status: 'APPROVED',
-      focDate: REQUESTED_DATE,
-      numbers: [{ ...submittedNumber, status: 'APPROVED', focDate: REQUESTED_DATE }],
-      history: [
-        ...submittedPort.history,
+      ...approvedPort,
+      focDateTimeZone: 'US/Eastern',
+      numbers: [
         {
-          at: '2025-12-22T14:00:00.000Z',
+          ...submittedNumber,
           status: 'APPROVED',
-          phase: 'AWAITING_CARRIER',
-          detail: `approved by the losing carrier: FOC date ${REQUESTED_DATE}`,
+          carrierStatus: 'PORT_PENDING / FOC_RECEIVED',
+          upstreamPortRequestId: '6f1c2b9e-3d4a-4c2e-9b1a-2f7d8e5c4a10',
+          focDate: REQUESTED_DATE,
         },
       ],
     },
@@ -367,6 +387,22 @@ export const focDatesExamples = {
           earliestFocDate: '2025-12-23',
           allowedFocDates: ['2025-12-23', '2025-12-24', '2025-12-26', '2025-12-29', '2025-12-30'],
           blackoutDates: [],
+        },
+      ],
+    },
+  },
+  alianza: {
+    summary:
+      "On Alianza: prevalidate's earliestCRD and latestCRD, and the dates of its availabilityList between them (a window cut short here)",
+    value: {
+      focDates: [
+        {
+          telephoneNumber: NUMBER,
+          currentCarrier: 'AT&T',
+          earliestFocDate: '2025-12-29',
+          latestFocDate: '2026-01-06',
+          allowedFocDates: ['2025-12-29', '2025-12-30', '2026-01-02', '2026-01-05', '2026-01-06'],
+          blackoutDates: ['2025-12-31'],
         },
       ],
     },
@@ -586,6 +622,11 @@ const releasing: ReleaseObject = {
 
 export const releaseStartedExamples: Examples<ReleaseObject> = {
   releasing: { summary: "The guide's number, being cleared", value: releasing },
+  releasingOnAlianza: {
+    summary:
+      "The guide's number on Alianza, being cleared: it will age the partition's tnDeleteCooldownDays",
+    value: { ...releasing, agingPeriodDays: 30, platformCooldownDays: 30 },
+  },
 };
 
 /** The guide's number cleared as the guide says (assignments, E911, listing), aging 90 days. */
@@ -612,8 +653,29 @@ const aging: ReleaseObject = {
   ],
 };
 
+/** On Alianza the period is the partition's cooldown, whatever the number's line type. */
+const { lineType: _lineType, ...agingOfAnyLine } = aging;
+
 export const releaseExamples: Examples<ReleaseObject> = {
   aging: { summary: "The guide's number, cleared and aging 90 days", value: aging },
+  agingOnAlianza: {
+    summary:
+      "The guide's number on Alianza: given up, it ages in the platform's COOLDOWN of the partition's 30 days",
+    value: {
+      ...agingOfAnyLine,
+      agingPeriodDays: 30,
+      platformCooldownDays: 30,
+      agingUntil: '2026-01-17T10:30:02.118Z',
+      history: [
+        {
+          at: AGING_STARTED,
+          status: 'AGING',
+          detail:
+            "cleared (assignment to END_USER user_xyz789, E911 registration, directory listing, caller ID name) and given up to the platform, which keeps it in COOLDOWN for the partition's 30 day(s): aging until 2026-01-17T10:30:02.118Z",
+        },
+      ],
+    },
+  },
 };
 
 export const reclaimedExamples: Examples<ReleaseObject> = {

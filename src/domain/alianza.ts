@@ -333,15 +333,27 @@ export type ActivationEvent = z.output<typeof activationEvent>;
 /** The service type under which a port's activation event is read. */
 export const PORT_SERVICE_TYPE = 'PORT';
 
-/** prevalidate's answer (O:3839); `availabilityList` items as the emulator gives them. */
+/** A date as PortAvailabilityResponseV2X writes one (`format: date`): YYYY-MM-DD. */
+const alianzaDate = z.iso.date();
+
+/**
+ * prevalidate's answer (PortAvailabilityResponseV2X, O:3839): the dates the carrier would port on
+ * (`earliestCRD`, `latestCRD` and `availabilityList`, each `format: date`) for the numbers asked
+ * together. `numberAvailability` is not in the document: the emulator's own word on each number
+ * (portable, its losing carrier); without it each number is as the whole answer says, its
+ * carrier unknown.
+ */
 export const prevalidation = z.object({
   serviceAvailable: z.boolean(),
   lnp: z.boolean(),
   wirelessPort: z.boolean(),
   carrierType: z.string().optional(),
-  earliestCRD: z.iso.datetime({ offset: true }).optional(),
-  latestCRD: z.iso.datetime({ offset: true }).optional(),
-  availabilityList: z
+  earliestCRD: alianzaDate.optional(),
+  latestCRD: alianzaDate.optional(),
+  availabilityList: z.array(alianzaDate).optional(),
+  directoryListingAllowed: z.boolean().optional(),
+  exception: z.string().nullable().optional(),
+  numberAvailability: z
     .array(
       z.object({
         telephoneNumber: alianzaNumber,
@@ -351,7 +363,6 @@ export const prevalidation = z.object({
       }),
     )
     .optional(),
-  exception: z.string().nullable().optional(),
 });
 export type Prevalidation = z.output<typeof prevalidation>;
 
@@ -368,10 +379,14 @@ export const authorizeAnswer = z.object({
   maxLifeInHours: z.number().optional(),
 });
 
-/** The partition's settings that portflow reads. */
+/** The partition's settings that portflow reads (PartitionX, O:26030). */
 export const partitionX = z.object({
   id: z.string(),
-  tnDeleteCooldownDays: z.number().int().min(0).optional(),
+  /**
+   * Days a deleted number stays in COOLDOWN before it goes back to its carrier (an int32; more
+   * than a century is taken for a broken answer, as no timer or date can hold it).
+   */
+  tnDeleteCooldownDays: z.number().int().min(0).max(36_500).optional(),
 });
 
 /** PublicApiException (O:24783): every refusal. */

@@ -15,8 +15,11 @@ export const FOC_DATES_MAX_NUMBERS = 100;
 export const numberFocDates = z.object({
   telephoneNumber,
   currentCarrier: z.string().min(1),
-  portType: z.enum(PORT_TYPES),
+  /** Absent when the platform does not tell (Alianza's prevalidate). */
+  portType: z.enum(PORT_TYPES).optional(),
   earliestFocDate: isoDate,
+  /** The latest FOC date the carrier accepts, when the platform names it (Alianza's latestCRD). */
+  latestFocDate: isoDate.optional(),
   /** Every date the carrier accepts, in order: business days from the earliest, blackouts left out. */
   allowedFocDates: z.array(isoDate),
   /** Business days the carrier names as closed for ports (maintenance freezes, holidays of its own). */
@@ -27,12 +30,22 @@ export type NumberFocDates = z.output<typeof numberFocDates>;
 export const focDatesAnswer = z.object({ focDates: z.array(numberFocDates) });
 export type FocDatesAnswer = z.output<typeof focDatesAnswer>;
 
-/** Why `requestedDate` is no FOC date the carrier takes for this number, or undefined when it is. */
+/**
+ * Why `requestedDate` is no FOC date the carrier takes for this number, or undefined when it is:
+ * a date outside the carrier's window names the window.
+ */
 export function focDateProblem(requestedDate: string, dates: NumberFocDates): string | undefined {
   if (dates.allowedFocDates.includes(requestedDate)) return undefined;
+  const carrier = dates.currentCarrier === 'UNKNOWN' ? 'the losing carrier' : dates.currentCarrier;
+  const earliest = dates.earliestFocDate;
+  const latest = dates.latestFocDate ?? dates.allowedFocDates.at(-1);
+  const outside = requestedDate < earliest || (latest !== undefined && requestedDate > latest);
   const next = dates.allowedFocDates.find((date) => date > requestedDate);
   return (
-    `${dates.telephoneNumber}: ${requestedDate} is not a FOC date ${dates.currentCarrier} accepts` +
+    `${dates.telephoneNumber}: ${requestedDate} ` +
+    (outside
+      ? `is outside the FOC dates ${carrier} accepts (${earliest} to ${latest ?? earliest})`
+      : `is not a FOC date ${carrier} accepts`) +
     (next ? `; the next allowed FOC date is ${next}` : '; it accepts none after it')
   );
 }
@@ -60,6 +73,17 @@ export const activationWindow = z.object({
   now: z.iso.datetime({ offset: true }),
 });
 export type ActivationWindow = z.output<typeof activationWindow>;
+
+/** The calendar date (YYYY-MM-DD) of `instant` on the wall clocks of `timeZone` (an IANA zone, read by Intl). */
+export function dateIn(instant: string | Date, timeZone: string): string {
+  // en-CA writes a date as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date(instant));
+}
 
 /** A local time of day, `HH:MM`, 24-hour. */
 export const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');

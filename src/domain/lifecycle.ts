@@ -35,6 +35,7 @@ export function startingRelease(
   telephoneNumber: string,
   agingPeriodMs: number,
   lineType?: ReleaseObject['lineType'],
+  platformCooldownDays?: number,
 ): ReleaseObject {
   return {
     telephoneNumber,
@@ -42,6 +43,7 @@ export function startingRelease(
     status: 'RELEASING',
     agingPeriodDays: agingPeriodMs / DAY_MS,
     ...(lineType ? { lineType } : {}),
+    ...(platformCooldownDays === undefined ? {} : { platformCooldownDays }),
     removed: [],
     history: [],
   };

@@ -296,6 +296,8 @@ export const portObject = z.object({
   requestedDate: isoDate,
   estimatedCompletionDate: isoDate.optional(),
   focDate: isoDate.optional(),
+  /** The time zone the FOC date is a day of, when the platform says (Alianza's `focDateTimeZone`). */
+  focDateTimeZone: z.string().optional(),
   rejectionReason: z.string().optional(),
   ...rejectionFields,
   allowPartial: z.boolean(),

@@ -34,10 +34,16 @@ export const releaseObject = z.object({
   /** The account that held the number when the release began; null until its details are read. */
   accountId: z.string().nullable(),
   status: releaseStatus,
-  /** Fractional in demo/test mode, where aging lasts seconds. */
-  agingPeriodDays: z.number().positive(),
+  /** Fractional in demo/test mode, where aging lasts seconds; 0 when the platform's cooldown is. */
+  agingPeriodDays: z.number().nonnegative(),
   /** The number's line type the aging period followed, when the platform told it. */
   lineType: z.enum(['BUSINESS', 'RESIDENTIAL']).optional(),
+  /**
+   * The partition's cooldown on the platform (Alianza's `tnDeleteCooldownDays`) that the aging
+   * period followed: the number was given up at the start of aging and ages in the platform's
+   * COOLDOWN, and `agingUntil` is when that ends. Absent when portflow ages the number itself.
+   */
+  platformCooldownDays: z.number().int().nonnegative().optional(),
   agingStartedDate: z.string().optional(),
   agingUntil: z.string().optional(),
   releasedDate: z.string().optional(),

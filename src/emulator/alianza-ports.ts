@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import {
   MIN_PORT_LEAD_DAYS,
-  addBusinessDays,
   addDays,
-  isBusinessDay,
+  zonedInstant,
+  type NumberFocDates,
   type PortRequest,
 } from '../domain';
 import {
@@ -15,6 +15,7 @@ import {
   type PortX,
   type PortXStatus,
 } from '../domain/alianza';
+import type { AlianzaPartitions } from './alianza-settings';
 import type { EmulatorClock } from './clock';
 import { EmulatorError, notFound } from './errors';
 import type { PortDesk } from './ports';
@@ -29,9 +30,6 @@ interface AlianzaPortRow {
   port_request_id: string | null;
   cancelled: number;
 }
-
-/** The emulator's losing carriers all answer in Eastern time. */
-const FOC_TIME_ZONE = 'US/Eastern';
 
 const midnight = (isoDate: string) => `${isoDate}T00:00:00.000Z`;
 
@@ -64,6 +62,7 @@ export class AlianzaPorts {
     store: EmulatorStore,
     private readonly clock: EmulatorClock,
     private readonly ports: PortDesk,
+    private readonly partitions: AlianzaPartitions,
   ) {
     const db = store.db;
     this.statements = {
@@ -195,13 +194,6 @@ export class AlianzaPorts {
     }
   }
 
-  /** Alianza's earliest and latest dates the carrier would port on, from `today`. */
-  crdWindow(today: string): { earliest: string; latest: string } {
-    let earliest = addDays(today, MIN_PORT_LEAD_DAYS);
-    if (!isBusinessDay(earliest)) earliest = addBusinessDays(earliest, 1);
-    return { earliest: midnight(earliest), latest: midnight(addDays(today, 120)) };
-  }
-
   private row(partitionId: string, accountId: string, portId: string): AlianzaPortRow {
     const row = this.statements.get.get(partitionId, portId);
     if (!row || row.account_id !== accountId)
@@ -237,8 +229,10 @@ export class AlianzaPorts {
     event.activationStatusType = type;
     if (carrier.currentProvider) event.losingCarrier = carrier.currentProvider;
     if (carrier.focDate) {
-      port.focDate = midnight(carrier.focDate);
-      port.focDateTimeZone = FOC_TIME_ZONE;
+      // The FOC instant: the partition's FOC hour of the FOC date in its zone, written in UTC.
+      const { focDateTimeZone, focTime } = this.partitions.of(row.partition_id);
+      port.focDate = zonedInstant(carrier.focDate, focTime, focDateTimeZone).toISOString();
+      port.focDateTimeZone = focDateTimeZone;
       event.focDate = port.focDate;
     }
     if (status === 'ACTIVE') port.completedDate = midnight(addDays(carrier.requestedDate, 1));
@@ -255,6 +249,20 @@ export class AlianzaPorts {
     });
     return { port, event };
   }
+}
+
+/**
+ * The dates prevalidate gives numbers asked together: those the carrier of every one of them
+ * takes (the FOC calendar of the seed's extension), from the seed's 7-day lead on, which the
+ * carrier holds a port to.
+ */
+export function crdDates(focDates: NumberFocDates[], today: string): string[] {
+  const lead = addDays(today, MIN_PORT_LEAD_DAYS);
+  const [first, ...others] = focDates;
+  const takenByOthers = others.map((dates) => new Set(dates.allowedFocDates));
+  return (first?.allowedFocDates ?? []).filter(
+    (date) => date >= lead && takenByOthers.every((taken) => taken.has(date)),
+  );
 }
 
 /** What the losing carrier reads of a PortX: the seed's port request. */

@@ -38,14 +38,12 @@ import {
   type InventoryTelephoneNumber,
   type ReferenceType,
 } from '../domain/alianza';
+import { crdDates } from './alianza-ports';
 import type { EmulatorApp } from './app';
 import { EmulatorError, codeForStatus, notFound } from './errors';
 import { COOLDOWN, type NumberRow } from './numbers';
 import type { EmulatedPlatform } from './platform';
 import type { Sessions } from './sessions';
-
-/** The emulator's `tnDeleteCooldownDays` for every partition. */
-export const ALIANZA_COOLDOWN_DAYS = 30;
 
 const partitionParams = z.object({ partitionId: z.string().trim().min(1).max(64) });
 const accountParams = partitionParams.extend({ accountId: z.string().trim().min(1).max(64) });
@@ -168,7 +166,16 @@ export function alianzaRoutes(
   platform: EmulatedPlatform,
   sessions: Sessions,
 ): void {
-  const { numbers, carriers, inventory, alianzaPorts, clock, store } = platform;
+  const {
+    numbers,
+    carriers,
+    inventory,
+    alianzaPorts,
+    alianzaPartitions,
+    focCalendar,
+    clock,
+    store,
+  } = platform;
   app.setErrorHandler(handleAlianzaError);
 
   app.addHook('onRequest', (request, _reply, done) => {
@@ -205,7 +212,7 @@ export function alianzaRoutes(
     { schema: { params: partitionParams, response: answers(partitionX) } },
     (request) => ({
       id: request.params.partitionId,
-      tnDeleteCooldownDays: ALIANZA_COOLDOWN_DAYS,
+      tnDeleteCooldownDays: alianzaPartitions.of(request.params.partitionId).tnDeleteCooldownDays,
     }),
   );
 
@@ -299,10 +306,12 @@ export function alianzaRoutes(
     },
     (request) => {
       const { partitionId } = request.params;
-      const checks = request.body.telephoneNumbers.map((number) =>
-        carriers.check(partitionId, fromAlianzaNumber(number.phoneNumber)),
+      const telephoneNumbers = request.body.telephoneNumbers.map((number) =>
+        fromAlianzaNumber(number.phoneNumber),
       );
-      const { earliest, latest } = alianzaPorts.crdWindow(clock.today());
+      const checks = telephoneNumbers.map((number) => carriers.check(partitionId, number));
+      // The dates every number's carrier takes, as the seed's FOC-date extension reckons them.
+      const dates = crdDates(focCalendar.focDates(telephoneNumbers, clock.today()), clock.today());
       const reasons = checks.flatMap((check) =>
         check.reason ? [`${check.telephoneNumber}: ${check.reason}`] : [],
       );
@@ -311,15 +320,15 @@ export function alianzaRoutes(
         lnp: checks.every((check) => check.portable),
         wirelessPort: false,
         carrierType: 'SERVICE_PROVIDER_CARRIER',
-        earliestCRD: earliest,
-        latestCRD: latest,
-        availabilityList: checks.map((check) => ({
+        ...(dates.length > 0 ? { earliestCRD: dates[0], latestCRD: dates.at(-1) } : {}),
+        availabilityList: dates,
+        exception: reasons.length > 0 ? reasons.join('; ') : null,
+        numberAvailability: checks.map((check) => ({
           telephoneNumber: toAlianzaNumber(check.telephoneNumber),
           available: check.portable,
           losingCarrier: check.currentCarrier,
           customerType: check.lineType,
         })),
-        exception: reasons.length > 0 ? reasons.join('; ') : null,
       };
     },
   );
@@ -467,10 +476,11 @@ export function alianzaRoutes(
             'INCOMPATIBLE_STATE',
             `${tn} has an open port (${open.port.id}): it cannot be deleted`,
           );
+        const { tnDeleteCooldownDays } = alianzaPartitions.of(partitionId);
         numbers.coolDown(
           partitionId,
           fromAlianzaNumber(tn),
-          clock.nowMs() + ALIANZA_COOLDOWN_DAYS * DAY_MS,
+          clock.nowMs() + tnDeleteCooldownDays * DAY_MS,
         );
       });
       await reply.code(204).send(undefined);

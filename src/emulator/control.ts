@@ -10,6 +10,8 @@ import {
   telephoneNumber,
 } from '../domain';
 import type { EmulatorApp } from './app';
+import type { PartitionSettings } from './partition-settings';
+import { alianzaSettings } from './alianza-settings';
 import { carrierRecord } from './carrier';
 import { activationHours } from './foc';
 import { callMatch, faultSpec } from './faults';
@@ -72,6 +74,26 @@ const alianzaPortSummary = z.object({
   activationStatusType: z.string(),
   telephoneNumbers: z.array(z.string()),
 });
+
+/** GET and PUT of a partition's own `settings` at `/partitions/{partitionId}/{name}`, validated by `schema`. */
+function partitionSettingRoutes<S extends z.ZodType>(
+  app: EmulatorApp,
+  name: string,
+  schema: S,
+  settings: PartitionSettings<z.output<S>>,
+): void {
+  const path = `/partitions/:partitionId/${name}`;
+  const params = z.object({ partitionId: z.string().min(1).max(64) });
+  // Typed as any schema here: Fastify's types cannot follow a generic one (the schema still checks).
+  const body: z.ZodType = schema;
+  const response = { 200: body, ...refusals };
+  app.get(path, { schema: { params, response } }, (request) =>
+    settings.of(request.params.partitionId),
+  );
+  app.put(path, { schema: { params, body, response } }, (request) =>
+    settings.set(request.params.partitionId, request.body as z.output<S>),
+  );
+}
 
 /** `/_emulator`: what tests and scripts use to drive the platform. No token; JSON only. */
 export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): void {
@@ -138,28 +160,9 @@ export function controlRoutes(app: EmulatorApp, platform: EmulatedPlatform): voi
     },
   );
 
-  app.get(
-    '/partitions/:partitionId/activation-window',
-    {
-      schema: {
-        params: z.object({ partitionId: z.string().min(1).max(64) }),
-        response: { 200: activationHours, ...refusals },
-      },
-    },
-    (request) => platform.activationWindows.hoursOf(request.params.partitionId),
-  );
-
-  app.put(
-    '/partitions/:partitionId/activation-window',
-    {
-      schema: {
-        params: z.object({ partitionId: z.string().min(1).max(64) }),
-        body: activationHours,
-        response: { 200: activationHours, ...refusals },
-      },
-    },
-    (request) => platform.activationWindows.setHours(request.params.partitionId, request.body),
-  );
+  partitionSettingRoutes(app, 'activation-window', activationHours, platform.activationWindows);
+  // A setting a PUT leaves out takes its default.
+  partitionSettingRoutes(app, 'alianza-settings', alianzaSettings, platform.alianzaPartitions);
 
   app.get(
     '/foc-blackouts',

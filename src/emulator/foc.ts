@@ -8,6 +8,7 @@ import {
   type NumberFocDates,
 } from '../domain';
 import type { Carriers } from './carrier';
+import { PartitionSettings } from './partition-settings';
 
 /** Business days a non-simple port takes, by losing carrier; others take the default. */
 export const NON_SIMPLE_INTERVALS: Readonly<Record<string, number>> = {
@@ -127,25 +128,14 @@ export const DEFAULT_ACTIVATION_HOURS: ActivationHours = {
 };
 
 /** The carriers' activation windows of ON_DEMAND ports, per partition (kept in memory, like faults). */
-export class ActivationWindows {
-  private readonly hours = new Map<string, ActivationHours>();
-
-  hoursOf(partitionId: string): ActivationHours {
-    return this.hours.get(partitionId) ?? DEFAULT_ACTIVATION_HOURS;
-  }
-
-  setHours(partitionId: string, hours: ActivationHours): ActivationHours {
-    this.hours.set(partitionId, hours);
-    return hours;
-  }
-
-  clear(): void {
-    this.hours.clear();
+export class ActivationWindows extends PartitionSettings<ActivationHours> {
+  constructor() {
+    super(DEFAULT_ACTIVATION_HOURS);
   }
 
   /** The window of `date` in the partition, as instants. */
   on(partitionId: string, date: string): { timeZone: string; opensAt: Date; closesAt: Date } {
-    const { opens, closes, timeZone } = this.hoursOf(partitionId);
+    const { opens, closes, timeZone } = this.of(partitionId);
     return {
       timeZone,
       opensAt: zonedInstant(date, opens, timeZone),

@@ -9,7 +9,11 @@ export {
   type EmulatorAppOptions,
   type EmulatorDialect,
 } from './app';
-export { ALIANZA_COOLDOWN_DAYS } from './alianza-routes';
+export {
+  DEFAULT_ALIANZA_SETTINGS,
+  alianzaSettings,
+  type AlianzaSettings,
+} from './alianza-settings';
 export {
   DEFAULT_OTHER_CARRIER,
   DEFAULT_TOLL_FREE_CARRIER,

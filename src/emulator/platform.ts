@@ -1,4 +1,5 @@
 import { AlianzaPorts } from './alianza-ports';
+import { AlianzaPartitions } from './alianza-settings';
 import { Carriers } from './carrier';
 import { CarrierComments } from './comments';
 import { EmulatorClock } from './clock';
@@ -27,6 +28,8 @@ export class EmulatedPlatform {
   readonly activationWindows = new ActivationWindows();
   /** Alianza's PortX drafts, sent to the same carrier as the seed's port requests. */
   readonly alianzaPorts: AlianzaPorts;
+  /** Each partition's cooldown and FOC time zone on the Alianza dialect, in memory. */
+  readonly alianzaPartitions = new AlianzaPartitions();
   readonly idempotency: IdempotencyKeys;
   /** Faults and the call log are for the session at hand and are not kept in the store. */
   readonly faults = new Faults();
@@ -51,12 +54,17 @@ export class EmulatedPlatform {
       this.activationWindows,
     );
     this.carrierComments = new CarrierComments(this.store, this.clock, this.ports);
-    this.alianzaPorts = new AlianzaPorts(this.store, this.clock, this.ports);
+    this.alianzaPorts = new AlianzaPorts(
+      this.store,
+      this.clock,
+      this.ports,
+      this.alianzaPartitions,
+    );
     this.idempotency = new IdempotencyKeys(this.store);
     this.inventory.seedIfEmpty();
   }
 
-  /** Empty state, the inventory seeded again, the clock back to real now, no faults, no calls, no blackout dates, default activation windows, the business-day carrier. */
+  /** Empty state, the inventory seeded again, the clock back to real now, no faults, no calls, no blackout dates, default activation windows and Alianza settings, the business-day carrier. */
   reset(): void {
     this.store.transaction(() => {
       this.store.clearState();
@@ -68,6 +76,7 @@ export class EmulatedPlatform {
     this.calls.clear();
     this.focCalendar.clear();
     this.activationWindows.clear();
+    this.alianzaPartitions.clear();
   }
 
   /** Applies what fell due by the emulator's now: carrier steps, ended cooldowns. */

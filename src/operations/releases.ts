@@ -2,7 +2,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { agingPeriodOf, type Config } from '../config';
 import type { NumberHold } from '../domain/hold';
 import { startingRelease } from '../domain/lifecycle';
-import { agingPeriodForLine, type ReleaseObject } from '../domain/release';
+import { DAY_MS } from '../domain/duration';
+import { agingPeriodForLine, type AgingLineType, type ReleaseObject } from '../domain/release';
 import { formatDuration } from '../domain/time';
 import type { PlatformClient } from '../platform';
 import type { NumberHolds } from '../temporal/number-holds';
@@ -78,6 +79,20 @@ export function notAging(telephoneNumber: string, release: ReleaseObject): Outco
 
 /** Releasing a number, reading its release, reclaiming it: `release-<partition>-<number>`. */
 export function releases({ client, config, platform, holds, taskQueue, onStarted }: ReleaseDeps) {
+  /**
+   * How long a release of the number ages: the partition's cooldown on a platform that ages
+   * given-up numbers itself (Alianza), else portflow's period for the partition and line type.
+   */
+  async function agingOf(
+    partitionId: string,
+    platformLineType: string | undefined,
+  ): Promise<{ periodMs: number; lineType?: AgingLineType; platformCooldownDays?: number }> {
+    const platformCooldownDays = await platform.numberCooldownDays(partitionId);
+    if (platformCooldownDays !== undefined)
+      return { periodMs: platformCooldownDays * DAY_MS, platformCooldownDays };
+    return agingPeriodForLine(agingPeriodOf(config, partitionId).periodMs, platformLineType);
+  }
+
   return {
     /**
      * Starts the number's release, held for it first: 202 with the release object. A running
@@ -114,16 +129,17 @@ export function releases({ client, config, platform, holds, taskQueue, onStarted
       );
       if (!held.held) return { outcome: 'busy', partitionId, busy: held.busy };
 
-      const { periodMs, lineType } = agingPeriodForLine(
-        agingPeriodOf(config, partitionId).periodMs,
+      const { periodMs, lineType, platformCooldownDays } = await agingOf(
+        partitionId,
         details.lineType,
       );
-      const begun = startingRelease(telephoneNumber, periodMs, lineType);
+      const begun = startingRelease(telephoneNumber, periodMs, lineType, platformCooldownDays);
       const input: ReleaseNumberInput = {
         partitionId,
         telephoneNumber,
         agingPeriodMs: periodMs,
         ...(lineType ? { lineType } : {}),
+        ...(platformCooldownDays === undefined ? {} : { platformCooldownDays }),
         webhooks: config.WEBHOOKS?.[partitionId] !== undefined,
         receivedAt: new Date().toISOString(),
       };

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import {
   addDays,
+  dateIn,
   daysBetween,
   formatNumber,
+  isBusinessDay,
   matchesPattern,
   splitNumber,
   toIsoDate,
@@ -11,6 +13,7 @@ import {
   type AssignmentType,
   type AvailableNumber,
   type NumberDetails,
+  type NumberFocDates,
   type NumberUpdate,
   type OrderedNumber,
   type OrderResult,
@@ -43,6 +46,7 @@ import {
   type AlianzaDirectoryListing,
   type CreateOrAdd,
   type InventoryTelephoneNumber,
+  type Prevalidation,
   type PortX,
   type PortXStatus,
   type ReferenceType,
@@ -209,12 +213,56 @@ function rejectionsOf(event: ActivationEvent | undefined): PlatformRejection[] {
     .map((log) => ({ ...(log.code ? { code: log.code } : {}), reason: log.message as string }));
 }
 
+/**
+ * The FOC date: the day of the FOC instant on the clocks of `focDateTimeZone` (02:00Z on the 11th
+ * is the 10th in US/Pacific); without a zone, the day the instant is written on.
+ */
+export function focDateOf(
+  port: Pick<PortX, 'focDate' | 'focDateTimeZone'>,
+  event?: Pick<ActivationEvent, 'focDate'>,
+): string | undefined {
+  const focAt = port.focDate ?? event?.focDate;
+  if (!focAt) return undefined;
+  return port.focDateTimeZone ? dateIn(focAt, port.focDateTimeZone) : dateOf(focAt);
+}
+
+/**
+ * The FOC dates prevalidate gives the numbers asked together: its CRD window, and in it the
+ * dates of `availabilityList` (every business day of the window when it lists none). A business
+ * day of the window it leaves out is a blackout date. Undefined when it names no window.
+ */
+export function focWindowOf(
+  answer: Prevalidation,
+): Omit<NumberFocDates, 'telephoneNumber' | 'currentCarrier'> | undefined {
+  const listed = answer.availabilityList && [...new Set(answer.availabilityList)].sort();
+  const earliest = answer.earliestCRD ?? listed?.[0];
+  const latest = answer.latestCRD ?? listed?.at(-1);
+  if (!earliest || !latest) return undefined;
+  const businessDays: string[] = [];
+  for (let date = earliest; date <= latest; date = addDays(date, 1))
+    if (isBusinessDay(date)) businessDays.push(date);
+  const allowed = listed?.filter((date) => date >= earliest && date <= latest) ?? businessDays;
+  const taken = new Set(allowed);
+  return {
+    earliestFocDate: earliest,
+    latestFocDate: latest,
+    allowedFocDates: allowed,
+    blackoutDates: businessDays.filter((date) => !taken.has(date)),
+  };
+}
+
+/** prevalidate's word on one number: the emulator's `numberAvailability` (not in Alianza's document). */
+const availabilityOf = (answer: Prevalidation, telephoneNumber: string) =>
+  answer.numberAvailability?.find(
+    (entry) => entry.telephoneNumber === toAlianzaNumber(telephoneNumber),
+  );
+
 function toPlatformPort(
   port: PortX & { id: string },
   event: ActivationEvent | undefined,
 ): PlatformPort {
   const status = seedStatusOf(port.status, event?.activationStatusType);
-  const focDate = dateOf(port.focDate ?? event?.focDate);
+  const focDate = focDateOf(port, event);
   const requestedDate = dateOf(port.crdDate) as string;
   const answer: PlatformPort = {
     portRequestId: port.id,
@@ -408,6 +456,20 @@ export function createAlianzaPlatform(options: AlianzaPlatformOptions): Platform
     ]);
     return toPlatformPort(port, event);
   }
+
+  /** prevalidate of numbers asked together: one answer for all of them. */
+  const prevalidate = (partitionId: string, telephoneNumbers: string[]) =>
+    send({
+      method: 'POST',
+      path: partition(partitionId) + '/account/prevalidate',
+      body: {
+        partitionId,
+        telephoneNumbers: telephoneNumbers.map((number) => ({
+          phoneNumber: toAlianzaNumber(number),
+        })),
+      },
+      schema: prevalidation,
+    });
 
   const trigger = (partitionId: string, accountId: string, portId: string) =>
     send({
@@ -639,8 +701,21 @@ export function createAlianzaPlatform(options: AlianzaPlatformOptions): Platform
 
   return {
     kind: 'alianza',
-    // Alianza's API has neither FOC-date lists nor on-demand activation: those features answer 501.
-    focDates: () => Promise.resolve(undefined),
+    /**
+     * From prevalidate, once for the numbers asked together (at most FOC_DATES_MAX_NUMBERS): the
+     * dates that suit all of them, so each number of one call is given the same dates.
+     */
+    async focDates(partitionId, telephoneNumbers) {
+      const answer = await prevalidate(partitionId, telephoneNumbers);
+      const window = focWindowOf(answer);
+      if (!window) return undefined;
+      return telephoneNumbers.map((telephoneNumber) => ({
+        telephoneNumber,
+        currentCarrier: availabilityOf(answer, telephoneNumber)?.losingCarrier ?? 'UNKNOWN',
+        ...window,
+      }));
+    },
+    // Alianza's API has no on-demand activation: the feature answers 501.
     activationWindow: () => Promise.resolve(undefined),
     // Alianza's ports carry no carrier comments: only portflow's own appear.
     portComments: () => Promise.resolve(undefined),
@@ -664,21 +739,10 @@ export function createAlianzaPlatform(options: AlianzaPlatformOptions): Platform
       order(partitionId, accountId, [telephoneNumber], true, idempotencyKey),
 
     async checkPortability(partitionId, telephoneNumber): Promise<PortabilityCheck> {
-      const answer = await send({
-        method: 'POST',
-        path: partition(partitionId) + '/account/prevalidate',
-        body: {
-          partitionId,
-          telephoneNumbers: [{ phoneNumber: toAlianzaNumber(telephoneNumber) }],
-        },
-        schema: prevalidation,
-      });
-      const item = answer.availabilityList?.find(
-        (entry) => entry.telephoneNumber === toAlianzaNumber(telephoneNumber),
-      );
+      const answer = await prevalidate(partitionId, [telephoneNumber]);
+      const item = availabilityOf(answer, telephoneNumber);
       const portable = answer.serviceAvailable && answer.lnp && (item?.available ?? true);
-      const earliestCrd = dateOf(answer.earliestCRD);
-      const latestCrd = dateOf(answer.latestCRD);
+      const { earliestCRD: earliestCrd, latestCRD: latestCrd } = answer;
       const check: PortabilityCheck = {
         telephoneNumber,
         portable,

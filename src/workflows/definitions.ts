@@ -172,6 +172,12 @@ export interface ReleaseNumberInput {
   agingPeriodMs: number;
   /** The number's line type the aging period followed, when the platform told it. */
   lineType?: AgingLineType;
+  /**
+   * The partition's cooldown on a platform that ages given-up numbers itself (Alianza's
+   * `tnDeleteCooldownDays`), which `agingPeriodMs` then is: the number is given up as aging
+   * starts and ages there. Absent: portflow ages it, then gives it up.
+   */
+  platformCooldownDays?: number;
   /** Whether the partition has a webhook: no activity is scheduled for events nobody receives. */
   webhooks: boolean;
   receivedAt: string;

@@ -128,6 +128,8 @@ interface CarrierReport {
   submittedDate?: string;
   estimatedCompletionDate?: string;
   focDate?: string;
+  /** The zone the FOC date is a day of, when the platform says. */
+  focDateTimeZone?: string;
   reason?: string;
   /** The carrier's reasons for a rejection, with its codes, when the platform gives them. */
   rejections?: PlatformRejection[];
@@ -672,7 +674,12 @@ export class Port {
     this.object.submittedDate ??= report.submittedDate;
     this.object.estimatedCompletionDate =
       report.estimatedCompletionDate ?? this.object.estimatedCompletionDate;
-    this.object.focDate = report.focDate ?? this.object.focDate;
+    if (report.focDate) {
+      this.object.focDate = report.focDate;
+      // The zone goes with the date it was given for (none on the seed).
+      if (report.focDateTimeZone) this.object.focDateTimeZone = report.focDateTimeZone;
+      else delete this.object.focDateTimeZone;
+    }
     this.changed = true;
     this.changedSincePublished();
   }
@@ -1329,6 +1336,7 @@ class Submission {
       submittedDate: port.submittedDate,
       estimatedCompletionDate: port.estimatedCompletionDate,
       focDate: port.focDate,
+      focDateTimeZone: port.focDateTimeZone,
       reason: port.rejectionReason,
       rejections: port.rejections,
       final,

@@ -66,7 +66,12 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
   const { partitionId, telephoneNumber } = input;
   const number = { partitionId, telephoneNumber };
 
-  const release = startingRelease(telephoneNumber, input.agingPeriodMs, input.lineType);
+  const release = startingRelease(
+    telephoneNumber,
+    input.agingPeriodMs,
+    input.lineType,
+    input.platformCooldownDays,
+  );
   let reclaimRequested = false;
   let agingOver = false;
   const webhooks: Promise<void>[] = [];
@@ -176,23 +181,44 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
     if (details.callerIdName) release.removed.push('caller ID name');
   }
 
+  /** Gives the number up to the platform: its inventory, or on Alianza its COOLDOWN. */
+  function giveUp() {
+    return releaseToInventory({
+      ...number,
+      // Per run: a number released, ordered again and released once more is a new release upstream.
+      idempotencyKey: `${workflowId}/${runId}`,
+    });
+  }
+
   async function age(): Promise<void> {
+    const cooldownDays = input.platformCooldownDays;
+    // A platform that ages given-up numbers itself (Alianza's COOLDOWN) has it from the start of aging.
+    const givenUp = cooldownDays === undefined ? undefined : await giveUp();
     const started = Date.now();
     release.agingStartedDate = new Date(started).toISOString();
     release.agingUntil = new Date(started + input.agingPeriodMs).toISOString();
+    const cleared = `cleared (${release.removed.join(', ') || 'nothing was set'})`;
     record(
       'AGING',
-      `cleared (${release.removed.join(', ') || 'nothing was set'}): aging until ${release.agingUntil}`,
+      givenUp === undefined
+        ? `${cleared}: aging until ${release.agingUntil}`
+        : `${cleared} and given up to the platform, ${
+            givenUp.alreadyReleased
+              ? 'which no longer held it'
+              : `which keeps it in COOLDOWN for the partition's ${cooldownDays} day(s)`
+          }: aging until ${release.agingUntil}`,
     );
     // Releases recorded before AgingUntil existed aged without this upsert.
     if (patched(AGING_UNTIL_PATCH))
       upsertSearchAttributes([{ key: AgingUntilKey, value: new Date(release.agingUntil) }]);
     emit('number.aging_started');
 
-    // One timer however long the period: the history stays a few events.
-    await condition(() => reclaimRequested, input.agingPeriodMs, {
-      summary: `aging ${formatDuration(input.agingPeriodMs)}`,
-    });
+    // One timer however long the period: the history stays a few events. (A cooldown of 0 days has none.)
+    if (givenUp === undefined || input.agingPeriodMs > 0) {
+      await condition(() => reclaimRequested, input.agingPeriodMs, {
+        summary: `aging ${formatDuration(input.agingPeriodMs)}`,
+      });
+    }
     agingOver = true;
     if (reclaimRequested) {
       // Alianza holds a released number in COOLDOWN: it is asked back; the seed reads it back.
@@ -206,17 +232,15 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
       return;
     }
 
-    const { alreadyReleased } = await releaseToInventory({
-      ...number,
-      // Per run: a number released, ordered again and released once more is a new release upstream.
-      idempotencyKey: `${workflowId}/${runId}`,
-    });
+    const { alreadyReleased } = givenUp ?? (await giveUp());
     release.releasedDate = new Date().toISOString();
     record(
       'RELEASED',
-      alreadyReleased
-        ? 'aged: the platform no longer held the number'
-        : "aged: returned to the platform's inventory",
+      givenUp
+        ? "aged: the platform's cooldown is over, and the number goes back to its carrier"
+        : alreadyReleased
+          ? 'aged: the platform no longer held the number'
+          : "aged: returned to the platform's inventory",
     );
     emit('number.released');
   }

@@ -1,12 +1,21 @@
 /**
  * portflow with PLATFORM_KIND=alianza against the emulator's Alianza dialect, over HTTP: the
  * seed e2e scenarios where the platform is the Alianza API (its login, 11-digit numbers,
- * createOrAdd + triggerport, PortX words, COOLDOWN), and a worker SIGKILLed mid-port.
+ * createOrAdd + triggerport, PortX words, COOLDOWN), what Alianza tells beyond the seed
+ * (prevalidate's CRD dates, the FOC date's time zone, the partition's cooldown), and a worker
+ * SIGKILLed mid-port.
  */
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { toIsoDate, type PortObject, type ReleaseObject } from '../../src/domain';
+import {
+  addBusinessDays,
+  addDays,
+  focDatesAnswer,
+  toIsoDate,
+  type PortObject,
+  type ReleaseObject,
+} from '../../src/domain';
 import { defaultCarrierRecord } from '../../src/emulator/carrier';
 import { E911, seedPortRequest } from '../emulator/support';
 import { compileApp, startNodeProcess, type NodeProcess } from '../helpers/compiled-app';
@@ -41,22 +50,16 @@ async function alianzaView(portflow: Portflow, partitionId: string, number: stri
 
 describe('portflow on the Alianza API (dev server, worker, API, Alianza emulator)', () => {
   const suffix = randomBytes(4).toString('hex');
-  /** Ports, orders and assignments; releases here age 3 s (AGING_PERIOD). */
+  /** Ports, orders and assignments; releases here age the partition's cooldown, set to 0 days. */
   const A = `af-${suffix}`;
-  /** Releases here age an hour: they stay AGING for the test. */
+  /** Releases here age the partition's cooldown of 45 days: they stay AGING for the test. */
   const B = `as-${suffix}`;
   let portflow: Portflow;
   let today: string;
 
   beforeAll(async () => {
-    portflow = await startPortflow({
-      platformKind: 'alianza',
-      env: {
-        AGING_DEMO: 'true',
-        AGING_PERIOD: '3s',
-        AGING_PERIODS: JSON.stringify({ [B]: { period: '1h', lineType: 'BUSINESS' } }),
-      },
-    });
+    // portflow's own aging period is not what ages a number on Alianza: the partition's cooldown is.
+    portflow = await startPortflow({ platformKind: 'alianza', env: { AGING_PERIOD: '90d' } });
   });
   beforeEach(async () => {
     today = toIsoDate(new Date(await portflow.emulator.control.now()));
@@ -260,34 +263,237 @@ describe('portflow on the Alianza API (dev server, worker, API, Alianza emulator
     expect(details.body.e911).toEqual({ registered: true, address: E911 });
   });
 
-  it('releases a number into Alianza COOLDOWN once aged, and reclaims one still aging', async () => {
+  it("ages a released number in Alianza's COOLDOWN for the partition's tnDeleteCooldownDays, and reclaims it from there", async () => {
+    const releaseOf = async (partitionId: string, number: string) =>
+      (await portflow.call('GET', numberPath(partitionId, number, '/release')))
+        .body as ReleaseObject;
+
+    // A partition whose cooldown is 0 days: the number is given up and its aging is over at once.
+    await portflow.emulator.control.setAlianzaSettings(A, { tnDeleteCooldownDays: 0 });
     const aged = '+13123461000';
     await orderOne(A, aged);
     const released = await portflow.call('DELETE', numberPath(A, aged));
     expect(released.status).toBe(202);
+    expect(released.body).toMatchObject({ agingPeriodDays: 0, platformCooldownDays: 0 });
     const release = await eventually(
-      async () =>
-        (await portflow.call('GET', numberPath(A, aged, '/release'))).body as ReleaseObject,
+      () => releaseOf(A, aged),
       (body) => body.status === 'RELEASED',
     );
-    expect(release.accountId).toBe(ACCOUNT);
+    expect(release).toMatchObject({ accountId: ACCOUNT, agingPeriodDays: 0 });
+    expect(release.agingUntil).toBe(release.agingStartedDate);
+    expect(release.history.find((entry) => entry.status === 'AGING')?.detail).toContain(
+      "given up to the platform, which keeps it in COOLDOWN for the partition's 0 day(s)",
+    );
+    // Its cooldown over, Alianza has given it back: no account holds it.
     const view = await alianzaView(portflow, A, aged);
-    expect(view.body).toMatchObject({ accountId: ACCOUNT, cooldownExpireDate: expect.any(String) });
+    expect(view.body).toMatchObject({ accountId: null, cooldownExpireDate: null });
 
+    // A partition whose cooldown is 45 days: the release ages 45 days, the number in COOLDOWN.
+    await portflow.emulator.control.setAlianzaSettings(B, { tnDeleteCooldownDays: 45 });
     const kept = '+13123461001';
     await orderOne(B, kept);
     const aging = await portflow.call('DELETE', numberPath(B, kept));
     expect(aging.status).toBe(202);
-    await eventually(
-      async () =>
-        (await portflow.call('GET', numberPath(B, kept, '/release'))).body as ReleaseObject,
+    const agingRelease = await eventually(
+      () => releaseOf(B, kept),
       (body) => body.status === 'AGING',
     );
+    expect(agingRelease).toMatchObject({ agingPeriodDays: 45, platformCooldownDays: 45 });
+    expect(
+      Date.parse(agingRelease.agingUntil ?? '') - Date.parse(agingRelease.agingStartedDate ?? ''),
+    ).toBe(45 * 86_400_000);
+    const cooling = await alianzaView(portflow, B, kept);
+    expect(cooling.body).toMatchObject({
+      accountId: ACCOUNT,
+      cooldownExpireDate: expect.any(String),
+    });
+
     const reclaimed = await portflow.call('POST', numberPath(B, kept, '/reclaim'));
     expect(reclaimed.status).toBe(200);
     expect(reclaimed.body.status).toBe('RECLAIMED');
+    const recovers = await portflow.emulator.control.calls({
+      method: 'PUT',
+      path: `/v2/partition/${B}/telephonenumber/*/cooldown/recover`,
+    });
+    expect(recovers.map((call) => call.status)).toEqual([200]);
     const details = await portflow.call('GET', numberPath(B, kept));
     expect(details.body).toMatchObject({ accountId: ACCOUNT, status: 'ACTIVE', assignedTo: null });
+  });
+
+  it('answers FOC dates from prevalidate, and refuses a requestedDate outside its CRD window, naming it', async () => {
+    const number = att(5001);
+    const query = `?telephoneNumber=${encodeURIComponent(number)}`;
+    const check = await portflow.call('GET', portflow.portsPath(A, `/check${query}`));
+    const answer = await portflow.call('GET', portflow.portsPath(A, `/foc-dates${query}`));
+    expect(answer.status).toBe(200);
+    const [dates] = focDatesAnswer.parse(answer.body).focDates;
+    expect(dates).toMatchObject({
+      telephoneNumber: number,
+      currentCarrier: 'AT&T',
+      earliestFocDate: check.body.earliestCrd,
+      latestFocDate: check.body.latestCrd,
+    });
+    const { earliestFocDate: earliest, latestFocDate: latest } = dates!;
+    const request = seedPortRequest([number], today);
+    const refusal = (requestedDate: string, window: string, after: string) => ({
+      code: 'FOC_DATE_NOT_ALLOWED',
+      details: [
+        {
+          in: 'body',
+          field: 'requestedDate',
+          message: `${number}: ${requestedDate} is outside the FOC dates AT&T accepts (${window})${after}`,
+        },
+      ],
+    });
+
+    // After latestCRD: nothing later is accepted.
+    const tooLate = addBusinessDays(latest!, 1);
+    const late = await submit({ ...request, requestedDate: tooLate }, 'foc-late');
+    expect(late.status).toBe(400);
+    expect(late.body.error).toMatchObject(
+      refusal(tooLate, `${earliest} to ${latest}`, '; it accepts none after it'),
+    );
+
+    // Before earliestCRD: AT&T takes no port for the next four weeks, so the window begins later.
+    const closed = Array.from({ length: 28 }, (_, day) => addDays(today, day));
+    await portflow.emulator.control.setFocBlackouts('AT&T', closed);
+    try {
+      const later = await portflow.call('GET', portflow.portsPath(A, `/foc-dates${query}`));
+      const opens = focDatesAnswer.parse(later.body).focDates[0]!.earliestFocDate;
+      expect(opens > addDays(today, 27)).toBe(true);
+      const early = await submit(request, 'foc-early');
+      expect(early.status).toBe(400);
+      expect(early.body.error).toMatchObject(
+        refusal(
+          request.requestedDate,
+          `${opens} to ${latest}`,
+          `; the next allowed FOC date is ${opens}`,
+        ),
+      );
+      expect(early.body.error.message).toMatch(/^requestedDate must be a FOC date/);
+    } finally {
+      await portflow.emulator.control.setFocBlackouts('AT&T', []);
+    }
+    // Nothing was made upstream for the refused requests.
+    expect(await upstreamPortsOf(number)).toEqual([]);
+
+    // In the window: admitted.
+    const accepted = await submit(request, 'foc-in-window');
+    expect(accepted.status).toBe(202);
+    const cancelled = await portflow.call(
+      'DELETE',
+      portflow.portsPath(A, `/${accepted.body.portRequestId}`),
+    );
+    expect(cancelled.status).toBe(200);
+  });
+
+  it("shows the FOC date as a day of the PortX's focDateTimeZone, and the zone", async () => {
+    // 20:00 in Honolulu is 06:00 UTC the next day: the PortX's instant names the next day in UTC.
+    await portflow.emulator.control.setAlianzaSettings(A, {
+      focDateTimeZone: 'US/Hawaii',
+      focTime: '20:00',
+    });
+    try {
+      const request = seedPortRequest([att(6001)], today);
+      const submitted = await submit(request, 'foc-zone');
+      expect(submitted.status).toBe(202);
+      const approved = await advanceCarrierUntil(
+        portflow,
+        A,
+        submitted.body.portRequestId,
+        (p) => p.status === 'APPROVED',
+      );
+      expect(approved).toMatchObject({
+        focDate: request.requestedDate,
+        focDateTimeZone: 'US/Hawaii',
+        estimatedCompletionDate: addDays(request.requestedDate, 1),
+      });
+      expect(approved.numbers[0]).toMatchObject({
+        focDate: request.requestedDate,
+        carrierStatus: 'PORT_PENDING / FOC_RECEIVED',
+      });
+      const done = await advanceCarrierUntil(
+        portflow,
+        A,
+        submitted.body.portRequestId,
+        (p) => p.phase === 'DONE',
+      );
+      expect(done).toMatchObject({ status: 'COMPLETED', focDateTimeZone: 'US/Hawaii' });
+    } finally {
+      await portflow.emulator.control.setAlianzaSettings(A, {});
+    }
+    // Alianza has no activation windows: an ON_DEMAND port cannot be reckoned on one.
+    const now = toIsoDate(new Date(await portflow.emulator.control.now()));
+    const onDemand = await submit(
+      { ...seedPortRequest([att(6002)], now), activation: { mode: 'ON_DEMAND' } },
+      'on-demand',
+    );
+    expect(onDemand.status).toBe(501);
+    expect(onDemand.body.error.code).toBe('FEATURE_UNAVAILABLE');
+  });
+
+  it('takes a number out of a pending port (cancelport, a new PortX without it), and refuses once approved', async () => {
+    const [first, second, third] = [att(7001), att(7002), att(7003)];
+    const submitted = await submit(seedPortRequest([first, second, third], today), 'remove');
+    expect(submitted.status).toBe(202);
+    const { portRequestId } = submitted.body as PortObject;
+    const removeNumber = (number: string) =>
+      portflow.call(
+        'DELETE',
+        portflow.portsPath(A, `/${portRequestId}/telephone-number/${number}`),
+      );
+    /** The PortX the port follows once it holds exactly `numbers`, sent to the carrier. */
+    const upstreamWith = (numbers: string[]) =>
+      eventually(
+        async () => {
+          const port = await readPort(portflow, A, portRequestId);
+          const id = port?.numbers.find(
+            (n) => n.telephoneNumber === numbers[0],
+          )?.upstreamPortRequestId;
+          return (await portflow.emulator.control.alianzaPorts(A)).find((p) => p.id === id);
+        },
+        (port) =>
+          port?.activationStatusType === 'PENDING' &&
+          port.telephoneNumbers.join() === numbers.map((n) => n.slice(1)).join(),
+      );
+    const original = await upstreamWith([first, second, third]);
+
+    const removed = await removeNumber(third);
+    expect(removed.status).toBe(200);
+    expect(removed.body).toMatchObject({ telephoneNumbers: [first, second], status: 'PENDING' });
+    expect((removed.body as PortObject).numbers.at(-1)).toMatchObject({
+      telephoneNumber: third,
+      status: 'REMOVED',
+    });
+    const resent = await upstreamWith([first, second]);
+    expect(resent?.id).not.toBe(original?.id);
+    const ports = await portflow.emulator.control.alianzaPorts(A);
+    expect(ports.find((p) => p.id === original?.id)).toMatchObject({
+      status: 'CANCEL_PORT_COMPLETE',
+      activationStatusType: 'CANCELLED',
+    });
+    // The number is free at once: another port takes it.
+    const next = await submit(seedPortRequest([third], today), 'remove-third-again');
+    expect(next.status).toBe(202);
+    expect(
+      (await portflow.call('DELETE', portflow.portsPath(A, `/${next.body.portRequestId}`))).status,
+    ).toBe(200);
+
+    await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.status === 'APPROVED');
+    const approved = await removeNumber(second);
+    expect(approved.status).toBe(409);
+    expect(approved.body.error.code).toBe('NUMBER_ALREADY_APPROVED');
+    const done = await advanceCarrierUntil(portflow, A, portRequestId, (p) => p.phase === 'DONE');
+    expect(done).toMatchObject({ status: 'COMPLETED', telephoneNumbers: [first, second] });
+    expect(done.numbers.map((n) => [n.telephoneNumber, n.status])).toEqual([
+      [first, 'COMPLETED'],
+      [second, 'COMPLETED'],
+      [third, 'REMOVED'],
+    ]);
+    expect((await upstreamPortsOf(first)).map((port) => port.status)).toEqual([
+      'CANCEL_PORT_COMPLETE',
+      'ACTIVE',
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 /** The emulator's Alianza dialect as a client meets it on the wire: logins, shapes, statuses. */
-import { toIsoDate } from '../../src/domain';
+import { addDays, isBusinessDay, toIsoDate } from '../../src/domain';
+import { partitionX, prevalidation } from '../../src/domain/alianza';
 import { jsonRequest, startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import type { Json } from './support';
 
@@ -118,6 +119,71 @@ it('adds numbers, deletes with a 204 into COOLDOWN, and recovers', async () => {
     phoneNumber: '16077221000',
     carrierStatus: 'ACTIVE',
   });
+});
+
+it('prevalidates with the dates as the document writes them: earliestCRD, latestCRD, availabilityList', async () => {
+  const today = toIsoDate(new Date(await emulator.control.now()));
+  const numbers = ['16077981234', '12127360123'];
+  const answer = await call('POST', `/partition/${PARTITION}/account/prevalidate`, {
+    telephoneNumbers: numbers.map((phoneNumber) => ({ phoneNumber })),
+  });
+  expect(answer.status).toBe(200);
+  const { earliestCRD, latestCRD, availabilityList, numberAvailability } = prevalidation.parse(
+    answer.body,
+  );
+  // `format: date`, not a date-time.
+  expect(earliestCRD).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  expect(latestCRD).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  // The carrier holds a port to the seed's 7 days ahead; the list is its business days from then.
+  expect(earliestCRD! >= addDays(today, 7)).toBe(true);
+  expect(availabilityList?.[0]).toBe(earliestCRD);
+  expect(availabilityList?.at(-1)).toBe(latestCRD);
+  expect(availabilityList?.every(isBusinessDay)).toBe(true);
+  expect(numberAvailability?.map((number) => number.losingCarrier)).toEqual(['AT&T', 'Verizon']);
+
+  // A blackout of either carrier leaves the list: the dates are those both numbers can port on.
+  const [first, second] = [availabilityList![1]!, availabilityList![2]!];
+  await emulator.control.setFocBlackouts('Verizon', [first]);
+  await emulator.control.setFocBlackouts('AT&T', [earliestCRD!, second]);
+  const later = prevalidation.parse(
+    (
+      await call('POST', `/partition/${PARTITION}/account/prevalidate`, {
+        telephoneNumbers: numbers.map((phoneNumber) => ({ phoneNumber })),
+      })
+    ).body,
+  );
+  expect(later.availabilityList).toEqual(
+    availabilityList!.filter((date) => ![earliestCRD, first, second].includes(date)),
+  );
+  expect(later.earliestCRD).toBe(later.availabilityList?.[0]);
+});
+
+it("serves each partition's tnDeleteCooldownDays as set, and cools a deleted number down that long", async () => {
+  expect(partitionX.parse((await call('GET', `/partition/${PARTITION}`)).body)).toEqual({
+    id: PARTITION,
+    tnDeleteCooldownDays: 30,
+  });
+  await emulator.control.setAlianzaSettings(PARTITION, { tnDeleteCooldownDays: 60 });
+  expect((await call('GET', `/partition/${PARTITION}`)).body.tnDeleteCooldownDays).toBe(60);
+  expect((await call('GET', '/partition/another')).body.tnDeleteCooldownDays).toBe(30);
+  await call('POST', `/partition/${PARTITION}/account/${ACCOUNT}/telephonenumber`, {
+    partitionId: PARTITION,
+    accountId: ACCOUNT,
+    telephoneNumbers: [{ phoneNumber: '16077221000' }],
+  });
+  const before = Date.parse(await emulator.control.now());
+  await call('DELETE', `/partition/${PARTITION}/account/${ACCOUNT}/telephonenumber/16077221000`);
+  const after = Date.parse(await emulator.control.now());
+  const view = await call('GET', `/partition/${PARTITION}/telephonenumber/16077221000`);
+  const expires = Date.parse(view.body.cooldownExpireDate as string);
+  expect(expires).toBeGreaterThanOrEqual(before + 60 * 86_400_000);
+  expect(expires).toBeLessThanOrEqual(after + 60 * 86_400_000);
+  const refused = await jsonRequest<Json>(
+    `${emulator.url}/_emulator/partitions/${PARTITION}/alianza-settings`,
+    'PUT',
+    { body: { tnDeleteCooldownDays: -1, focDateTimeZone: 'Europe/Paris' } },
+  );
+  expect(refused.status).toBe(400);
 });
 
 it('makes a port by createOrAdd, sends it by triggerport, and cancels it with a 204', async () => {

@@ -4,6 +4,7 @@ import { request } from 'undici';
 import {
   DEFAULT_ALIANZA_USERNAME,
   startEmulator,
+  type AlianzaSettings,
   type EmulatorDialect,
   type EmulatorOptions,
   type CallRecord,
@@ -54,6 +55,11 @@ export interface EmulatorControl {
     partitionId: string,
     hours: { opens: string; closes: string; timeZone: string },
   ): Promise<void>;
+  /**
+   * Alianza dialect: the partition's `tnDeleteCooldownDays` and the zone and hour of its ports'
+   * FOC instant; a setting left out takes its default (30 days, US/Eastern, 00:00).
+   */
+  setAlianzaSettings(partitionId: string, settings: Partial<AlianzaSettings>): Promise<void>;
   /** Alianza dialect: every session token expires now; answers how many there were. */
   expireSessions(): Promise<number>;
   /** Alianza dialect: the ports made in a partition. */
@@ -130,6 +136,14 @@ async function controlCall<T>(
 
 /** The control endpoints of an emulator at `url` (also one started elsewhere). */
 export function emulatorControl(url: string): EmulatorControl {
+  const putPartitionSetting = async (partitionId: string, name: string, setting: unknown) => {
+    await controlCall(
+      url,
+      'PUT',
+      `/partitions/${encodeURIComponent(partitionId)}/${name}`,
+      setting,
+    );
+  };
   return {
     reset: async () => {
       await controlCall(url, 'POST', '/reset');
@@ -166,14 +180,10 @@ export function emulatorControl(url: string): EmulatorControl {
     setFocBlackouts: async (currentCarrier, dates) => {
       await controlCall(url, 'PUT', '/foc-blackouts', { currentCarrier, dates });
     },
-    setActivationWindow: async (partitionId, hours) => {
-      await controlCall(
-        url,
-        'PUT',
-        `/partitions/${encodeURIComponent(partitionId)}/activation-window`,
-        hours,
-      );
-    },
+    setActivationWindow: (partitionId, hours) =>
+      putPartitionSetting(partitionId, 'activation-window', hours),
+    setAlianzaSettings: (partitionId, settings) =>
+      putPartitionSetting(partitionId, 'alianza-settings', settings),
     expireSessions: async () =>
       (await controlCall<{ expired: number }>(url, 'POST', '/sessions/expire')).expired,
     alianzaPorts: async (partitionId) =>

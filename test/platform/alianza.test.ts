@@ -1,7 +1,9 @@
 /** The Alianza adapter against the emulator's Alianza dialect, over HTTP. */
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { e911Address, portRequest, toIsoDate } from '../../src/domain';
+import { addDays, e911Address, isBusinessDay, portRequest, toIsoDate } from '../../src/domain';
+import type { Prevalidation } from '../../src/domain/alianza';
+import { focDateOf, focWindowOf } from '../../src/platform/alianza';
 import {
   PlatformConflictError,
   PlatformNotFoundError,
@@ -9,7 +11,7 @@ import {
   createAlianzaPlatform,
   type PlatformClient,
 } from '../../src/platform';
-import { startTestEmulator, type TestEmulator } from '../helpers/emulator';
+import { jsonRequest, startTestEmulator, type TestEmulator } from '../helpers/emulator';
 import { AT_AND_T_NUMBER, E911 as E911_INPUT, seedPortRequest } from '../emulator/support';
 import { platformFailure } from './support';
 
@@ -218,6 +220,28 @@ describe('numbers', () => {
     );
     expect(other.telephoneNumbers[0]?.status).toBe('ACTIVE');
   });
+
+  it("answers the partition's tnDeleteCooldownDays, and a deleted number cools down that long", async () => {
+    const number = '+16077221001';
+    await emulator.control.setAlianzaSettings(PARTITION, { tnDeleteCooldownDays: 45 });
+    await expect(platform.numberCooldownDays(PARTITION)).resolves.toBe(45);
+    await platform.orderNumbers(
+      PARTITION,
+      { accountId: ACCOUNT, telephoneNumbers: [number] },
+      { idempotencyKey: 'order-45' },
+    );
+    await platform.releaseNumber(PARTITION, number);
+    await emulator.control.advance({ days: 44 });
+    await expect(platform.reclaimNumber(PARTITION, number)).resolves.toMatchObject({
+      accountId: ACCOUNT,
+    });
+    await platform.releaseNumber(PARTITION, number);
+    await emulator.control.advance({ days: 46 });
+    // Its cooldown over, the number has left the partition: there is nothing to recover.
+    await expect(platform.reclaimNumber(PARTITION, number)).rejects.toBeInstanceOf(
+      PlatformNotFoundError,
+    );
+  });
 });
 
 describe('ports', () => {
@@ -229,8 +253,44 @@ describe('ports', () => {
       currentCarrier: 'AT&T',
       lineType: 'BUSINESS',
     });
-    expect(check.earliestCrd! > (await today())).toBe(true);
+    expect(check.earliestCrd! >= addDays(await today(), 7)).toBe(true);
     expect(check.latestCrd! > check.earliestCrd!).toBe(true);
+  });
+
+  it('answers FOC dates from prevalidate: its CRD window and the dates it lists, those of every number asked together', async () => {
+    const verizon = '+12127360123';
+    const check = await platform.checkPortability(PARTITION, AT_AND_T_NUMBER);
+    const [alone] = (await platform.focDates(PARTITION, [AT_AND_T_NUMBER])) ?? [];
+    expect(alone).toMatchObject({
+      telephoneNumber: AT_AND_T_NUMBER,
+      currentCarrier: 'AT&T',
+      earliestFocDate: check.earliestCrd,
+      latestFocDate: check.latestCrd,
+      blackoutDates: [],
+    });
+    // Alianza does not say whether a port is simple.
+    expect(alone?.portType).toBeUndefined();
+    const allowed = alone?.allowedFocDates ?? [];
+    expect(allowed[0]).toBe(check.earliestCrd);
+    expect(allowed.at(-1)).toBe(check.latestCrd);
+    expect(allowed.every(isBusinessDay)).toBe(true);
+
+    // A date AT&T and one Verizon blacks out leave availabilityList: blackouts within the window.
+    const [atAndTOff, verizonOff] = [allowed[2] as string, allowed[3] as string];
+    await emulator.control.setFocBlackouts('AT&T', [atAndTOff]);
+    await emulator.control.setFocBlackouts('Verizon', [verizonOff]);
+    const calls = await emulator.control.calls({ path: '/v2/partition/*/account/prevalidate' });
+    const both = (await platform.focDates(PARTITION, [AT_AND_T_NUMBER, verizon])) ?? [];
+    expect(both.map((dates) => dates.currentCarrier)).toEqual(['AT&T', 'Verizon']);
+    expect(both[0]?.blackoutDates).toEqual([atAndTOff, verizonOff]);
+    expect(both[1]?.allowedFocDates).toEqual(both[0]?.allowedFocDates);
+    expect(both[0]?.allowedFocDates).toEqual(
+      allowed.filter((date) => date !== atAndTOff && date !== verizonOff),
+    );
+    // One prevalidate for the numbers asked together.
+    expect(
+      await emulator.control.calls({ path: '/v2/partition/*/account/prevalidate' }),
+    ).toHaveLength(calls.length + 1);
   });
 
   it('submits once per key, then follows the carrier to COMPLETED with the FOC date', async () => {
@@ -267,6 +327,35 @@ describe('ports', () => {
     await expect(platform.getNumber(PARTITION, AT_AND_T_NUMBER)).resolves.toMatchObject({
       accountId: ACCOUNT,
       status: 'ACTIVE',
+    });
+  });
+
+  it('reads the FOC date on the clocks of its focDateTimeZone', async () => {
+    // 20:00 in Honolulu is 06:00 UTC of the next day: a date read off the instant would be a day late.
+    await emulator.control.setAlianzaSettings(PARTITION, {
+      focDateTimeZone: 'US/Hawaii',
+      focTime: '20:00',
+    });
+    const request = portSubmission([AT_AND_T_NUMBER], await today());
+    const submitted = await platform.submitPort(PARTITION, request, { idempotencyKey: 'port-tz' });
+    await emulator.control.advance({ days: 4 });
+    expect(await platform.getPort(PARTITION, ACCOUNT, submitted.portRequestId)).toMatchObject({
+      status: 'APPROVED',
+      focDate: request.requestedDate,
+      focDateTimeZone: 'US/Hawaii',
+      estimatedCompletionDate: addDays(request.requestedDate, 1),
+    });
+    const login = await jsonRequest<{ authToken: string }>(`${emulator.url}/v2/authorize`, 'POST', {
+      body: { username: emulator.username, password: emulator.token },
+    });
+    const upstream = await jsonRequest<{ focDate: string; focDateTimeZone: string }>(
+      `${emulator.url}/v2/partition/${PARTITION}/account/${ACCOUNT}/port/${submitted.portRequestId}`,
+      'GET',
+      { headers: { 'x-auth-token': login.body.authToken } },
+    );
+    expect(upstream.body).toMatchObject({
+      focDate: `${addDays(request.requestedDate, 1)}T06:00:00.000Z`,
+      focDateTimeZone: 'US/Hawaii',
     });
   });
 
@@ -340,5 +429,57 @@ describe('ports', () => {
     const error = await platformFailure(platform.getPort(PARTITION, ACCOUNT, 'no-such-port'));
     expect(error).toBeInstanceOf(PlatformNotFoundError);
     expect(error.message).toBe(`no port no-such-port in account ${ACCOUNT}`);
+  });
+});
+
+describe("the translation of Alianza's dates", () => {
+  const answer = (dates: Partial<Prevalidation>): Prevalidation => ({
+    serviceAvailable: true,
+    lnp: true,
+    wirelessPort: false,
+    ...dates,
+  });
+
+  it("takes the dates availabilityList gives in the CRD window, the window's other business days as blackouts", () => {
+    expect(
+      focWindowOf(
+        answer({
+          earliestCRD: '2026-12-10',
+          latestCRD: '2026-12-18',
+          availabilityList: ['2026-12-15', '2026-12-10', '2026-12-15', '2026-12-21'],
+        }),
+      ),
+    ).toEqual({
+      earliestFocDate: '2026-12-10',
+      latestFocDate: '2026-12-18',
+      allowedFocDates: ['2026-12-10', '2026-12-15'],
+      blackoutDates: ['2026-12-11', '2026-12-14', '2026-12-16', '2026-12-17', '2026-12-18'],
+    });
+  });
+
+  it('takes every business day of the window when no list is given, and the list alone for a window', () => {
+    expect(
+      focWindowOf(answer({ earliestCRD: '2026-12-10', latestCRD: '2026-12-15' }))?.allowedFocDates,
+    ).toEqual(['2026-12-10', '2026-12-11', '2026-12-14', '2026-12-15']);
+    expect(focWindowOf(answer({ availabilityList: ['2026-12-14', '2026-12-11'] }))).toMatchObject({
+      earliestFocDate: '2026-12-11',
+      latestFocDate: '2026-12-14',
+      blackoutDates: [],
+    });
+    // No window at all: the platform gave no FOC dates.
+    expect(focWindowOf(answer({}))).toBeUndefined();
+  });
+
+  it('reads the FOC date as the day of its instant in focDateTimeZone, else as written', () => {
+    expect(focDateOf({ focDate: '2026-12-11T06:00:00.000Z', focDateTimeZone: 'US/Hawaii' })).toBe(
+      '2026-12-10',
+    );
+    expect(
+      focDateOf({ focDate: '2026-12-11T03:30:00.000Z', focDateTimeZone: 'Canada/Newfoundland' }),
+    ).toBe('2026-12-11');
+    expect(focDateOf({ focDate: '2026-12-11T06:00:00.000Z' })).toBe('2026-12-11');
+    expect(focDateOf({ focDate: '2026-12-10T20:00:00-10:00' })).toBe('2026-12-10');
+    expect(focDateOf({}, { focDate: '2026-12-09T05:00:00Z' })).toBe('2026-12-09');
+    expect(focDateOf({})).toBeUndefined();
   });
 });

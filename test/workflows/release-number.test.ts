@@ -134,6 +134,9 @@ function input(agingDays = 90): ReleaseNumberInput {
   };
 }
 
+/** The platform calls of a release that runs through: the number cleared, then given up. */
+const CLEARED_AND_GIVEN_UP = ['read', 'unassign', 'clear E911', 'unlist', 'release to inventory'];
+
 /** The hold the release gives back when it ends: its own. */
 const givenBack = (workflowId: string) => `give back the hold of ${workflowId}`;
 
@@ -159,6 +162,7 @@ describe('releaseNumber on the time-skipping server', () => {
     fake: ReturnType<typeof fakeActivities>,
     name: string,
     drive: (handle: WorkflowHandle<typeof releaseNumber>) => Promise<T>,
+    releaseInput = input(90),
   ) {
     const taskQueue = uniqueTaskQueue('release');
     const workflowId = `${releaseWorkflowId('p1', NUMBER)}-${name}`;
@@ -173,8 +177,15 @@ describe('releaseNumber on the time-skipping server', () => {
       const handle = await env.client.workflow.start(releaseNumber, {
         taskQueue,
         workflowId,
-        args: [input(90)],
-        memo: { [MEMO.release]: startingRelease(NUMBER, 90 * DAY_MS) },
+        args: [releaseInput],
+        memo: {
+          [MEMO.release]: startingRelease(
+            NUMBER,
+            releaseInput.agingPeriodMs,
+            releaseInput.lineType,
+            releaseInput.platformCooldownDays,
+          ),
+        },
       });
       const outcome = await drive(handle);
       await recordHistories(env.client, [workflowId]);
@@ -220,14 +231,7 @@ describe('releaseNumber on the time-skipping server', () => {
     expect(serverEnd - serverStart).toBeGreaterThanOrEqual(90 * DAY_MS);
     expect(Date.now() - realStart).toBeLessThan(60_000);
 
-    expect(fake.calls).toEqual([
-      'read',
-      'unassign',
-      'clear E911',
-      'unlist',
-      'release to inventory',
-      givenBack(description.workflowId),
-    ]);
+    expect(fake.calls).toEqual([...CLEARED_AND_GIVEN_UP, givenBack(description.workflowId)]);
     expect(fake.releaseKeys).toHaveLength(1);
     expect(fake.events.map((event) => event.type)).toEqual([
       'number.aging_started',
@@ -317,6 +321,78 @@ describe('releaseNumber on the time-skipping server', () => {
     const description = await env.client.workflow.getHandle(workflowId).describe();
     expect(description.typedSearchAttributes.get(ReleaseStatusKey)).toBe('FAILED');
     expect(fake.calls).toEqual(['read', 'unassign', givenBack(workflowId)]);
+  });
+
+  describe("on a platform that ages given-up numbers itself (Alianza's COOLDOWN)", () => {
+    /** A release whose aging is the partition's cooldown of `days` on the platform, as the API starts it. */
+    const cooldown = (days: number): ReleaseNumberInput => ({
+      ...input(days),
+      platformCooldownDays: days,
+    });
+    /** A release of a `days` cooldown run to its end, as `release-p1-<NUMBER>-<name>`: it ends RELEASED. */
+    async function agedInCooldown(name: string, days: number) {
+      const fake = fakeActivities();
+      const run = await runRelease(fake, name, (handle) => handle.result(), cooldown(days));
+      expect(run.outcome).toMatchObject({
+        status: 'RELEASED',
+        agingPeriodDays: days,
+        platformCooldownDays: days,
+        removed: EVERYTHING_REMOVED,
+      });
+      return { fake, release: run.outcome, history: run.history };
+    }
+
+    it('gives the number up as aging starts, ages the cooldown, and ends RELEASED with no other call', async () => {
+      const { fake, release, history } = await agedInCooldown('platform-cooldown-30-days', 30);
+      expect(elapsed(release.agingStartedDate, release.agingUntil)).toBe(30 * DAY_MS);
+      expect(elapsed(release.agingStartedDate, release.releasedDate)).toBeGreaterThanOrEqual(
+        30 * DAY_MS,
+      );
+      const aging = release.history.find((entry) => entry.status === 'AGING');
+      expect(aging?.detail).toContain("COOLDOWN for the partition's 30 day(s)");
+      expect(aging?.detail).toContain(`aging until ${release.agingUntil}`);
+      expect(release.history.at(-1)?.detail).toBe(
+        "aged: the platform's cooldown is over, and the number goes back to its carrier",
+      );
+      // Given up before the timer, once: the platform's cooldown is the aging.
+      expect(fake.calls).toEqual([
+        ...CLEARED_AND_GIVEN_UP,
+        givenBack(`${releaseWorkflowId('p1', NUMBER)}-platform-cooldown-30-days`),
+      ]);
+      const timers = history.flatMap((event) => event.timerStartedEventAttributes ?? []);
+      expect(timers).toHaveLength(1);
+      expect(Number(timers[0]?.startToFireTimeout?.seconds)).toBe((30 * DAY_MS) / 1_000);
+      expect(fake.events.map((event) => event.type)).toEqual([
+        'number.aging_started',
+        'number.released',
+      ]);
+    });
+
+    it('recovers the number from the cooldown on a reclaim', async () => {
+      const fake = fakeActivities();
+      const { outcome: release } = await runRelease(
+        fake,
+        'platform-cooldown-reclaimed',
+        async (handle) => {
+          await untilStatus(handle.workflowId, 'AGING');
+          await env.sleep(10 * DAY_MS);
+          expect((await handle.executeUpdate(reclaimUpdate)).status).toBe('RECLAIMED');
+          return handle.result();
+        },
+        cooldown(30),
+      );
+      expect(release).toMatchObject({ status: 'RECLAIMED', platformCooldownDays: 30 });
+      // Given up as aging began, so asked back from the cooldown.
+      expect(fake.calls.slice(4, 6)).toEqual(['release to inventory', 'reclaim']);
+    });
+
+    it('ends RELEASED at once when the cooldown is 0 days, with no timer', async () => {
+      const { fake, release, history } = await agedInCooldown('platform-cooldown-0-days', 0);
+      expect(release.agingUntil).toBe(release.agingStartedDate);
+      expect(history.filter((event) => event.timerStartedEventAttributes)).toHaveLength(0);
+      expect(fake.calls).toContain('release to inventory');
+      expect(fake.calls).not.toContain('reclaim');
+    });
   });
 
   /** The release object as the API reads it: the workflow's memo, by describe. */
