@@ -13,6 +13,12 @@ export interface PortabilityChecks {
   notPortable: { telephoneNumber: string; currentCarrier: string; reason: string }[];
 }
 
+/**
+ * The losing carrier of a number the platform did not name (Alianza's prevalidate names none):
+ * it contradicts no `currentProvider`, and the request's own carrier is submitted to.
+ */
+export const UNKNOWN_CARRIER = 'UNKNOWN';
+
 /** Names compare as a carrier's clerk would: case and spacing aside. */
 export function sameName(a: string | undefined, b: string | undefined): boolean {
   const normal = (text: string | undefined) => text?.trim().replace(/\s+/g, ' ').toUpperCase();
@@ -27,8 +33,9 @@ export function unmatchedProvider(
   currentProvider: string,
   portable: PortabilityChecks['portable'],
 ): string | undefined {
-  if (portable.length === 0 || portable.some((c) => sameName(c.currentCarrier, currentProvider)))
-    return undefined;
+  const named = (c: { currentCarrier: string }) =>
+    c.currentCarrier === UNKNOWN_CARRIER || sameName(c.currentCarrier, currentProvider);
+  if (portable.length === 0 || portable.some(named)) return undefined;
   return portable
     .map(
       (c) =>

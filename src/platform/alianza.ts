@@ -53,6 +53,7 @@ import {
   type StructuredAddress,
   type TelephoneNumberPatch,
 } from '../domain/alianza';
+import { UNKNOWN_CARRIER } from '../domain/portability';
 import type { Logger } from '../logger';
 import {
   PlatformConflictError,
@@ -711,7 +712,7 @@ export function createAlianzaPlatform(options: AlianzaPlatformOptions): Platform
       if (!window) return undefined;
       return telephoneNumbers.map((telephoneNumber) => ({
         telephoneNumber,
-        currentCarrier: availabilityOf(answer, telephoneNumber)?.losingCarrier ?? 'UNKNOWN',
+        currentCarrier: availabilityOf(answer, telephoneNumber)?.losingCarrier ?? UNKNOWN_CARRIER,
         ...window,
       }));
     },
@@ -746,7 +747,7 @@ export function createAlianzaPlatform(options: AlianzaPlatformOptions): Platform
       const check: PortabilityCheck = {
         telephoneNumber,
         portable,
-        currentCarrier: item?.losingCarrier ?? 'UNKNOWN',
+        currentCarrier: item?.losingCarrier ?? UNKNOWN_CARRIER,
         lineType: item?.customerType ?? 'UNKNOWN',
         estimatedDays:
           portable && earliestCrd

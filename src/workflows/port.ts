@@ -27,7 +27,7 @@ import type {
 import { fromIsoDate } from '../domain/calendar';
 import type { CarrierComment, NewPortComment, PortComment } from '../domain/port-comments';
 import { receivedPort, toPortMemo } from '../domain/port-memo';
-import { unmatchedProvider } from '../domain/portability';
+import { UNKNOWN_CARRIER, unmatchedProvider } from '../domain/portability';
 import {
   REJECTION_RULES,
   SUPPLEMENT_FIELDS,
@@ -317,7 +317,14 @@ export class Port {
       this.transition('CANCELLED', 'DONE', 'cancelled before submission');
       return [];
     }
-    return portable.map((c) => ({ name: c.currentCarrier, numbers: c.telephoneNumbers }));
+    // A carrier the platform did not name is the one the request names, when it names one.
+    return portable.map((c) => ({
+      name:
+        c.currentCarrier === UNKNOWN_CARRIER
+          ? (this.request.currentProvider ?? c.currentCarrier)
+          : c.currentCarrier,
+      numbers: c.telephoneNumbers,
+    }));
   }
 
   /** Ends the port rejected before anything was submitted. */

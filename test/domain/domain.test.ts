@@ -31,6 +31,7 @@ import {
 } from '../../src/domain';
 import { fromPortMemo, receivedPort, toPortMemo } from '../../src/domain/port-memo';
 import { parseDuration } from '../../src/domain/duration';
+import { UNKNOWN_CARRIER, unmatchedProvider } from '../../src/domain/portability';
 
 // The seed's sample numbers (+1607123xxxx) break NANP (NXX 123): its payloads are shown here
 // with valid Binghamton numbers (607-722) put in, as PRODUCT.md asks.
@@ -382,5 +383,22 @@ describe('what the OpenAPI document says of a schema is what it accepts', () => 
     expect(isIsoDate('0000-00-00')).toBe(false);
     expect(isIsoDate('2026-02-29')).toBe(false);
     expect(isIsoDate('2028-02-29')).toBe(true);
+  });
+});
+
+describe('a currentProvider against the losing carriers found', () => {
+  const NUMBER = '+14155550100';
+  const portable = (currentCarrier: string) => [{ currentCarrier, telephoneNumbers: [NUMBER] }];
+
+  it('names none of them: the numbers and their carriers are told', () => {
+    expect(unmatchedProvider('Verizon', portable('AT&T'))).toBe(`${NUMBER} is with AT&T`);
+  });
+
+  it('names one, case and spacing aside', () => {
+    expect(unmatchedProvider(' at&t ', portable('AT&T'))).toBeUndefined();
+  });
+
+  it('is never contradicted by a carrier the platform did not name', () => {
+    expect(unmatchedProvider('Verizon', portable(UNKNOWN_CARRIER))).toBeUndefined();
   });
 });

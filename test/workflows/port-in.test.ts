@@ -25,6 +25,7 @@ import {
 } from '../../src/workflows/definitions';
 import { eventually, portflowWorkflowBundle } from '../helpers/portflow';
 import { createTimeSkippingEnvironment } from '../helpers/temporal';
+import { UNKNOWN_CARRIER } from '../../src/domain/portability';
 import {
   ACTIVATION_WINDOW,
   DEFAULT_TIMELINE,
@@ -887,6 +888,17 @@ describe('portIn on the time-skipping server', () => {
         ]),
       );
       expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
+    });
+
+    it('submits numbers whose carrier the platform did not name to the carrier the request names', async () => {
+      const platform = fakePlatform({ numbers: { [NUMBER]: { currentCarrier: UNKNOWN_CARRIER } } });
+      const { port } = await runPort('carrier-unnamed', platform, {
+        request: { currentProvider: 'Verizon' },
+        numbersHeld: false,
+      });
+
+      expect(platform.submissions.entries.map((s) => s.currentProvider)).toEqual(['Verizon']);
+      expect(port).toMatchObject({ status: 'COMPLETED', currentProvider: 'Verizon' });
     });
 
     it('rejects a large port before any submission when currentProvider names none of its carriers', async () => {
