@@ -1,8 +1,9 @@
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
 import type { Config } from '../config';
-import type { WebhookEvent } from '../domain/webhook-event';
+import { isDelivered, type WebhookAttempt, type WebhookEvent } from '../domain/webhook-event';
 import { signBody } from '../signature';
 
 /** portflow's own signature (Stripe-style), sent beside the standard ones until 2027-06-30. */
@@ -39,33 +40,86 @@ export function webhookHeaders(
   };
 }
 
+/** Counted by the SDK's activity meter, so a worker's /metrics serves it. */
+export const WEBHOOK_ATTEMPTS_FAILED_METRIC = 'portflow_webhook_attempts_failed';
+
+/** The longest error text an attempt records: it is kept in the workflow's memo and history. */
+const ERROR_TEXT_MAX = 200;
+
+function countFailedAttempt(): void {
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return; // Not in an activity: nothing to count with.
+  }
+  context.metricMeter
+    .createCounter(
+      WEBHOOK_ATTEMPTS_FAILED_METRIC,
+      'attempts',
+      'Webhook delivery attempts the receiver refused (non-2xx) or never answered',
+    )
+    .add(1);
+}
+
+/** Why a request got no answer, in words that name no URL (it may carry a receiver's token). */
+function noAnswer(error: unknown): string {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  const text = typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
+  return text.slice(0, ERROR_TEXT_MAX);
+}
+
 export function createWebhookActivities({ config }: { config: Pick<Config, 'WEBHOOKS'> }) {
-  return {
-    /** Delivers one event to the partition's webhook; a non-2xx answer is retried by Temporal. */
-    async deliverWebhook({
-      partitionId,
-      event,
-    }: {
-      partitionId: string;
-      event: WebhookEvent;
-    }): Promise<void> {
-      const webhook = config.WEBHOOKS?.[partitionId];
-      if (!webhook) return;
-      const body = JSON.stringify(event);
+  /** One POST of the event to the partition's webhook: how it went, never a throw. */
+  async function attemptWebhook({
+    partitionId,
+    event,
+  }: {
+    partitionId: string;
+    event: WebhookEvent;
+  }): Promise<WebhookAttempt> {
+    const started = new Date();
+    const at = started.toISOString();
+    const took = () => Date.now() - started.getTime();
+    const webhook = config.WEBHOOKS?.[partitionId];
+    if (!webhook) return { at, durationMs: 0, error: 'the partition has no webhook configured' };
+    const body = JSON.stringify(event);
+    try {
       const response = await request(webhook.url, {
         method: 'POST',
         body,
-        headers: webhookHeaders(webhook.secret, event, body, new Date()),
+        headers: webhookHeaders(webhook.secret, event, body, started),
         headersTimeout: 10_000,
         bodyTimeout: 10_000,
       });
       await response.body.dump();
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        throw ApplicationFailure.retryable(
-          `webhook answered ${response.statusCode}`,
-          'WebhookRefused',
-        );
-      }
+      const attempt = { at, durationMs: took(), httpStatus: response.statusCode };
+      if (!isDelivered(attempt)) countFailedAttempt();
+      return attempt;
+    } catch (error) {
+      countFailedAttempt();
+      return { at, durationMs: took(), error: noAnswer(error) };
+    }
+  }
+
+  return {
+    attemptWebhook,
+
+    /**
+     * Delivers one event, a non-2xx answer thrown for Temporal to retry: what workflows from
+     * before WEBHOOK_ATTEMPTS_PATCH call (their retries are Temporal's). New ones call attemptWebhook.
+     */
+    async deliverWebhook(delivery: { partitionId: string; event: WebhookEvent }): Promise<void> {
+      if (!config.WEBHOOKS?.[delivery.partitionId]) return;
+      const attempt = await attemptWebhook(delivery);
+      if (isDelivered(attempt)) return;
+      throw ApplicationFailure.retryable(
+        attempt.httpStatus === undefined
+          ? `webhook not reached: ${attempt.error ?? 'no answer'}`
+          : `webhook answered ${attempt.httpStatus}`,
+        'WebhookRefused',
+      );
     },
   };
 }

@@ -10,6 +10,7 @@ import type { NumberHold } from '../domain/hold';
 import type { PortObject, PortRequest, PortSupplement } from '../domain/port';
 import type { PortabilityChecks } from '../domain/portability';
 import type { AgingLineType, ReleaseObject } from '../domain/release';
+import type { WebhookEvent, WebhookEventsPage } from '../domain/webhook-event';
 
 export { PLATFORM_REJECTED } from '../domain/platform-failures';
 
@@ -43,6 +44,10 @@ export const MEMO = {
   hold: 'hold',
   /** A port's newest comments and how many it has (CommentsMemo): never every comment. */
   comments: 'comments',
+  /** A workflow's newest webhook events with their deliveries (WebhookEventsMemo). */
+  webhookEvents: 'webhookEvents',
+  /** A webhookRedelivery's delivery (WebhookRedelivery). */
+  redelivery: 'redelivery',
 } as const;
 
 // ---- Workflow IDs: they read as what they are, and each has its inverse. ----
@@ -59,6 +64,87 @@ export function orderWorkflowId(partitionId: string, orderId: string): string {
   return `order-${partitionId}-${orderId}`;
 }
 
+// ---- Webhook events: their ids name the workflow that emitted them. ----
+
+export function portEventId(workflowId: string, sequence: number): string {
+  return `${workflowId}-event-${sequence}`;
+}
+
+export function orderEventId(workflowId: string): string {
+  return `${workflowId}-completed`;
+}
+
+/** One event of each type per run: stable across attempts, distinct from the number's next release. */
+export function releaseEventId(workflowId: string, runId: string, type: WebhookEvent['type']): string {
+  return `${workflowId}/${runId}/${type}`;
+}
+
+/** The workflow (and run) that emitted an event of `partitionId`; undefined when none of its workflows did. */
+export function webhookEventSource(
+  partitionId: string,
+  eventId: string,
+): { workflowId: string; runId?: string } | undefined {
+  const after = (prefix: string) =>
+    eventId.startsWith(prefix) ? eventId.slice(prefix.length) : '';
+  const port = /^(pr_[A-Za-z0-9_-]{1,64})-event-[1-9]\d{0,5}$/.exec(after(`port-${partitionId}-`));
+  if (port) return { workflowId: portWorkflowId(partitionId, port[1] as string) };
+  const order = /^(order_[A-Za-z0-9_]{1,64})-completed$/.exec(after(`order-${partitionId}-`));
+  if (order) return { workflowId: orderWorkflowId(partitionId, order[1] as string) };
+  const release = /^(\+[1-9]\d{1,14})\/([A-Za-z0-9-]{1,64})\/number\.[a-z_]{1,32}$/.exec(
+    after(`release-${partitionId}-`),
+  );
+  if (release) {
+    return {
+      workflowId: releaseWorkflowId(partitionId, release[1] as string),
+      runId: release[2] as string,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * The beginning every event id of a workflow run shares, so that its redeliveries are found by
+ * workflow ID prefix (`redeliveryWorkflowId`).
+ */
+export function eventIdPrefix(workflowId: string, runId: string): string {
+  if (workflowId.startsWith('port-')) return `${workflowId}-event-`;
+  if (workflowId.startsWith('order-')) return orderEventId(workflowId);
+  return `${workflowId}/${runId}/`;
+}
+
+/** A redelivery of one event: the event's id, then the redelivery's. */
+export function redeliveryWorkflowId(eventId: string, redeliveryId: string): string {
+  return `${REDELIVERY_PREFIX}${eventId}-${redeliveryId}`;
+}
+
+/** What every redelivery of the events whose ids begin `eventIdBeginning` begins with. */
+export function redeliveriesPrefix(eventIdBeginning: string): string {
+  return `${REDELIVERY_PREFIX}${eventIdBeginning}`;
+}
+
+const REDELIVERY_PREFIX = 'webhook-redelivery-';
+
+/**
+ * Workflows before this let Temporal retry a webhook delivery (an activity) for a day and knew
+ * nothing of its attempts: now each attempt is an activity that answers how it went, the
+ * workflow keeps every event with its attempts and retries on WEBHOOK_RETRY_SCHEDULE's timers.
+ */
+export const WEBHOOK_ATTEMPTS_PATCH = 'webhook-delivery-attempts';
+
+/** A workflow's events from `from` on, with their deliveries: the memo holds only the newest. */
+export const webhookEventsQuery = defineQuery<WebhookEventsPage, [{ from: number }]>(
+  'webhookEvents',
+);
+
+export interface WebhookRedeliveryInput {
+  partitionId: string;
+  redeliveryId: string;
+  /** The event as it was first sent: the same body goes again, signed anew. */
+  event: WebhookEvent;
+  requestedAt: string;
+  retryWaitsMs: number[];
+}
+
 // ---- numberHold: the one open operation of a number. ----
 
 /** The input of a number's hold; its memo holds the same (`MEMO.hold`) for readers. */
@@ -71,6 +157,8 @@ export interface PortSettings {
   supplementWindowMs: number;
   /** Whether the partition has a webhook: no activity is scheduled for events nobody receives. */
   webhooks: boolean;
+  /** The waits between a webhook event's attempts (WEBHOOK_RETRY_SCHEDULE); the default before it. */
+  webhookRetryWaitsMs?: number[];
 }
 
 export interface PortInInput {
@@ -142,6 +230,8 @@ export interface OrderSettings {
   batchRetryWindowMs: number;
   /** Whether the partition has a webhook: no activity is scheduled for events nobody receives. */
   webhooks: boolean;
+  /** The waits between a webhook event's attempts (WEBHOOK_RETRY_SCHEDULE); the default before it. */
+  webhookRetryWaitsMs?: number[];
 }
 
 export interface OrderNumbersInput {
@@ -180,6 +270,8 @@ export interface ReleaseNumberInput {
   platformCooldownDays?: number;
   /** Whether the partition has a webhook: no activity is scheduled for events nobody receives. */
   webhooks: boolean;
+  /** The waits between a webhook event's attempts (WEBHOOK_RETRY_SCHEDULE); the default before it. */
+  webhookRetryWaitsMs?: number[];
   receivedAt: string;
 }
 

@@ -3,3 +3,4 @@ export { numberHold } from './number-hold';
 export { orderNumbers } from './order-numbers';
 export { portIn } from './port-in';
 export { releaseNumber } from './release-number';
+export { webhookRedelivery } from './webhook-redelivery';

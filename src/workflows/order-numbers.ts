@@ -30,10 +30,13 @@ import {
   MEMO,
   ORDER_STATUS_PATCH,
   PLATFORM_REJECTED,
+  WEBHOOK_ATTEMPTS_PATCH,
   awaitOrderUpdate,
+  orderEventId,
+  webhookEventsQuery,
   type OrderNumbersInput,
 } from './definitions';
-import { deliverWebhook } from './webhooks';
+import { WebhookEvents } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -66,6 +69,16 @@ export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgr
   );
   const positionOf = new Map(input.telephoneNumbers.map((number, index) => [number, index]));
   const done = () => progress.status !== 'IN_PROGRESS';
+  const events = new WebhookEvents({
+    partitionId,
+    configured: settings.webhooks,
+    recordsAttempts: patched(WEBHOOK_ATTEMPTS_PATCH),
+    local: false,
+    retryWaitsMs: settings.webhookRetryWaitsMs,
+    // The event as it is emitted, then each attempt's answer (in a workflow task of its own).
+    onChange: () => upsertMemo({ [MEMO.webhookEvents]: events.memo() }),
+  });
+  setHandler(webhookEventsQuery, ({ from }) => events.page(from));
 
   // The memo is upserted as each tenth of the numbers is answered: ten small events at most.
   const step = Math.max(1, Math.ceil(progress.total / 10));
@@ -142,32 +155,24 @@ export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgr
   if (patched(ORDER_STATUS_PATCH))
     upsertSearchAttributes([{ key: OrderStatusKey, value: progress.status }]);
 
-  if (settings.webhooks) {
-    try {
-      await deliverWebhook({
-        partitionId,
-        event: {
-          id: `${workflowId}-completed`,
-          type: 'order.completed',
-          occurredAt: progress.completedDate,
-          partitionId,
-          data: {
-            orderId: progress.orderId,
-            status: progress.status,
-            accountId,
-            total: progress.total,
-            ordered: progress.ordered,
-            failed: progress.failed,
-            // Every number not listed here is ACTIVE: the list stays small for a good order.
-            failures: progress.telephoneNumbers.filter((n) => n.status !== ORDERED),
-          },
-        },
-      });
-    } catch (error) {
-      // The order is done either way; a receiver down for a day misses the event, not the numbers.
-      if (!(error instanceof ActivityFailure)) throw error;
-    }
-  }
+  events.emit({
+    id: orderEventId(workflowId),
+    type: 'order.completed',
+    occurredAt: progress.completedDate,
+    partitionId,
+    data: {
+      orderId: progress.orderId,
+      status: progress.status,
+      accountId,
+      total: progress.total,
+      ordered: progress.ordered,
+      failed: progress.failed,
+      // Every number not listed here is ACTIVE: the list stays small for a good order.
+      failures: progress.telephoneNumbers.filter((n) => n.status !== ORDERED),
+    },
+  });
+  // The order is done either way; a receiver down for a day misses the event, not the numbers.
+  await events.settled();
   await condition(allHandlersFinished);
   return progress;
 }

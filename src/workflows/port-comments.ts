@@ -3,6 +3,7 @@ import {
   MAX_COMMENTS_PER_PORT,
   toCommentsMemo,
   type CommentAuthor,
+  type CommentsMemo,
   type PortComment,
 } from '../domain/port-comments';
 import { MEMO } from './definitions';
@@ -13,6 +14,13 @@ import { MEMO } from './definitions';
  */
 export class PortComments {
   readonly all: PortComment[] = [];
+  private changedSinceMemo = false;
+
+  /**
+   * `publishesItself`: each comment upserts the memo at once, as ports from before
+   * WEBHOOK_ATTEMPTS_PATCH did; the others publish `memoIfChanged()` with the port.
+   */
+  constructor(private readonly options: { publishesItself: boolean }) {}
 
   get full(): boolean {
     return this.all.length >= MAX_COMMENTS_PER_PORT;
@@ -42,8 +50,16 @@ export class PortComments {
       ...carrier,
     };
     this.all.push(comment);
-    upsertMemo({ [MEMO.comments]: toCommentsMemo(this.all) });
+    if (this.options.publishesItself) upsertMemo({ [MEMO.comments]: toCommentsMemo(this.all) });
+    else this.changedSinceMemo = true;
     return comment;
+  }
+
+  /** The newest comments for the memo; undefined when none came since the last. */
+  memoIfChanged(): CommentsMemo | undefined {
+    if (!this.changedSinceMemo) return undefined;
+    this.changedSinceMemo = false;
+    return toCommentsMemo(this.all);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   removeNumberUpdate,
   portCommentsQuery,
   supplementPortUpdate,
+  webhookEventsQuery,
   type PortInInput,
   type PortNumberChange,
 } from './definitions';
@@ -43,6 +44,7 @@ export async function portIn(input: PortInInput): Promise<PortMemo> {
     validator: (_comment: NewPortComment) => port.refuseComment(),
   });
   setHandler(portCommentsQuery, () => port.comments.all);
+  setHandler(webhookEventsQuery, ({ from }) => port.webhookEvents.page(from));
   try {
     await port.run();
   } finally {

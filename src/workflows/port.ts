@@ -57,13 +57,15 @@ import {
   LOCAL_RETRIES,
   MEMO,
   PLATFORM_REJECTED,
+  WEBHOOK_ATTEMPTS_PATCH,
   activityFailureCause,
+  portEventId,
   type CarrierEvent,
   type PortInInput,
   type PortNumberChange,
 } from './definitions';
 import { PortComments } from './port-comments';
-import { deliverWebhookLocally as deliverWebhook } from './webhooks';
+import { WebhookEvents } from './webhooks';
 
 /** Up to this many numbers are held and given back inside a workflow task (a local activity). */
 const LOCAL_HOLD_LIMIT = 500;
@@ -169,7 +171,6 @@ export class Port {
   private revision = 0;
   private eventSequence = 0;
   private readonly unknownRejections = new Set<string>();
-  private readonly webhooks: Promise<void>[] = [];
   private activationsAsked = 0;
   private activationsAnswered = 0;
   private activationRefusal?: string;
@@ -184,9 +185,22 @@ export class Port {
   private readonly removing = new Set<string>();
   /** Removed numbers this port held: each removal gives its own back. */
   private readonly removedHeld = new Set<string>();
-  readonly comments = new PortComments();
+  /** Every event the port emitted, with its delivery: published with the port. */
+  readonly webhookEvents: WebhookEvents;
+  readonly comments: PortComments;
 
   constructor(private readonly input: PortInInput) {
+    const { settings } = input;
+    this.webhookEvents = new WebhookEvents({
+      partitionId: input.partitionId,
+      configured: settings.webhooks,
+      recordsAttempts: patched(WEBHOOK_ATTEMPTS_PATCH),
+      local: true,
+      retryWaitsMs: settings.webhookRetryWaitsMs,
+      onChange: () => this.changedSincePublished(),
+    });
+    // Ports that record attempts publish their comments with the rest, once per workflow task.
+    this.comments = new PortComments({ publishesItself: !this.webhookEvents.recordsAttempts });
     this.object = receivedPort(input);
     this.request = { ...input.request };
     this.outcomeOf = new Map(this.object.numbers.map((n) => [n.telephoneNumber, n]));
@@ -195,7 +209,7 @@ export class Port {
   }
 
   async run(): Promise<void> {
-    if (this.input.settings.webhooks) this.emit(this.object.history[0]?.detail ?? 'received');
+    this.emit(this.object.history[0]?.detail ?? 'received');
     if (!(await this.admit())) return;
     const carriers = await this.check();
     if (carriers.length === 0) return;
@@ -227,7 +241,7 @@ export class Port {
       });
     }
     this.holdsReleased = true;
-    await Promise.allSettled(this.webhooks);
+    await this.webhookEvents.settled();
     this.publish();
   }
 
@@ -638,8 +652,7 @@ export class Port {
   }
 
   private announceComment(comment: PortComment): PortComment {
-    if (this.input.settings.webhooks)
-      this.emit(`comment ${comment.commentId} added`, 'port.comment_added', { comment });
+    this.emit(`comment ${comment.commentId} added`, 'port.comment_added', { comment });
     return comment;
   }
 
@@ -720,7 +733,7 @@ export class Port {
     }
     const said = `${telephoneNumber} removed from the port: ${detail}`;
     this.record(said);
-    if (this.input.settings.webhooks) this.emit(said, 'port.number_removed', { telephoneNumber });
+    this.emit(said, 'port.number_removed', { telephoneNumber });
     this.changed = true;
   }
 
@@ -737,7 +750,7 @@ export class Port {
   activationReady(window: ActivationWindow): void {
     const detail = `ready for activation on the FOC date ${window.date}: activate from ${window.opensAt} to ${window.closesAt} (${window.timeZone}); the carrier activates it at the close`;
     if (!this.transition('IN_PROGRESS', 'AWAITING_ACTIVATION', detail)) return;
-    if (this.input.settings.webhooks) this.emit(detail, 'port.activation_ready', { window });
+    this.emit(detail, 'port.activation_ready', { window });
   }
 
   /** The carrier answered the activations asked so far: activated, or refused with its words. */
@@ -849,7 +862,7 @@ export class Port {
     this.object.status = status;
     this.object.phase = phase;
     this.record(detail);
-    if (this.input.settings.webhooks) this.emit(detail);
+    this.emit(detail);
     return true;
   }
 
@@ -858,22 +871,14 @@ export class Port {
     type: WebhookEvent['type'] = 'port.status_changed',
     extra: Record<string, unknown> = {},
   ): void {
-    const { partitionId } = this.input;
     const { portRequestId, status, phase, telephoneNumbers } = this.object;
-    const id = `${this.workflowId}-event-${++this.eventSequence}`;
-    const event = {
-      id,
+    this.webhookEvents.emit({
+      id: portEventId(this.workflowId, ++this.eventSequence),
       type,
       occurredAt: new Date().toISOString(),
-      partitionId,
+      partitionId: this.input.partitionId,
       data: { portRequestId, status, phase, detail, telephoneNumbers, ...extra },
-    };
-    this.webhooks.push(
-      deliverWebhook({ partitionId, event }).catch((error: unknown) => {
-        // A receiver down for a day loses the event, not the port.
-        log.warn('webhook event not delivered', { eventId: id, error: failureMessage(error) });
-      }),
-    );
+    });
   }
 
   /** Publishes the port once per workflow task in which it changed. */
@@ -899,6 +904,7 @@ export class Port {
     const task = workflowInfo().historyLength;
     const due = () =>
       this.platformCalls > 0 ||
+      this.webhookEvents.attempting ||
       this.supplementsArriving > 0 ||
       this.submissions.some((s) => s.resubmitting);
     for (let seen = -1; seen !== this.revision;) {
@@ -935,7 +941,14 @@ export class Port {
   private publish(): void {
     if (!this.unpublished) return;
     this.unpublished = false;
-    upsertMemo({ [MEMO.port]: toPortMemo(this.object) });
+    const memo: Record<string, unknown> = { [MEMO.port]: toPortMemo(this.object) };
+    if (this.webhookEvents.recordsAttempts) {
+      const events = this.webhookEvents.memoIfChanged();
+      if (events) memo[MEMO.webhookEvents] = events;
+      const comments = this.comments.memoIfChanged();
+      if (comments) memo[MEMO.comments] = comments;
+    }
+    upsertMemo(memo);
     const attributes = workflowInfo().typedSearchAttributes;
     const { status, currentProvider = 'UNKNOWN' } = this.object;
     const changes = [];

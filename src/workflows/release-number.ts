@@ -4,7 +4,6 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
-  log,
   patched,
   proxyLocalActivities,
   setHandler,
@@ -30,11 +29,14 @@ import {
   MEMO,
   NOT_AGING,
   PLATFORM_REJECTED,
+  WEBHOOK_ATTEMPTS_PATCH,
   activityFailureCause,
   reclaimUpdate,
+  releaseEventId,
+  webhookEventsQuery,
   type ReleaseNumberInput,
 } from './definitions';
-import { deliverWebhookLocally } from './webhooks';
+import { WebhookEvents } from './webhooks';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -74,7 +76,15 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
   );
   let reclaimRequested = false;
   let agingOver = false;
-  const webhooks: Promise<void>[] = [];
+  const events = new WebhookEvents({
+    partitionId,
+    configured: input.webhooks,
+    recordsAttempts: patched(WEBHOOK_ATTEMPTS_PATCH),
+    local: true,
+    retryWaitsMs: input.webhookRetryWaitsMs,
+    onChange: () => upsertMemo({ [MEMO.webhookEvents]: events.memo() }),
+  });
+  setHandler(webhookEventsQuery, ({ from }) => events.page(from));
 
   function record(status: ReleaseStatus, detail: string): void {
     release.status = status;
@@ -84,21 +94,14 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
   }
 
   function emit(type: WebhookEvent['type']): void {
-    if (!input.webhooks) return;
     const { history, removed, ...data } = release;
-    const event: WebhookEvent = {
-      // One event of each type per run: stable across retries, distinct from the number's next release.
-      id: `${workflowId}/${runId}/${type}`,
+    events.emit({
+      id: releaseEventId(workflowId, runId, type),
       type,
       occurredAt: new Date().toISOString(),
       partitionId,
       data,
-    };
-    webhooks.push(
-      deliverWebhookLocally({ partitionId, event }).catch((error: unknown) =>
-        log.warn('webhook not delivered', { eventId: event.id, error: String(error) }),
-      ),
-    );
+    });
   }
 
   setHandler(
@@ -150,7 +153,7 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
         telephoneNumbers: [telephoneNumber],
         holder: workflowId,
       });
-      await Promise.all(webhooks);
+      await events.settled();
     });
   }
   await condition(allHandlersFinished);
