@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DAY_MS, durationMs } from './domain/duration';
 import { AGING_LINE_TYPES, agingPeriodProblem, type AgingLineType } from './domain/release';
+import { DEFAULT_WEBHOOK_RETRY_WAITS_MS, parseRetrySchedule } from './domain/webhook-event';
 
 const port = z.coerce.number().int().min(1).max(65_535);
 const bool = z
@@ -68,6 +69,16 @@ function isStandardSecret(secret: string): boolean {
   const bytes = Buffer.from(base64, 'base64');
   return bytes.length >= 24 && bytes.length <= 64 && bytes.toString('base64') === base64;
 }
+
+/** `5s,5m,30m`: the waits between a webhook event's attempts, in milliseconds. */
+const retrySchedule = z.string().transform((text, ctx) => {
+  const waits = parseRetrySchedule(text);
+  if (typeof waits === 'string') {
+    ctx.addIssue({ code: 'custom', message: waits });
+    return z.NEVER;
+  }
+  return waits;
+});
 
 /** `{"p1": {"period": "120d", "lineType": "BUSINESS"}}`: a partition's own aging period. */
 export const agingPeriodsSchema = z.record(
@@ -188,6 +199,11 @@ export const configSchema = z.object({
    */
   CODEC_WITHOUT_SIGN_IN: bool.optional(),
   WEBHOOKS: json(webhooksSchema).optional(),
+  /**
+   * The waits between a webhook event's attempts after the first (sent at once): Standard
+   * Webhooks' schedule. An event whose last attempt fails is FAILED (and may be redelivered).
+   */
+  WEBHOOK_RETRY_SCHEDULE: retrySchedule.default(DEFAULT_WEBHOOK_RETRY_WAITS_MS),
   /** The secret a platform signs its notifications to POST /platform/notifications with. */
   PLATFORM_NOTIFICATION_SECRET: z.string().min(16).optional(),
 });

@@ -17,7 +17,13 @@ import type { PlatformClient } from '../platform';
 import { createAuthenticator } from './auth';
 import { codecRoutes } from './codec';
 import { acceptJsonBodiesOnly } from './content-types';
-import { ApiError, answerClientError, answerFrameworkError, registerErrorHandling } from './errors';
+import {
+  ApiError,
+  MAX_PATH_PARAMETER_LENGTH,
+  answerClientError,
+  answerFrameworkError,
+  registerErrorHandling,
+} from './errors';
 import { healthRoutes } from './health';
 import { answerOtherMethodsWith405 } from './methods';
 import { errorResponses, registerOpenApi } from './openapi';
@@ -27,6 +33,7 @@ import { orderRoutes } from './routes/orders';
 import { numberRoutes } from './routes/numbers';
 import { platformNotificationRoutes } from './routes/platform-notifications';
 import { portRoutes } from './routes/ports';
+import { webhookEventRoutes } from './routes/webhook-events';
 import { AdmissionGate } from '../operations/admission';
 import { createOperations } from '../operations';
 import { numberHolds } from '../temporal/number-holds';
@@ -65,6 +72,7 @@ export async function buildApp({
 }: AppDeps): Promise<App> {
   const base = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
     loggerInstance: logger,
+    maxParamLength: MAX_PATH_PARAMETER_LENGTH,
     clientErrorHandler: answerClientError,
     frameworkErrors: answerFrameworkError,
   });
@@ -132,6 +140,7 @@ export async function buildApp({
       portRoutes(partition, operations.ports);
       orderRoutes(partition, operations);
       numberRoutes(partition, operations);
+      webhookEventRoutes(partition, operations);
     },
     { prefix: '/v2/partition/:partitionId' },
   );

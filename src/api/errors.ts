@@ -163,6 +163,9 @@ export function answerClientError(error: NodeJS.ErrnoException, socket: Socket):
   socket.destroy(error);
 }
 
+/** The longest path parameter the router takes: a release's webhook event id is up to some 150 characters. */
+export const MAX_PATH_PARAMETER_LENGTH = 200;
+
 /** URLs the router refuses before any route or hook runs. */
 const URL_ERRORS: Record<string, { status: number; code: string; message: string }> = {
   FST_ERR_BAD_URL: {
@@ -173,7 +176,7 @@ const URL_ERRORS: Record<string, { status: number; code: string; message: string
   FST_ERR_MAX_PARAM_LENGTH: {
     status: 414,
     code: 'URI_TOO_LONG',
-    message: 'A path parameter is longer than 100 characters',
+    message: `A path parameter is longer than ${MAX_PATH_PARAMETER_LENGTH} characters`,
   },
 };
 

@@ -15,6 +15,7 @@ import type {
   portSupplement,
 } from '../domain';
 import type { PortComment, PortCommentRequest, PortCommentsAnswer } from '../domain/comment';
+import type { WebhookEventEntry, WebhookEventLog } from '../domain/webhook-event-log';
 import type { ErrorBody } from './errors';
 
 /** An OpenAPI Example Object: one whole body, named in the document by its key. */
@@ -920,11 +921,11 @@ export const ERROR_EXAMPLES = {
     },
   },
   414: {
-    summary: 'A path parameter over 100 characters',
+    summary: 'A path parameter over 200 characters',
     value: {
       error: {
         code: 'URI_TOO_LONG',
-        message: 'A path parameter is longer than 100 characters',
+        message: 'A path parameter is longer than 200 characters',
         details: null,
       },
     },
@@ -990,3 +991,155 @@ export const ERROR_EXAMPLES = {
     },
   },
 } satisfies Record<number, Example<ErrorBody>>;
+
+// ---- Webhook event logs: what portflow sent of a port, an order or a release, and how it went. ----
+
+const PORT_WORKFLOW_ID = `port-p1-${PORT_REQUEST_ID}`;
+
+/** The guide's port approved: its event, refused twice and then taken. */
+const approvedEvent: WebhookEventEntry = {
+  id: `${PORT_WORKFLOW_ID}-event-4`,
+  type: 'port.status_changed',
+  occurredAt: '2025-12-19T09:00:00.000Z',
+  data: {
+    portRequestId: PORT_REQUEST_ID,
+    status: 'APPROVED',
+    phase: 'AWAITING_CARRIER',
+    detail: 'approved by the losing carrier: FOC date 2025-12-26',
+    telephoneNumbers: [NUMBER],
+  },
+  outcome: 'DELIVERED',
+  attempts: [
+    {
+      at: '2025-12-19T09:00:00.012Z',
+      durationMs: 48,
+      httpStatus: 500,
+      nextAttemptAt: '2025-12-19T09:00:05.060Z',
+    },
+    {
+      at: '2025-12-19T09:00:05.071Z',
+      durationMs: 10_002,
+      error: 'UND_ERR_HEADERS_TIMEOUT: Headers Timeout Error',
+      nextAttemptAt: '2025-12-19T09:05:15.073Z',
+    },
+    { at: '2025-12-19T09:05:15.080Z', durationMs: 37, httpStatus: 204 },
+  ],
+  redeliveries: [],
+};
+
+/** The guide's port completed, its receiver down: every attempt of the schedule failed. */
+const completedEvent: WebhookEventEntry = {
+  id: `${PORT_WORKFLOW_ID}-event-6`,
+  type: 'port.status_changed',
+  occurredAt: '2025-12-26T15:00:00.000Z',
+  data: {
+    portRequestId: PORT_REQUEST_ID,
+    status: 'COMPLETED',
+    phase: 'DONE',
+    detail: 'ported',
+    telephoneNumbers: [NUMBER],
+  },
+  outcome: 'FAILED',
+  attempts: [
+    {
+      at: '2025-12-26T15:00:00.010Z',
+      durationMs: 3,
+      error: 'ECONNREFUSED: connect ECONNREFUSED 203.0.113.7:443',
+      nextAttemptAt: '2025-12-26T15:00:05.013Z',
+    },
+    {
+      at: '2025-12-26T15:00:05.020Z',
+      durationMs: 41,
+      httpStatus: 503,
+      nextAttemptAt: '2025-12-26T15:05:05.061Z',
+    },
+    { at: '2025-12-26T15:05:05.070Z', durationMs: 39, httpStatus: 503 },
+  ],
+  redeliveries: [],
+};
+
+const redeliveredEvent: WebhookEventEntry = {
+  ...completedEvent,
+  outcome: 'PENDING',
+  redeliveries: [
+    {
+      redeliveryId: 'rdl_5f0c2a9e41d7b6c83a19e2',
+      requestedAt: '2025-12-29T08:00:00.000Z',
+      outcome: 'PENDING',
+    },
+  ],
+};
+
+export const portEventsExamples: Examples<WebhookEventLog & { portRequestId: string }> = {
+  port: {
+    summary:
+      "The guide's port (WEBHOOK_RETRY_SCHEDULE=5s,5m): an event taken at its third attempt, one that used up its retries",
+    value: {
+      portRequestId: PORT_REQUEST_ID,
+      events: [approvedEvent, completedEvent],
+      total: 2,
+      complete: true,
+    },
+  },
+};
+
+export const redeliveryExamples: Examples<WebhookEventEntry> = {
+  redelivery: {
+    summary: "The guide's port's COMPLETED event, sent again: its redelivery under way",
+    value: redeliveredEvent,
+  },
+};
+
+export const orderEventsExamples: Examples<WebhookEventLog & { orderId: string }> = {
+  order: {
+    summary: "The guide's order: order.completed, delivered at once",
+    value: {
+      orderId: 'order_xyz789',
+      events: [
+        {
+          id: 'order-p1-order_xyz789-completed',
+          type: 'order.completed',
+          occurredAt: SEED_DAY,
+          data: {
+            orderId: 'order_xyz789',
+            status: 'COMPLETED',
+            accountId: ACCOUNT_ID,
+            total: 1,
+            ordered: 1,
+            failed: 0,
+            failures: [],
+          },
+          outcome: 'DELIVERED',
+          attempts: [{ at: '2025-12-18T10:30:00.020Z', durationMs: 52, httpStatus: 200 }],
+          redeliveries: [],
+        },
+      ],
+      total: 1,
+      complete: true,
+    },
+  },
+};
+
+const { history: _history, removed: _removed, ...agingData } = aging;
+
+export const releaseEventsExamples: Examples<WebhookEventLog & { telephoneNumber: string }> = {
+  aging: {
+    summary: "The guide's number aging, in a partition without a webhook: nothing was sent",
+    value: {
+      telephoneNumber: NUMBER,
+      events: [
+        {
+          id: `release-p1-${NUMBER}/0196f3b2-7c1e-7a51-9d3e-2b8c4f6a1e90/number.aging_started`,
+          type: 'number.aging_started',
+          occurredAt: AGING_STARTED,
+          data: agingData,
+          outcome: 'NOT_CONFIGURED',
+          attempts: [],
+          redeliveries: [],
+        },
+      ],
+      total: 1,
+      complete: true,
+    },
+  },
+};

@@ -14,7 +14,7 @@ const ERROR_STATUSES = {
   404: 'No such resource in this partition',
   409: 'A conflict: the number is busy with another operation, the Idempotency-Key was used with another body, or the state refuses it',
   413: 'The body is too large',
-  414: 'A path parameter is longer than 100 characters',
+  414: 'A path parameter is longer than 200 characters',
   415: 'The body is not application/json',
   429: 'Too many requests for this token, or portflow is admitting all it can: retry after `Retry-After`',
   431: 'The request line and headers are too large',

@@ -6,7 +6,7 @@ import type { NumberHolds } from '../temporal/number-holds';
 import type { AdmissionGate } from './admission';
 
 /** The workflows operations start, as metrics count them. */
-export type StartedWorkflowType = 'portIn' | 'orderNumbers' | 'releaseNumber';
+export type StartedWorkflowType = 'portIn' | 'orderNumbers' | 'releaseNumber' | 'webhookRedelivery';
 
 /** What every operation may use; the API builds one set per process. */
 export interface OperationDeps {

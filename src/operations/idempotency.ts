@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { TypedSearchAttributes } from '@temporalio/common';
 import { MEMO } from '../workflows/definitions';
 import { callTemporal, unlessMissing } from './temporal-calls';
 
@@ -58,16 +59,33 @@ export async function startOnce(
   return { started: false, running, memo: earlier.memo };
 }
 
-/** A workflow's memo and whether it runs, read from the server: no worker needed. */
+/** What the server holds of a workflow run: no worker needed. */
+export interface DescribedWorkflow {
+  runId: string;
+  memo: Record<string, unknown>;
+  attributes: TypedSearchAttributes;
+  running: boolean;
+}
+
+/**
+ * A workflow's memo, search attributes and whether it runs, read from the server: its latest
+ * run, or the run `runId` names. Undefined when it never ran (or that run is gone).
+ */
 export async function describeWorkflow(
   client: Client,
   workflowId: string,
-): Promise<{ memo: Record<string, unknown>; running: boolean } | undefined> {
+  runId?: string,
+): Promise<DescribedWorkflow | undefined> {
   const description = await unlessMissing(client, () =>
-    client.workflow.getHandle(workflowId).describe(),
+    client.workflow.getHandle(workflowId, runId).describe(),
   );
   if (!description) return undefined;
-  return { memo: description.memo ?? {}, running: description.status.name === 'RUNNING' };
+  return {
+    runId: description.runId,
+    memo: description.memo ?? {},
+    attributes: description.typedSearchAttributes,
+    running: description.status.name === 'RUNNING',
+  };
 }
 
 /** A workflow's memo, read from the server: no worker needed. Undefined when it never ran. */

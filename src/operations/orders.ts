@@ -16,7 +16,9 @@ import {
   type OrderNumbersInput,
 } from '../workflows/definitions';
 import type { orderNumbers } from '../workflows/order-numbers';
-import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
+import type { WebhookEventLog } from '../domain/webhook-event-log';
+import { describeWorkflow, idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
+import type { WebhookEventOperations } from './webhook-events';
 import { accepted, done, notFound, type Outcome } from './outcomes';
 import { callUpdate } from './temporal-calls';
 
@@ -28,6 +30,7 @@ export interface OrderDeps {
   config: Config;
   platform: PlatformClient;
   taskQueue: string;
+  events: WebhookEventOperations;
   /** Told of each order workflow started. */
   onStarted?: () => void;
 }
@@ -50,7 +53,7 @@ const answer = (order: OrderProgress): Outcome<OrderProgress> =>
   order.status === 'IN_PROGRESS' ? accepted(order) : done(order);
 
 /** Ordering numbers and reading an order: `order-<partition>-<orderId>`. */
-export function orders({ client, config, platform, taskQueue, onStarted }: OrderDeps) {
+export function orders({ client, config, platform, taskQueue, events, onStarted }: OrderDeps) {
   async function orderAt(partitionId: string, orderId: string) {
     return orderOf(await memoOf(client, orderWorkflowId(partitionId, orderId)));
   }
@@ -113,6 +116,7 @@ export function orders({ client, config, platform, taskQueue, onStarted }: Order
           concurrency: config.ORDER_BATCH_CONCURRENCY,
           batchRetryWindowMs: config.ORDER_BATCH_RETRY_WINDOW,
           webhooks: config.WEBHOOKS?.[partitionId] !== undefined,
+          webhookRetryWaitsMs: config.WEBHOOK_RETRY_SCHEDULE,
         },
       };
       const begun = startingOrder(
@@ -148,6 +152,17 @@ export function orders({ client, config, platform, taskQueue, onStarted }: Order
     async readOrder(partitionId: string, orderId: string): Promise<Outcome<OrderProgress>> {
       const order = await orderAt(partitionId, orderId);
       return order ? done(order) : notFound(`No order ${orderId}`);
+    },
+
+    /** The order's webhook event (`order.completed`, once it is done), with its attempts and redeliveries. */
+    async events(
+      partitionId: string,
+      orderId: string,
+    ): Promise<Outcome<WebhookEventLog & { orderId: string }>> {
+      const workflowId = orderWorkflowId(partitionId, orderId);
+      const run = await describeWorkflow(client, workflowId);
+      if (!orderOf(run?.memo) || !run) return notFound(`No order ${orderId}`);
+      return done({ orderId, ...(await events.log({ workflowId, ...run })) });
     },
   };
 }

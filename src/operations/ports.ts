@@ -43,8 +43,16 @@ import {
 } from '../workflows/definitions';
 import type { portIn } from '../workflows/port-in';
 import type { OperationDeps } from './deps';
+import type { WebhookEventOperations } from './webhook-events';
+import type { WebhookEventLog } from '../domain/webhook-event-log';
 import { PlatformError, isCredentialsRefusal } from '../platform';
-import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
+import {
+  describeWorkflow,
+  idempotentId,
+  memoOf,
+  requestFingerprint,
+  startOnce,
+} from './idempotency';
 import { portingCalendar } from './porting-calendar';
 import {
   accepted,
@@ -61,6 +69,7 @@ import {
   callUpdate,
   unlessMissing,
   updateRefusal,
+  visibilityString,
 } from './temporal-calls';
 
 export interface PortListFilters {
@@ -90,8 +99,8 @@ export interface PortPage {
 const COMMENTS_QUERY_DEADLINE_MS = 3_000;
 
 /** The port operation end to end: admission, reads, cancel, supplement, carrier events. */
-export function portOperations(deps: OperationDeps) {
-  const { client, config, platform, taskQueue, holds, gate } = deps;
+export function portOperations(deps: OperationDeps & { events: WebhookEventOperations }) {
+  const { client, config, platform, taskQueue, holds, gate, events } = deps;
   const calendar = portingCalendar(deps);
   const handleOf = (partitionId: string, portRequestId: string) =>
     client.workflow.getHandle(portWorkflowId(partitionId, portRequestId));
@@ -128,6 +137,7 @@ export function portOperations(deps: OperationDeps) {
         pollIntervalMs: config.PORT_POLL_INTERVAL,
         supplementWindowMs: config.SUPPLEMENT_WINDOW,
         webhooks: config.WEBHOOKS?.[partitionId] !== undefined,
+        webhookRetryWaitsMs: config.WEBHOOK_RETRY_SCHEDULE,
       },
       numbersHeld: numbers.length <= config.PORT_SYNC_HOLD_LIMIT,
     };
@@ -296,13 +306,13 @@ export function portOperations(deps: OperationDeps) {
   async function list(partitionId: string, filters: PortListFilters): Promise<Outcome<PortPage>> {
     const clauses = [
       `WorkflowType = 'portIn'`,
-      `PartitionId = ${quote(partitionId)}`,
+      `PartitionId = ${visibilityString(partitionId)}`,
       'PortStatus IS NOT NULL',
     ];
-    if (filters.status) clauses.push(`PortStatus = ${quote(filters.status)}`);
-    if (filters.accountId) clauses.push(`AccountId = ${quote(filters.accountId)}`);
+    if (filters.status) clauses.push(`PortStatus = ${visibilityString(filters.status)}`);
+    if (filters.accountId) clauses.push(`AccountId = ${visibilityString(filters.accountId)}`);
     if (filters.telephoneNumber)
-      clauses.push(`TelephoneNumbers = ${quote(filters.telephoneNumber)}`);
+      clauses.push(`TelephoneNumbers = ${visibilityString(filters.telephoneNumber)}`);
     const query = clauses.join(' AND ');
     let temporalToken: Buffer | undefined;
     if (filters.nextPageToken) {
@@ -537,6 +547,20 @@ export function portOperations(deps: OperationDeps) {
     },
 
     /**
+     * Every webhook event the port emitted, oldest first, with each delivery attempt and
+     * redelivery; read with no worker while the memo holds them all (the newest 20, small data).
+     */
+    async events(
+      partitionId: string,
+      portRequestId: string,
+    ): Promise<Outcome<WebhookEventLog & { portRequestId: string }>> {
+      const workflowId = portWorkflowId(partitionId, portRequestId);
+      const run = await describeWorkflow(client, workflowId);
+      if (!run?.memo[MEMO.port]) return notFound(`No port ${portRequestId}`);
+      return done({ portRequestId, ...(await events.log({ workflowId, ...run })) });
+    },
+
+    /**
      * The platform's notification that a port moved: the port (named by the reference it gave
      * the platform) looks at the carrier now. A port portflow does not know, or one that has
      * ended, has nothing to look at.
@@ -605,10 +629,6 @@ function listPorts(client: Client, query: string, pageSize: number, nextPageToke
       nextPageToken,
     }),
   );
-}
-
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }
 
 /**

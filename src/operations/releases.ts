@@ -19,7 +19,9 @@ import {
   type ReleaseNumberInput,
 } from '../workflows/definitions';
 import type { releaseNumber } from '../workflows/release-number';
-import { memoOf, requestFingerprint, startOnce } from './idempotency';
+import type { WebhookEventLog } from '../domain/webhook-event-log';
+import { describeWorkflow, memoOf, requestFingerprint, startOnce } from './idempotency';
+import type { WebhookEventOperations } from './webhook-events';
 import { platformDetails } from './platform-calls';
 import { accepted, conflict, done, notFound, type Outcome } from './outcomes';
 import { callTemporal, callUpdate, unlessMissing, updateRefusal } from './temporal-calls';
@@ -30,6 +32,7 @@ export interface ReleaseDeps {
   platform: PlatformClient;
   holds: NumberHolds;
   taskQueue: string;
+  events: WebhookEventOperations;
   /** Told of each release workflow started. */
   onStarted?: () => void;
 }
@@ -78,7 +81,15 @@ export function notAging(telephoneNumber: string, release: ReleaseObject): Outco
 }
 
 /** Releasing a number, reading its release, reclaiming it: `release-<partition>-<number>`. */
-export function releases({ client, config, platform, holds, taskQueue, onStarted }: ReleaseDeps) {
+export function releases({
+  client,
+  config,
+  platform,
+  holds,
+  taskQueue,
+  events,
+  onStarted,
+}: ReleaseDeps) {
   /**
    * How long a release of the number ages: the partition's cooldown on a platform that ages
    * given-up numbers itself (Alianza), else portflow's period for the partition and line type.
@@ -141,6 +152,7 @@ export function releases({ client, config, platform, holds, taskQueue, onStarted
         ...(lineType ? { lineType } : {}),
         ...(platformCooldownDays === undefined ? {} : { platformCooldownDays }),
         webhooks: config.WEBHOOKS?.[partitionId] !== undefined,
+        webhookRetryWaitsMs: config.WEBHOOK_RETRY_SCHEDULE,
         receivedAt: new Date().toISOString(),
       };
       const start = await startOnce(client, workflowId, fingerprint, () =>
@@ -174,6 +186,17 @@ export function releases({ client, config, platform, holds, taskQueue, onStarted
     ): Promise<Outcome<ReleaseObject>> {
       const latest = await latestRelease(client, partitionId, telephoneNumber);
       return latest ? done(latest.release) : notFound(`No release of ${telephoneNumber}`);
+    },
+
+    /** The webhook events of the number's latest release, with their attempts and redeliveries. */
+    async events(
+      partitionId: string,
+      telephoneNumber: string,
+    ): Promise<Outcome<WebhookEventLog & { telephoneNumber: string }>> {
+      const workflowId = releaseWorkflowId(partitionId, telephoneNumber);
+      const run = await describeWorkflow(client, workflowId);
+      if (!run?.memo[MEMO.release]) return notFound(`No release of ${telephoneNumber}`);
+      return done({ telephoneNumber, ...(await events.log({ workflowId, ...run })) });
     },
 
     /** Ends aging early (an Update): 200 with the release RECLAIMED, again when asked again. */

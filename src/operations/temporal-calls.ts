@@ -101,3 +101,8 @@ export function updateRefusal(error: unknown): { code: string; message: string }
   if (!(cause instanceof ApplicationFailure) || !cause.type) return undefined;
   return { code: cause.type, message: cause.message };
 }
+
+/** A string in a visibility query (`PortStatus = 'COMPLETED'`), quoted and escaped. */
+export function visibilityString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}

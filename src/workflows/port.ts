@@ -285,12 +285,14 @@ export class Port {
   private async check(): Promise<{ name: string; numbers: string[] }[]> {
     const { portable, notPortable } =
       this.input.checks ??
-      (await checkPortability({
-        partitionId: this.input.partitionId,
-        telephoneNumbers: this.request.telephoneNumbers.filter(
-          (n) => this.outcome(n).status !== 'NUMBER_BUSY',
-        ),
-      }));
+      (await this.heldCall(() =>
+        checkPortability({
+          partitionId: this.input.partitionId,
+          telephoneNumbers: this.request.telephoneNumbers.filter(
+            (n) => this.outcome(n).status !== 'NUMBER_BUSY',
+          ),
+        }),
+      ));
     for (const { currentCarrier, telephoneNumbers } of portable) {
       for (const number of telephoneNumbers) {
         Object.assign(this.outcome(number), { currentCarrier, portable: true });
@@ -668,6 +670,14 @@ export class Port {
     }
   }
 
+  /**
+   * A local activity the port's publish waits for, as for a platform call, once the port records
+   * webhook attempts: an event's delivery that comes back before it then publishes with it.
+   */
+  private heldCall<T>(call: () => Promise<T>): Promise<T> {
+    return this.webhookEvents.recordsAttempts ? this.platformCall(call) : call();
+  }
+
   /** A carrier's news about its numbers. */
   report(submission: Submission, report: CarrierReport): void {
     submission.last = report;
@@ -910,6 +920,9 @@ export class Port {
     for (let seen = -1; seen !== this.revision;) {
       seen = this.revision;
       await condition(() => !due() || workflowInfo().historyLength > task);
+      // Ports that record webhook attempts let what woke with the publish run to its next wait
+      // first: a transition's event (and its delivery) is then published with it, not after.
+      if (this.webhookEvents.recordsAttempts) await nextPass();
     }
   }
 
@@ -1372,6 +1385,20 @@ class Submission {
       }),
     );
   }
+}
+
+/**
+ * Until the workflow's conditions are next looked at: every continuation woken with the caller
+ * has run to its next wait by then. (A condition is looked at once as it is made, then at each
+ * pass over the blocked ones, after the microtasks of the last.)
+ */
+function nextPass(): Promise<void> {
+  let lookedAt = false;
+  return condition(() => {
+    const again = lookedAt;
+    lookedAt = true;
+    return again;
+  });
 }
 
 /**

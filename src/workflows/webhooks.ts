@@ -188,7 +188,9 @@ export class WebhookEvents {
         });
         return;
       }
-      attempt.nextAttemptAt = new Date(Date.now() + wait).toISOString();
+      // From the attempt's own record, not the workflow's clock: a replay reads it back the same.
+      const answered = Date.parse(attempt.at) + attempt.durationMs;
+      attempt.nextAttemptAt = new Date(answered + wait).toISOString();
       delivery.nextAttemptAt = attempt.nextAttemptAt;
       this.changed();
       await sleep(wait, { summary: `retry webhook event ${id} in ${formatDuration(wait)}` });

@@ -628,8 +628,8 @@ describe('refusals the router and the HTTP parser make, in the error shape', () 
   const cases: [string, string, [string, string][], number, string][] = [
     ['a URL that is not validly percent-encoded', portPath('pr_%ZZ'), [], 400, 'BAD_REQUEST'],
     [
-      'a path parameter over 100 characters',
-      portPath(`pr_${'a'.repeat(120)}`),
+      'a path parameter over 200 characters',
+      portPath(`pr_${'a'.repeat(220)}`),
       [],
       414,
       'URI_TOO_LONG',

@@ -1,7 +1,10 @@
 /** A scripted platform and losing carriers behind fake activities, for workflow tests on the time-skipping server. */
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { Activities } from '../../src/activities';
-import type { WebhookEvent } from '../../src/domain/webhook-event';
+import type {
+  WebhookAttempt as WebhookAttemptRecord,
+  WebhookEvent,
+} from '../../src/domain/webhook-event';
 import type { HoldResult } from '../../src/temporal/number-holds';
 import type {
   CarrierComment,
@@ -51,8 +54,11 @@ export interface FakePlatformOptions {
   hold?: HoldResult;
   /** Replaces the activation; by default it succeeds. */
   activateNumbers?: () => Promise<void>;
-  /** Replaces the webhook delivery; by default every event is accepted at once. */
-  deliverWebhook?: (event: WebhookEvent, attempt: number) => Promise<void>;
+  /**
+   * Replaces the receiver of each webhook attempt: a rejection is an attempt no answer came to,
+   * a number the receiver's HTTP status; by default every event is accepted (204) at once.
+   */
+  deliverWebhook?: (event: WebhookEvent, attempt: number) => Promise<void | number>;
   /** Replaces the carrier's answer to a look; by default the timeline decides. */
   awaitCarrierStatus?: () => Promise<PlatformPort>;
   /** Holds the portability check until the test calls `releaseCheck()`. */
@@ -291,11 +297,11 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
       activations.push({ telephoneNumbers, activation });
       await options.activateNumbers?.();
     },
-    async deliverWebhook({ event }) {
+    async attemptWebhook({ event }) {
       const attempt = (webhookAttempts.get(event.id) ?? 0) + 1;
       webhookAttempts.set(event.id, attempt);
       webhooks.push({ event, attempt });
-      await options.deliverWebhook?.(event, attempt);
+      return receiverAnswer(() => options.deliverWebhook?.(event, attempt));
     },
   };
 
@@ -330,6 +336,18 @@ export function fakePlatform(options: FakePlatformOptions = {}) {
 }
 
 export type FakePlatform = ReturnType<typeof fakePlatform>;
+
+/** One webhook attempt as the activity records it: `receive` answers a status, or throws for no answer. */
+export async function receiverAnswer(
+  receive: () => Promise<void | number> | undefined,
+): Promise<WebhookAttemptRecord> {
+  const at = new Date().toISOString();
+  try {
+    return { at, durationMs: 1, httpStatus: (await receive()) ?? 204 };
+  } catch (error) {
+    return { at, durationMs: 1, error: error instanceof Error ? error.message : String(error) };
+  }
+}
 
 /** The failure a platform refusal becomes in an activity: not retried. */
 export function platformRefusal(message: string): ApplicationFailure {

@@ -24,6 +24,7 @@ import {
 import { eventually, portflowWorkflowBundle } from '../helpers/portflow';
 import { createTimeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
 import { recordHistories } from './histories';
+import { receiverAnswer } from './fake-platform';
 
 const HOUR_MS = 3_600_000;
 
@@ -104,9 +105,9 @@ function fakePlatform(faults: PlatformFaults = {}) {
       }
       return answer;
     },
-    deliverWebhook({ event }) {
+    attemptWebhook({ event }) {
       webhooks.push(event);
-      return Promise.resolve();
+      return receiverAnswer(() => undefined);
     },
   };
   return { activities, attempts, timesOrdered, webhooks, release };

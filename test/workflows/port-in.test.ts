@@ -20,6 +20,7 @@ import {
   portWorkflowId,
   removeNumberUpdate,
   supplementPortUpdate,
+  webhookEventsQuery,
   type PortInInput,
   type PortSettings,
 } from '../../src/workflows/definitions';
@@ -37,6 +38,7 @@ import {
 } from './fake-platform';
 import { recordHistories } from './histories';
 import type { CommentsMemo, PortComment } from '../../src/domain/port-comments';
+import type { WebhookEventsMemo, WebhookEventsPage } from '../../src/domain/webhook-event';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -129,6 +131,12 @@ async function refusal(update: Promise<unknown>): Promise<ApplicationFailure> {
   const { cause } = error as WorkflowUpdateFailedError;
   expect(cause).toBeInstanceOf(ApplicationFailure);
   return cause as ApplicationFailure;
+}
+
+/** The port's webhook events as the API reads them: from the workflow's memo. */
+async function webhookEventsOf(handle: WorkflowHandle): Promise<WebhookEventsMemo> {
+  const { memo } = await handle.describe();
+  return memo?.[MEMO.webhookEvents] as WebhookEventsMemo;
 }
 
 /** The port as the API reads it: from the workflow's memo, with no worker. */
@@ -1204,7 +1212,14 @@ describe('portIn on the time-skipping server', () => {
         deliverWebhook: (_event, attempt) =>
           attempt === 1 ? Promise.reject(new Error('receiver busy')) : Promise.resolve(),
       });
-      const { port, workflowId } = await runPort('webhooks', platform);
+      let queried: WebhookEventsPage | undefined;
+      const { port, workflowId } = await runPort('webhooks', platform, {
+        async scenario(handle) {
+          // Asked of the workflow once it has ended, as the API asks for a long log.
+          await handle.result();
+          queried = await handle.query(webhookEventsQuery, { from: 0 });
+        },
+      });
 
       const events = platform.deliveredEvents();
       expect(
@@ -1222,21 +1237,65 @@ describe('portIn on the time-skipping server', () => {
         expect(attempts.map((entry) => entry.attempt)).toEqual([1, 2]);
         expect(attempts[1]?.event).toEqual(event);
       }
+      // The memo (the API's read, no worker) keeps each event with both its attempts.
+      const handle = env.client.workflow.getHandle(workflowId);
+      const kept = await webhookEventsOf(handle);
+      expect(kept.total).toBe(events.length);
+      expect(kept.newest.map(({ delivery: _delivery, ...event }) => event)).toEqual(events);
+      for (const { delivery } of kept.newest) {
+        expect(delivery).toEqual({
+          outcome: 'DELIVERED',
+          attempts: [
+            {
+              at: expect.any(String),
+              durationMs: 1,
+              error: 'receiver busy',
+              nextAttemptAt: expect.any(String),
+            },
+            { at: expect.any(String), durationMs: 1, httpStatus: 204 },
+          ],
+        });
+      }
+      // The query answers the same, data and all.
+      expect(queried).toEqual({ events: kept.newest, total: events.length });
     });
 
     it('completes the port even when the receiver never accepts an event', async () => {
       const platform = fakePlatform({
         deliverWebhook: () => Promise.reject(platformRefusal('webhook URL refused')),
       });
-      const { port } = await runPort('webhooks-refused', platform);
+      const { port, workflowId } = await runPort('webhooks-refused', platform);
       expect(port).toMatchObject({ status: 'COMPLETED', phase: 'DONE' });
       expect(platform.deliveredEvents()).toHaveLength(port.history.length);
+      // Each event tried on the whole schedule (8 attempts in some 27.6 hours), then FAILED.
+      const kept = await webhookEventsOf(env.client.workflow.getHandle(workflowId));
+      expect(kept.newest).toHaveLength(port.history.length);
+      for (const { delivery } of kept.newest) {
+        expect(delivery.outcome).toBe('FAILED');
+        expect(delivery.nextAttemptAt).toBeUndefined();
+        expect(delivery.attempts).toHaveLength(8);
+        expect(delivery.attempts.map((a) => a.error)).toEqual(Array(8).fill('webhook URL refused'));
+        expect(delivery.attempts.map((a) => a.nextAttemptAt !== undefined)).toEqual([
+          ...Array(7).fill(true),
+          false,
+        ]);
+      }
+      // A receiver down all along costs some 7 events a failed attempt, and nothing more.
+      const history = await env.client.workflow.getHandle(workflowId).fetchHistory();
+      expect(history.events?.length).toBeLessThan(100 + 8 * 7 * port.history.length);
     });
 
     it('sends no event when the partition has no webhook', async () => {
       const platform = fakePlatform();
-      await runPort('webhooks-off', platform, { settings: { webhooks: false } });
+      const { port, workflowId } = await runPort('webhooks-off', platform, {
+        settings: { webhooks: false },
+      });
       expect(platform.webhooks.entries).toHaveLength(0);
+      // Yet each event is kept, and says why nothing was sent.
+      const kept = await webhookEventsOf(env.client.workflow.getHandle(workflowId));
+      expect(kept.newest.map((e) => e.delivery)).toEqual(
+        port.history.map(() => ({ outcome: 'NOT_CONFIGURED', attempts: [] })),
+      );
     });
   });
 

@@ -24,6 +24,7 @@ import { portflowWorkflowBundle } from '../helpers/portflow';
 import { AGED_TO_THE_END, EVERYTHING_REMOVED } from '../helpers/release';
 import { createTimeSkippingEnvironment, uniqueTaskQueue } from '../helpers/temporal';
 import { recordHistories } from './histories';
+import { receiverAnswer } from './fake-platform';
 
 const DAY_MS = 86_400_000;
 const NUMBER = '+16077221234';
@@ -98,13 +99,13 @@ function fakeActivities(options: { refuseUnassign?: boolean; refuseFirstDelivery
       await step('release to inventory');
       return { alreadyReleased: false };
     },
-    deliverWebhook: ({ event }) => {
+    attemptWebhook: ({ event }) => {
       attempts.push(event.id);
       if (options.refuseFirstDelivery && attempts.indexOf(event.id) === attempts.length - 1) {
-        throw ApplicationFailure.retryable('receiver answered 503', 'WebhookRefused');
+        return receiverAnswer(() => Promise.resolve(503));
       }
       events.push(event);
-      return Promise.resolve();
+      return receiverAnswer(() => undefined);
     },
   };
   return {

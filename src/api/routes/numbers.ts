@@ -11,6 +11,7 @@ import {
   telephoneNumber,
   type AssignmentTarget,
 } from '../../domain';
+import { webhookEventLog } from '../../domain/webhook-event-log';
 import type { AssignmentBody } from '../../platform';
 import type { NumberLifecycleView } from '../../operations/numbers';
 import type { Operations } from '../../operations';
@@ -23,6 +24,7 @@ import {
   numberExamples,
   numberUpdateExamples,
   reclaimedExamples,
+  releaseEventsExamples,
   releaseExamples,
   releaseStartedExamples,
   serviceAssignmentExamples,
@@ -198,6 +200,29 @@ export function numberRoutes(
     async (request) => {
       const { partitionId, telephoneNumber } = request.params;
       return valueOf(await release.readRelease(partitionId, telephoneNumber));
+    },
+  );
+
+  app.get(
+    '/telephone-number/:telephoneNumber/release/events',
+    {
+      schema: {
+        summary: "The webhook events of the number's latest release, with their delivery attempts",
+        description:
+          '`number.aging_started`, then `number.released` or `number.reclaimed`, each with every ' +
+          'attempt (time, HTTP status or error, next try), its `outcome` and every redelivery.',
+        params: numberParams,
+        response: {
+          200: withExamples(
+            webhookEventLog.extend({ telephoneNumber: z.string() }),
+            releaseEventsExamples,
+          ),
+        },
+      },
+    },
+    async (request) => {
+      const { partitionId, telephoneNumber } = request.params;
+      return valueOf(await release.events(partitionId, telephoneNumber));
     },
   );
 

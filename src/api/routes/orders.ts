@@ -8,10 +8,12 @@ import {
   tollFreeSearchQuery,
   type OrderProgress,
 } from '../../domain';
+import { webhookEventLog } from '../../domain/webhook-event-log';
 import { isRefusal, type Outcome } from '../../operations/outcomes';
 import type { Operations } from '../../operations';
 import type { App } from '../app';
 import {
+  orderEventsExamples,
   orderExamples,
   orderInProgressExamples,
   orderRequestExamples,
@@ -125,6 +127,24 @@ export function orderRoutes(app: App, { orders: order }: Pick<Operations, 'order
     },
     async (request) =>
       valueOf(await order.readOrder(request.params.partitionId, request.params.orderId)),
+  );
+
+  app.get(
+    '/telephone-number/order/:orderId/events',
+    {
+      schema: {
+        summary: "An order's webhook event (order.completed), with its delivery attempts",
+        description:
+          'The event once the order is done (none before), with every attempt (time, HTTP status ' +
+          'or error, next try), its `outcome` and every redelivery.',
+        params: orderParams,
+        response: {
+          200: withExamples(webhookEventLog.extend({ orderId: z.string() }), orderEventsExamples),
+        },
+      },
+    },
+    async (request) =>
+      valueOf(await order.events(request.params.partitionId, request.params.orderId)),
   );
 
   /** Where the order an outcome names can be read: the seed's order path. */

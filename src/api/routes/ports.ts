@@ -17,6 +17,7 @@ import {
   telephoneNumberInQuery,
   toIsoDate,
 } from '../../domain';
+import { webhookEventLog } from '../../domain/webhook-event-log';
 import type { portOperations } from '../../operations/ports';
 import type { App } from '../app';
 import { sendCsv, wantsCsv, type CsvColumn } from '../csv';
@@ -31,6 +32,7 @@ import {
   carrierEventExamples,
   focDatesExamples,
   portAcceptedExamples,
+  portEventsExamples,
   portExamples,
   portListExamples,
   portRequestExamples,
@@ -90,6 +92,8 @@ const portRequestBody = portRequest.extend({ requestedDate: requestedPortDate })
 const portSupplementBody = portSupplement
   .safeExtend({ requestedDate: requestedPortDate.optional() })
   .meta({ minProperties: 1 });
+
+const portEventLog = webhookEventLog.extend({ portRequestId: z.string() });
 
 const carrierEvent = z.object({
   upstreamPortRequestId: z.string().min(1).max(100).optional(),
@@ -276,6 +280,25 @@ export function portRoutes(app: App, ports: ReturnType<typeof portOperations>): 
       const { partitionId, portRequestId } = request.params;
       return send(reply, await ports.carrierEvent(partitionId, portRequestId, request.body));
     },
+  );
+
+  app.get(
+    '/telephone-number/port/:portRequestId/events',
+    {
+      schema: {
+        summary: 'Every webhook event portflow emitted for a port, with its delivery attempts',
+        description:
+          'Oldest first, each with its stable `id` (the `webhook-id` of every attempt), `type`, ' +
+          '`occurredAt`, `data` and `outcome`: every attempt (time, HTTP status or error, next try) ' +
+          'and every redelivery. Read with no worker while the port holds at most 20 events with ' +
+          'small data; otherwise asked of the port workflow, and when no worker answers in time, ' +
+          'the newest 20 come with `complete: false`. (POST on this path is a carrier event.)',
+        params: portParams,
+        response: { 200: withExamples(portEventLog, portEventsExamples) },
+      },
+    },
+    async (request) =>
+      valueOf(await ports.events(request.params.partitionId, request.params.portRequestId)),
   );
 
   app.post(
