@@ -16,6 +16,7 @@ import { RetryState } from '@temporalio/common';
 import type { createActivities } from '../activities';
 import type { OrderedNumber } from '../domain/numbers';
 import type { OrderProgress } from '../domain/order';
+import type { WebhookEvent } from '../domain/webhook-event';
 import { startingOrder, toOrderMemo } from '../domain/order-memo';
 import { ORDERED, NOT_ORDERED, finalOrderStatus } from '../domain/order-status';
 import { formatDuration } from '../domain/time';
@@ -75,8 +76,11 @@ export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgr
     recordsAttempts: patched(WEBHOOK_ATTEMPTS_PATCH),
     local: false,
     retryWaitsMs: settings.webhookRetryWaitsMs,
-    // The event as it is emitted, then each attempt's answer (in a workflow task of its own).
-    onChange: () => upsertMemo({ [MEMO.webhookEvents]: events.memo() }),
+    // Emitted with the order's last progress; each attempt's answer in a workflow task of its own.
+    onChange: (change) => {
+      const webhookEvents = change === 'attempted' && events.memoIfChanged();
+      if (webhookEvents) upsertMemo({ [MEMO.webhookEvents]: webhookEvents });
+    },
   });
   setHandler(webhookEventsQuery, ({ from }) => events.page(from));
 
@@ -85,7 +89,11 @@ export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgr
   let published = 0;
   function publish(): void {
     published = progress.ordered + progress.failed;
-    upsertMemo({ [MEMO.order]: toOrderMemo(progress) });
+    const webhookEvents = events.recordsAttempts ? events.memoIfChanged() : undefined;
+    upsertMemo({
+      [MEMO.order]: toOrderMemo(progress),
+      ...(webhookEvents ? { [MEMO.webhookEvents]: webhookEvents } : {}),
+    });
   }
 
   setHandler(awaitOrderUpdate, async ({ waitMs }) => {
@@ -150,12 +158,7 @@ export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgr
 
   progress.status = finalOrderStatus(progress.telephoneNumbers);
   progress.completedDate = new Date().toISOString();
-  publish();
-  // Orders recorded before OrderStatus existed ended without this upsert.
-  if (patched(ORDER_STATUS_PATCH))
-    upsertSearchAttributes([{ key: OrderStatusKey, value: progress.status }]);
-
-  events.emit({
+  const completed: WebhookEvent = {
     id: orderEventId(workflowId),
     type: 'order.completed',
     occurredAt: progress.completedDate,
@@ -170,7 +173,14 @@ export async function orderNumbers(input: OrderNumbersInput): Promise<OrderProgr
       // Every number not listed here is ACTIVE: the list stays small for a good order.
       failures: progress.telephoneNumbers.filter((n) => n.status !== ORDERED),
     },
-  });
+  };
+  // Kept before the last publish, which shows it; orders before WEBHOOK_ATTEMPTS_PATCH sent it after.
+  if (events.recordsAttempts) events.emit(completed);
+  publish();
+  // Orders recorded before OrderStatus existed ended without this upsert.
+  if (patched(ORDER_STATUS_PATCH))
+    upsertSearchAttributes([{ key: OrderStatusKey, value: progress.status }]);
+  if (!events.recordsAttempts) events.emit(completed);
   // The order is done either way; a receiver down for a day misses the event, not the numbers.
   await events.settled();
   await condition(allHandlersFinished);

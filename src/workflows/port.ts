@@ -234,11 +234,13 @@ export class Port {
     const { partitionId } = this.input;
     const release = this.held.length > LOCAL_HOLD_LIMIT ? holds : localHolds;
     if (this.held.length > 0) {
-      await release.releaseNumberHolds({
-        partitionId,
-        telephoneNumbers: this.held,
-        holder: this.workflowId,
-      });
+      await this.heldCall(() =>
+        release.releaseNumberHolds({
+          partitionId,
+          telephoneNumbers: this.held,
+          holder: this.workflowId,
+        }),
+      );
     }
     this.holdsReleased = true;
     await this.webhookEvents.settled();
@@ -409,16 +411,19 @@ export class Port {
       if (!this.object.rejectionCode) Object.assign(this.object, this.rejection());
     }
     const activation = this.object.activation;
-    if (assignsNumbers(this.request.activation) && activation && completed.length > 0) {
+    const assignment = this.request.activation;
+    if (assignsNumbers(assignment) && activation && completed.length > 0) {
       this.transition(settled, 'ACTIVATING', `activating ${completed.length} number(s)`);
       activation.status = 'ACTIVATING';
       try {
-        await activateNumbers({
-          partitionId: this.input.partitionId,
-          accountId: this.request.accountId,
-          telephoneNumbers: completed,
-          activation: this.request.activation,
-        });
+        await this.heldCall(() =>
+          activateNumbers({
+            partitionId: this.input.partitionId,
+            accountId: this.request.accountId,
+            telephoneNumbers: completed,
+            activation: assignment,
+          }),
+        );
         activation.status = 'ACTIVATED';
       } catch (error) {
         activation.status = 'FAILED';
@@ -585,11 +590,13 @@ export class Port {
       await condition(() => this.submitted || this.object.phase === 'DONE');
       if (!removed()) await this.takeOut(change);
       if (this.removedHeld.delete(telephoneNumber)) {
-        await localHolds.releaseNumberHolds({
-          partitionId: this.input.partitionId,
-          telephoneNumbers: [telephoneNumber],
-          holder: this.workflowId,
-        });
+        await this.heldCall(() =>
+          localHolds.releaseNumberHolds({
+            partitionId: this.input.partitionId,
+            telephoneNumbers: [telephoneNumber],
+            holder: this.workflowId,
+          }),
+        );
       }
     } finally {
       this.removing.delete(telephoneNumber);
@@ -672,7 +679,9 @@ export class Port {
 
   /**
    * A local activity the port's publish waits for, as for a platform call, once the port records
-   * webhook attempts: an event's delivery that comes back before it then publishes with it.
+   * webhook attempts: with every local activity of a task counted (its events' attempts too), the
+   * publish follows the last of them to come back, whichever order they come back in (a replay
+   * may hand several back at once).
    */
   private heldCall<T>(call: () => Promise<T>): Promise<T> {
     return this.webhookEvents.recordsAttempts ? this.platformCall(call) : call();

@@ -82,7 +82,11 @@ export async function releaseNumber(input: ReleaseNumberInput): Promise<ReleaseO
     recordsAttempts: patched(WEBHOOK_ATTEMPTS_PATCH),
     local: true,
     retryWaitsMs: input.webhookRetryWaitsMs,
-    onChange: () => upsertMemo({ [MEMO.webhookEvents]: events.memo() }),
+    // Published once its first attempt is answered (in the same workflow task), or at once when none is sent.
+    onChange: (change) => {
+      if (change === 'attempted' || !input.webhooks)
+        upsertMemo({ [MEMO.webhookEvents]: events.memo() });
+    },
   });
   setHandler(webhookEventsQuery, ({ from }) => events.page(from));
 

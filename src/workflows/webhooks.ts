@@ -70,8 +70,11 @@ export interface WebhookEventsOptions {
   local: boolean;
   /** The waits between attempts; the default schedule when absent. */
   retryWaitsMs?: number[];
-  /** Told each time an event is kept or its delivery moves on, once the workflow records attempts. */
-  onChange?: () => void;
+  /**
+   * Told each time an event is kept (`emitted`) or an attempt is answered (`attempted`), once
+   * the workflow records attempts: it publishes the memo then, or with its own next publish.
+   */
+  onChange?: (change: 'emitted' | 'attempted') => void;
 }
 
 interface KeptEvent {
@@ -111,7 +114,7 @@ export class WebhookEvents {
       delivery: { outcome: configured ? 'PENDING' : 'NOT_CONFIGURED', attempts: [] },
     };
     this.kept.push({ record, dataSize: JSON.stringify(event.data).length });
-    this.changed();
+    this.changed('emitted');
     if (!configured) return;
     this.deliveries.push(
       recordsAttempts
@@ -159,9 +162,9 @@ export class WebhookEvents {
     return this.kept[0]?.record;
   }
 
-  private changed(): void {
+  private changed(change: 'emitted' | 'attempted' = 'attempted'): void {
     this.changedSinceMemo = true;
-    if (this.options.recordsAttempts) this.options.onChange?.();
+    if (this.options.recordsAttempts) this.options.onChange?.(change);
   }
 
   /** Attempts on the schedule until one is answered 2xx or no retry is left. */

@@ -13,6 +13,8 @@ export interface Delivery<Event = WebhookEvent> {
    * the Standard Webhooks headers verify too, with the event's id as `webhook-id`.
    */
   signed: boolean;
+  /** The `webhook-id` header the delivery came with. */
+  webhookId?: string;
   /** What the receiver answered: 2xx took the event, anything else asks for it again. */
   status: number;
 }
@@ -45,8 +47,9 @@ function isStandardSigned(secret: string, body: string, headers: IncomingHttpHea
 }
 
 /**
- * `refuse(n)` says whether to answer the n-th delivery (from 1) with a 500; `signatureHeader`
- * is portflow's own unless the sender is another (the platform's notifications).
+ * `refuse(n, event, earlier)` says whether to answer the n-th delivery (from 1), of `event`
+ * after the `earlier` deliveries, with a 500; `signatureHeader` is portflow's own unless the
+ * sender is another (the platform's notifications).
  */
 export async function startWebhookReceiver<Event = WebhookEvent>({
   secret,
@@ -54,7 +57,7 @@ export async function startWebhookReceiver<Event = WebhookEvent>({
   signatureHeader = LEGACY_SIGNATURE_HEADER,
 }: {
   secret: string;
-  refuse?: (delivery: number) => boolean;
+  refuse?: (delivery: number, event: Event, earlier: Delivery<Event>[]) => boolean;
   signatureHeader?: string;
 }): Promise<WebhookReceiver<Event>> {
   const deliveries: Delivery<Event>[] = [];
@@ -63,10 +66,13 @@ export async function startWebhookReceiver<Event = WebhookEvent>({
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const status = refuse(deliveries.length + 1) ? 500 : 204;
+      const event = JSON.parse(body) as Event;
+      const status = refuse(deliveries.length + 1, event, [...deliveries]) ? 500 : 204;
+      const webhookId = request.headers['webhook-id'];
       deliveries.push({
-        event: JSON.parse(body) as Event,
+        event,
         signed: isSigned(secret, body, request.headers, signatureHeader),
+        ...(typeof webhookId === 'string' ? { webhookId } : {}),
         status,
       });
       response.writeHead(status).end();

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
-import type { WebhookEvent } from '../../src/domain/webhook-event';
+import type { WebhookEvent, WebhookEventsMemo } from '../../src/domain/webhook-event';
 import type { NumberDetails, ReleaseObject } from '../../src/domain';
 import { startingRelease } from '../../src/domain/lifecycle';
 import { AgingUntilKey, ReleaseStatusKey } from '../../src/temporal/search-attribute-keys';
@@ -276,6 +276,15 @@ describe('releaseNumber on the time-skipping server', () => {
     // A refused delivery is retried with the same event id: receivers can drop repeats.
     const ids = fake.events.map((event) => event.id);
     expect(fake.attempts).toEqual([ids[0], ids[0], ids[1], ids[1]]);
+    // The memo keeps both events, each with its refused attempt and the one taken.
+    const { memo } = await env.client.workflow.getHandle(workflowId).describe();
+    const kept = memo?.[MEMO.webhookEvents] as WebhookEventsMemo;
+    expect(kept.newest.map(({ delivery: _delivery, ...event }) => event)).toEqual(fake.events);
+    expect(kept.newest.map(({ delivery }) => delivery.outcome)).toEqual(['DELIVERED', 'DELIVERED']);
+    expect(kept.newest.map(({ delivery }) => delivery.attempts.map((a) => a.httpStatus))).toEqual([
+      [503, 204],
+      [503, 204],
+    ]);
   });
 
   it('refuses a reclaim on day 91: the number is back in inventory', async () => {
