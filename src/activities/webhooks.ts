@@ -66,7 +66,8 @@ function countFailedAttempt(): void {
 function noAnswer(error: unknown): string {
   const code = (error as { code?: unknown } | undefined)?.code;
   const message = error instanceof Error ? error.message : String(error);
-  const text = typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
+  const text =
+    typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
   return text.slice(0, ERROR_TEXT_MAX);
 }
 

@@ -53,11 +53,14 @@ export const webhookEventEntry = z.object({
   id: z.string().meta({ description: 'The stable event id: the `webhook-id` of every attempt' }),
   type: z.string(),
   occurredAt: at,
-  data: z.record(z.string(), z.unknown()).optional().meta({
-    description:
-      "The event's data as sent. Absent only when `complete` is false: a large event's data " +
-      'is read from its workflow, and no worker answered in time.',
-  }),
+  data: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({
+      description:
+        "The event's data as sent. Absent only when `complete` is false: a large event's data " +
+        'is read from its workflow, and no worker answered in time.',
+    }),
   outcome: webhookOutcome,
   nextAttemptAt: at.optional().meta({ description: 'The next attempt of a PENDING event' }),
   attempts: z.array(webhookAttempt).meta({ description: 'Every attempt, oldest first' }),

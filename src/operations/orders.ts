@@ -17,7 +17,13 @@ import {
 } from '../workflows/definitions';
 import type { orderNumbers } from '../workflows/order-numbers';
 import type { WebhookEventLog } from '../domain/webhook-event-log';
-import { describeWorkflow, idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
+import {
+  describeWorkflow,
+  idempotentId,
+  memoOf,
+  requestFingerprint,
+  startOnce,
+} from './idempotency';
 import type { WebhookEventOperations } from './webhook-events';
 import { accepted, done, notFound, type Outcome } from './outcomes';
 import { callUpdate } from './temporal-calls';

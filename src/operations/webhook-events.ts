@@ -56,7 +56,7 @@ export function webhookEvents({ client, config, taskQueue, onStarted }: WebhookE
   /** Every event of the run, from its workflow, page by page. */
   async function queryEvents(handle: WorkflowHandle): Promise<WebhookEventRecord[]> {
     const events: WebhookEventRecord[] = [];
-    for (let total = 1; events.length < total; ) {
+    for (let total = 1; events.length < total;) {
       const page = await callTemporal(
         client,
         () => handle.query(webhookEventsQuery, { from: events.length }),

@@ -75,7 +75,11 @@ export function orderEventId(workflowId: string): string {
 }
 
 /** One event of each type per run: stable across attempts, distinct from the number's next release. */
-export function releaseEventId(workflowId: string, runId: string, type: WebhookEvent['type']): string {
+export function releaseEventId(
+  workflowId: string,
+  runId: string,
+  type: WebhookEvent['type'],
+): string {
   return `${workflowId}/${runId}/${type}`;
 }
 
