@@ -118,7 +118,7 @@ describe('the operations kit (deploy/)', () => {
     const alerts = rules.groups.flatMap((group) => group.rules);
     const about = (pattern: RegExp) => alerts.filter((rule) => pattern.test(rule.expr));
     expect(about(/portflow_ports_overdue/)).not.toHaveLength(0);
-    expect(about(/deliverWebhook/)).not.toHaveLength(0);
+    expect(about(/portflow_webhook_attempts_failed/)).not.toHaveLength(0);
     expect(about(/temporal_worker_task_slots_available\{[^}]*WorkflowWorker/)).not.toHaveLength(0);
     expect(about(/portflow_platform_errors/)).not.toHaveLength(0);
     for (const rule of alerts) expect(rule.for).toMatch(/^\d+[smh]$/);
