@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { Context } from '@temporalio/activity';
+import { countInActivity } from './metrics';
 import {
   PlatformError,
   PlatformNotFoundError,
@@ -49,15 +49,9 @@ function platformErrorKind(error: PlatformError): string {
 }
 
 function countPlatformError(error: PlatformError): void {
-  let context: Context;
-  try {
-    context = Context.current();
-  } catch {
-    return; // Not in an activity: nothing to count with.
-  }
-  context.metricMeter
-    .createCounter(PLATFORM_ERRORS_METRIC, 'errors', 'Platform calls that failed, by kind')
-    .add(1, { kind: platformErrorKind(error) });
+  countInActivity(PLATFORM_ERRORS_METRIC, 'errors', 'Platform calls that failed, by kind', {
+    kind: platformErrorKind(error),
+  });
 }
 
 export function asActivityFailure(error: unknown): unknown {

@@ -1,10 +1,10 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { Webhook } from 'standardwebhooks';
 import { request } from 'undici';
 import type { Config } from '../config';
 import { isDelivered, type WebhookAttempt, type WebhookEvent } from '../domain/webhook-event';
 import { signBody } from '../signature';
+import { countInActivity } from './metrics';
 
 /** portflow's own signature (Stripe-style), sent beside the standard ones until 2027-06-30. */
 export const LEGACY_SIGNATURE_HEADER = 'x-portflow-signature';
@@ -47,19 +47,11 @@ export const WEBHOOK_ATTEMPTS_FAILED_METRIC = 'portflow_webhook_attempts_failed'
 const ERROR_TEXT_MAX = 200;
 
 function countFailedAttempt(): void {
-  let context: Context;
-  try {
-    context = Context.current();
-  } catch {
-    return; // Not in an activity: nothing to count with.
-  }
-  context.metricMeter
-    .createCounter(
-      WEBHOOK_ATTEMPTS_FAILED_METRIC,
-      'attempts',
-      'Webhook delivery attempts the receiver refused (non-2xx) or never answered',
-    )
-    .add(1);
+  countInActivity(
+    WEBHOOK_ATTEMPTS_FAILED_METRIC,
+    'attempts',
+    'Webhook delivery attempts the receiver refused (non-2xx) or never answered',
+  );
 }
 
 /** Why a request got no answer, in words that name no URL (it may carry a receiver's token). */

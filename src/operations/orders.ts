@@ -17,13 +17,7 @@ import {
 } from '../workflows/definitions';
 import type { orderNumbers } from '../workflows/order-numbers';
 import type { WebhookEventLog } from '../domain/webhook-event-log';
-import {
-  describeWorkflow,
-  idempotentId,
-  memoOf,
-  requestFingerprint,
-  startOnce,
-} from './idempotency';
+import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
 import type { WebhookEventOperations } from './webhook-events';
 import { accepted, done, notFound, type Outcome } from './outcomes';
 import { callUpdate } from './temporal-calls';
@@ -161,14 +155,16 @@ export function orders({ client, config, platform, taskQueue, events, onStarted 
     },
 
     /** The order's webhook event (`order.completed`, once it is done), with its attempts and redeliveries. */
-    async events(
+    events(
       partitionId: string,
       orderId: string,
     ): Promise<Outcome<WebhookEventLog & { orderId: string }>> {
-      const workflowId = orderWorkflowId(partitionId, orderId);
-      const run = await describeWorkflow(client, workflowId);
-      if (!orderOf(run?.memo) || !run) return notFound(`No order ${orderId}`);
-      return done({ orderId, ...(await events.log({ workflowId, ...run })) });
+      return events.logOf(
+        orderWorkflowId(partitionId, orderId),
+        { orderId },
+        (run) => orderOf(run.memo) !== undefined,
+        `No order ${orderId}`,
+      );
     },
   };
 }

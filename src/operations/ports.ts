@@ -550,14 +550,16 @@ export function portOperations(deps: OperationDeps & { events: WebhookEventOpera
      * Every webhook event the port emitted, oldest first, with each delivery attempt and
      * redelivery; read with no worker while the memo holds them all (the newest 20, small data).
      */
-    async events(
+    events(
       partitionId: string,
       portRequestId: string,
     ): Promise<Outcome<WebhookEventLog & { portRequestId: string }>> {
-      const workflowId = portWorkflowId(partitionId, portRequestId);
-      const run = await describeWorkflow(client, workflowId);
-      if (!run?.memo[MEMO.port]) return notFound(`No port ${portRequestId}`);
-      return done({ portRequestId, ...(await events.log({ workflowId, ...run })) });
+      return events.logOf(
+        portWorkflowId(partitionId, portRequestId),
+        { portRequestId },
+        (run) => run.memo[MEMO.port] !== undefined,
+        `No port ${portRequestId}`,
+      );
     },
 
     /**

@@ -20,7 +20,7 @@ import {
 } from '../workflows/definitions';
 import type { releaseNumber } from '../workflows/release-number';
 import type { WebhookEventLog } from '../domain/webhook-event-log';
-import { describeWorkflow, memoOf, requestFingerprint, startOnce } from './idempotency';
+import { memoOf, requestFingerprint, startOnce } from './idempotency';
 import type { WebhookEventOperations } from './webhook-events';
 import { platformDetails } from './platform-calls';
 import { accepted, conflict, done, notFound, type Outcome } from './outcomes';
@@ -189,14 +189,16 @@ export function releases({
     },
 
     /** The webhook events of the number's latest release, with their attempts and redeliveries. */
-    async events(
+    events(
       partitionId: string,
       telephoneNumber: string,
     ): Promise<Outcome<WebhookEventLog & { telephoneNumber: string }>> {
-      const workflowId = releaseWorkflowId(partitionId, telephoneNumber);
-      const run = await describeWorkflow(client, workflowId);
-      if (!run?.memo[MEMO.release]) return notFound(`No release of ${telephoneNumber}`);
-      return done({ telephoneNumber, ...(await events.log({ workflowId, ...run })) });
+      return events.logOf(
+        releaseWorkflowId(partitionId, telephoneNumber),
+        { telephoneNumber },
+        (run) => run.memo[MEMO.release] !== undefined,
+        `No release of ${telephoneNumber}`,
+      );
     },
 
     /** Ends aging early (an Update): 200 with the release RECLAIMED, again when asked again. */

@@ -20,8 +20,14 @@ import {
   type WebhookRedeliveryInput,
 } from '../workflows/definitions';
 import type { webhookRedelivery } from '../workflows/webhook-redelivery';
-import { describeWorkflow, idempotentId, requestFingerprint, startOnce } from './idempotency';
-import { accepted, conflict, notFound, type Outcome } from './outcomes';
+import {
+  describeWorkflow,
+  idempotentId,
+  requestFingerprint,
+  startOnce,
+  type DescribedWorkflow,
+} from './idempotency';
+import { accepted, conflict, done, notFound, type Outcome } from './outcomes';
 import { TemporalUnavailable, callTemporal, visibilityString } from './temporal-calls';
 
 /** How long each page of a workflow's events may wait for a worker before the read answers the memo's. */
@@ -123,14 +129,31 @@ export function webhookEvents({ client, config, taskQueue, onStarted }: WebhookE
     return (await queryEvents(handleOf(source))).find((e) => e.id === eventId);
   }
 
+  /** Every event the run emitted, oldest first, each with its attempts and redeliveries. */
+  async function log(source: EventSource): Promise<WebhookEventLog> {
+    const [{ records, total, complete }, redeliveries] = await Promise.all([
+      recordsOf(source),
+      redeliveriesOf(redeliveriesPrefix(eventIdPrefix(source.workflowId, source.runId))),
+    ]);
+    return { events: records.map((r) => entryOf(r, redeliveries)), total, complete };
+  }
+
   return {
-    /** Every event the run emitted, oldest first, each with its attempts and redeliveries. */
-    async log(source: EventSource): Promise<WebhookEventLog> {
-      const [{ records, total, complete }, redeliveries] = await Promise.all([
-        recordsOf(source),
-        redeliveriesOf(redeliveriesPrefix(eventIdPrefix(source.workflowId, source.runId))),
-      ]);
-      return { events: records.map((r) => entryOf(r, redeliveries)), total, complete };
+    log,
+
+    /**
+     * The events of a resource's workflow (its latest run), or the refusal that there is none:
+     * `isResource` says whether the run the server holds is the resource (its memo, say).
+     */
+    async logOf<K extends string>(
+      workflowId: string,
+      resource: Record<K, string>,
+      isResource: (run: DescribedWorkflow) => boolean,
+      missing: string,
+    ): Promise<Outcome<WebhookEventLog & Record<K, string>>> {
+      const run = await describeWorkflow(client, workflowId);
+      if (!run || !isResource(run)) return notFound(missing);
+      return done({ ...resource, ...(await log({ workflowId, ...run })) });
     },
 
     /**

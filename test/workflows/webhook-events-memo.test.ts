@@ -47,7 +47,7 @@ describe('the webhook events of a workflow, in its memo and by query', () => {
 
     // The query answers them all, about 1 MB a page, so a page stays under Temporal's 2 MiB.
     const pages = [];
-    for (let from = 0; from < memo.total; ) {
+    for (let from = 0; from < memo.total;) {
       const page = log.page(from);
       expect(page.total).toBe(12);
       expect(JSON.stringify(page).length).toBeLessThan(WEBHOOK_EVENTS_PAGE_MAX + 64 * 1024);
