@@ -172,7 +172,8 @@ export function webhookEvents({ client, config, taskQueue, onStarted }: WebhookE
       if (!emitter || !run) return missing;
       const source = { workflowId: emitter.workflowId, runId: run.runId, memo: run.memo };
       const event = await eventOf(source, eventId);
-      if (!event) return missing;
+      // Workflow IDs alone may read alike across partitions (`p` + `pr_a-pr_b`, `p-pr_a` + `pr_b`).
+      if (event?.partitionId !== partitionId) return missing;
       if (!config.WEBHOOKS?.[partitionId]) {
         return conflict(
           'WEBHOOK_NOT_CONFIGURED',

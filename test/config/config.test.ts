@@ -55,3 +55,23 @@ describe('WEBHOOKS secrets', () => {
     expect(() => webhooks(secret)).toThrow(/WEBHOOKS.*whsec_/);
   });
 });
+
+describe('WEBHOOK_RETRY_SCHEDULE', () => {
+  it("is Standard Webhooks' schedule unless set: 8 attempts over some 27.6 hours", () => {
+    const waits = loadConfig({}).WEBHOOK_RETRY_SCHEDULE;
+    expect(waits).toHaveLength(7);
+    expect(waits.reduce((sum, ms) => sum + ms, 0)).toBe(99_305_000);
+    expect(loadConfig({ WEBHOOK_RETRY_SCHEDULE: '1s, 2m' }).WEBHOOK_RETRY_SCHEDULE).toEqual([
+      1_000, 120_000,
+    ]);
+  });
+
+  it.each(['0s', '5s,,5m', 'soon', Array(21).fill('1s').join(',')])(
+    'refuses %s, naming the variable',
+    (schedule) => {
+      expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE: schedule })).toThrow(
+        /WEBHOOK_RETRY_SCHEDULE: /,
+      );
+    },
+  );
+});
