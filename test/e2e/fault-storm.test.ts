@@ -38,6 +38,8 @@ describe('a hundred ports through a fault storm', () => {
         WEBHOOKS: JSON.stringify({ [A]: { url: receiver.url, secret: SECRET } }),
         // A port the carrier rejected ends, unsupplemented, within the test.
         SUPPLEMENT_WINDOW: '2s',
+        // An event refused twice is tried again within seconds, not the 5 minutes of production.
+        WEBHOOK_RETRY_SCHEDULE: '1s,2s,4s,8s,16s',
       },
     });
   });
