@@ -46,13 +46,7 @@ import type { OperationDeps } from './deps';
 import type { WebhookEventOperations } from './webhook-events';
 import type { WebhookEventLog } from '../domain/webhook-event-log';
 import { PlatformError, isCredentialsRefusal } from '../platform';
-import {
-  describeWorkflow,
-  idempotentId,
-  memoOf,
-  requestFingerprint,
-  startOnce,
-} from './idempotency';
+import { idempotentId, memoOf, requestFingerprint, startOnce } from './idempotency';
 import { portingCalendar } from './porting-calendar';
 import {
   accepted,
