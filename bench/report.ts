@@ -151,7 +151,7 @@ function completionRows(result: ThroughputResult, prefix = ''): string[][] {
     fixed(run.perSecond),
     ms(run.p50Ms),
     ms(run.p99Ms),
-    cpuText(run) || 'not measured',
+    cpuText(run),
     String(run.unexpected),
     run.retried === undefined ? 'n/a' : String(run.retried),
   ];

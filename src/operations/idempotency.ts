@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { TypedSearchAttributes } from '@temporalio/common';
 import { MEMO } from '../workflows/definitions';
 import { callTemporal, unlessMissing } from './temporal-calls';
 
@@ -63,12 +62,11 @@ export async function startOnce(
 export interface DescribedWorkflow {
   runId: string;
   memo: Record<string, unknown>;
-  attributes: TypedSearchAttributes;
   running: boolean;
 }
 
 /**
- * A workflow's memo, search attributes and whether it runs, read from the server: its latest
+ * A workflow's memo and whether it runs, read from the server: its latest
  * run, or the run `runId` names. Undefined when it never ran (or that run is gone).
  */
 export async function describeWorkflow(
@@ -83,7 +81,6 @@ export async function describeWorkflow(
   return {
     runId: description.runId,
     memo: description.memo ?? {},
-    attributes: description.typedSearchAttributes,
     running: description.status.name === 'RUNNING',
   };
 }
