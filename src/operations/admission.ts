@@ -8,6 +8,7 @@ import type { Refusal } from './outcomes';
  */
 export class AdmissionGate {
   private inFlight = 0;
+  private endedAt = 0;
   private waiters: (() => void)[] = [];
 
   constructor(private readonly limit: number) {}
@@ -15,6 +16,11 @@ export class AdmissionGate {
   /** Admissions waiting on Temporal right now. */
   get pending(): number {
     return this.inFlight;
+  }
+
+  /** When the last admission ended (epoch ms), 0 before the first. */
+  get lastEndedAt(): number {
+    return this.endedAt;
   }
 
   /** Resolves once no admission waits on Temporal. */
@@ -31,6 +37,7 @@ export class AdmissionGate {
       return await work();
     } finally {
       this.inFlight -= 1;
+      this.endedAt = Date.now();
       if (this.inFlight === 0) for (const wake of this.waiters.splice(0)) wake();
     }
   }

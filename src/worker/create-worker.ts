@@ -60,13 +60,16 @@ export function createWorker({
 }
 
 /**
- * The SDK's default slot counts (40 workflow tasks, 100 activities, 100 local activities), of
- * which one workflow task and one activity go on while admissions are in flight.
+ * The SDK's default slot counts (40 workflow tasks, 100 activities, 100 local activities). While
+ * admissions flow, and for half a second after the last, one workflow task and one activity go
+ * on at a time, at most ten of each a second: measured at 50 ports a second in embedded mode
+ * (BENCHMARKS.md), the admissions then answer within 3 × a bare start while every port goes on.
  */
 function yieldingTuner(admissions: Admissions): WorkerTuner {
+  const whileAdmitting = { whileBusy: 1, quietMs: 500, minGapMs: 100 };
   return {
-    workflowTaskSlotSupplier: yieldingSlots(admissions, { maxSlots: 40, whileBusy: 1 }),
-    activityTaskSlotSupplier: yieldingSlots(admissions, { maxSlots: 100, whileBusy: 1 }),
+    workflowTaskSlotSupplier: yieldingSlots(admissions, { maxSlots: 40, ...whileAdmitting }),
+    activityTaskSlotSupplier: yieldingSlots(admissions, { maxSlots: 100, ...whileAdmitting }),
     localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
     nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
   };

@@ -11,11 +11,14 @@ function admissionIn(gate: AdmissionGate) {
   return { finish: () => (finish(), done) };
 }
 
+/** No quiet period and no floor: the slots follow the admissions in flight alone. */
+const instant = { whileBusy: 1, quietMs: 0, minGapMs: 0 };
+
 describe('yieldingSlots', () => {
   it('hands out every slot while no admission is in flight', async () => {
     const slots = yieldingSlots<WorkflowSlotInfo>(new AdmissionGate(8), {
       maxSlots: 3,
-      whileBusy: 1,
+      ...instant,
     });
     const abort = new AbortController();
     await Promise.all([1, 2, 3].map(() => slots.reserveSlot(context, abort.signal)));
@@ -24,7 +27,7 @@ describe('yieldingSlots', () => {
 
   it('keeps to whileBusy slots while admissions are in flight, and gives the rest once they are through', async () => {
     const gate = new AdmissionGate(8);
-    const slots = yieldingSlots<WorkflowSlotInfo>(gate, { maxSlots: 3, whileBusy: 1 });
+    const slots = yieldingSlots<WorkflowSlotInfo>(gate, { maxSlots: 3, ...instant });
     const abort = new AbortController();
     const admission = admissionIn(gate);
     await slots.reserveSlot(context, abort.signal);
@@ -40,7 +43,7 @@ describe('yieldingSlots', () => {
 
   it('gives a slot released while admissions are in flight to a waiting reservation', async () => {
     const gate = new AdmissionGate(8);
-    const slots = yieldingSlots<WorkflowSlotInfo>(gate, { maxSlots: 3, whileBusy: 1 });
+    const slots = yieldingSlots<WorkflowSlotInfo>(gate, { maxSlots: 3, ...instant });
     const abort = new AbortController();
     const admission = admissionIn(gate);
     await slots.reserveSlot(context, abort.signal);
@@ -52,11 +55,47 @@ describe('yieldingSlots', () => {
 
   it('stops waiting when the SDK aborts the reservation', async () => {
     const gate = new AdmissionGate(8);
-    const slots = yieldingSlots<WorkflowSlotInfo>(gate, { maxSlots: 1, whileBusy: 1 });
+    const slots = yieldingSlots<WorkflowSlotInfo>(gate, { maxSlots: 1, ...instant });
     const abort = new AbortController();
     await slots.reserveSlot(context, abort.signal);
     const waiting = slots.reserveSlot(context, abort.signal);
     abort.abort();
     await expect(waiting).rejects.toThrow();
+  });
+
+  it('keeps yielding for quietMs after the last admission, then gives every slot', async () => {
+    const gate = new AdmissionGate(8);
+    const slots = yieldingSlots<WorkflowSlotInfo>(gate, {
+      maxSlots: 3,
+      whileBusy: 1,
+      quietMs: 200,
+      minGapMs: 0,
+    });
+    const abort = new AbortController();
+    await admissionIn(gate).finish();
+    await slots.reserveSlot(context, abort.signal);
+    expect(slots.tryReserveSlot(context)).toBeNull();
+    await slots.reserveSlot(context, abort.signal);
+    expect(Date.now() - gate.lastEndedAt).toBeGreaterThanOrEqual(200);
+    expect(slots.tryReserveSlot(context)).not.toBeNull();
+  });
+
+  it('hands out at most one slot per minGapMs while admissions flow', async () => {
+    const gate = new AdmissionGate(8);
+    const slots = yieldingSlots<WorkflowSlotInfo>(gate, {
+      maxSlots: 3,
+      whileBusy: 1,
+      quietMs: 0,
+      minGapMs: 100,
+    });
+    const abort = new AbortController();
+    const admission = admissionIn(gate);
+    const first = Date.now();
+    await slots.reserveSlot(context, abort.signal);
+    slots.releaseSlot({} as never);
+    expect(slots.tryReserveSlot(context)).toBeNull();
+    await slots.reserveSlot(context, abort.signal);
+    expect(Date.now() - first).toBeGreaterThanOrEqual(100);
+    await admission.finish();
   });
 });
